@@ -1,0 +1,92 @@
+"""Writing a person's file without ever losing it.
+
+``atomic_write`` writes a temporary file beside the target, fsyncs it, keeps
+the original's mode, ``os.replace``s it over the target (through a symlink to
+its real file) and fsyncs the folder. ``locked`` serialises read-modify-write
+cycles across processes with a lock on a separate lock file (a lock on the
+data file itself is lost when the rename swaps its inode).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+LOCK_NAME = ".rippledoc.lock"
+
+
+class ChangedOnDisk(Exception):
+    """The file changed between the read and the write: nothing was written."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@contextlib.contextmanager
+def locked(root: Path) -> Iterator[None]:
+    """An exclusive lock for the workspace, held on ``ROOT/.rippledoc.lock``."""
+    path = Path(root) / LOCK_NAME
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        if fcntl is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes, expect: str | None = None, create: bool = False) -> None:
+    """Replace ``path`` with ``data``.
+
+    ``expect``: the sha256 of the content the change was computed from; when
+    the file now holds something else, raise ``ChangedOnDisk`` and write
+    nothing. ``create``: the file must not exist yet (``FileExistsError``).
+    """
+    target = Path(os.path.realpath(path))
+    if create and (target.exists() or Path(path).is_symlink()):
+        raise FileExistsError(str(path))
+    mode = 0o644
+    if target.exists():
+        mode = target.stat().st_mode & 0o7777
+        if expect is not None and digest(target.read_bytes()) != expect:
+            raise ChangedOnDisk(str(path))
+    elif expect is not None:
+        raise ChangedOnDisk(str(path))
+    folder = target.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        if create:
+            os.link(tmp, target)  # fails if someone created it meanwhile
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(folder)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)

@@ -1,0 +1,57 @@
+"""The command line: a thin click layer; each command lives in ``rippledoc/commands/``.
+
+Commands are imported only when they run, so ``rippledoc --help`` stays fast.
+"""
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from . import __version__
+
+# name -> (module in rippledoc.commands, function, one-line help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("init", "init", "Create a workspace (never overwrites a file)."),
+    "new": ("init", "new", "Create a client file from the template."),
+    "check": ("check", "check", "Validate every file like a compiler: file:line:col, codes, hints."),
+    "schema": ("schema", "schema", "Print the JSON Schema of client files for editors."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(importlib.import_module(f"rippledoc.commands.{module}"), attr)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="rippledoc")
+@click.option("-C", "directory", type=click.Path(file_okay=False), default=None,
+              help="Run as if started in DIR (the workspace is found from there upwards).")
+@click.pass_context
+def main(ctx: click.Context, directory: str | None) -> None:
+    """rippledoc keeps client relationships as plain text.
+
+    Clients are markdown files in clients/, rituals are files in rituals/,
+    and rippledoc checks them, tells you who to call today, records touches
+    without losing a byte, summarises how the relationships are doing and
+    builds a private static site to browse.
+
+    \b
+    Start here:
+      rippledoc init my-book && cd my-book
+      rippledoc new "Northwind Traders"
+      rippledoc check
+    """
+    ctx.obj = {"directory": directory}

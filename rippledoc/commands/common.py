@@ -1,0 +1,76 @@
+"""What every command shares: finding the workspace, the date, loading, printing."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from ..settings import SETTINGS_FILE
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def find_root(start: str | None) -> Path:
+    """The workspace: the nearest folder, from ``start`` upwards, with rippledoc.yaml or clients/."""
+    here = Path(start or os.getcwd()).resolve()
+    if not here.is_dir():
+        fail(f"no such folder: {here}")
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file() or (folder / "clients").is_dir():
+            return folder
+    fail(f"no rippledoc workspace in {here} or above it "
+         "(a workspace has a rippledoc.yaml or a clients/ folder); create one with 'rippledoc init'")
+    raise AssertionError  # unreachable
+
+
+def root_from(ctx: click.Context) -> Path:
+    return find_root((ctx.find_root().obj or {}).get("directory"))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"rippledoc: {message}", err=True)
+    sys.exit(code)
+
+
+def parse_today(value: str | None) -> date:
+    if value is None:
+        return date.today()
+    from ..fields import parse_date
+    d = parse_date(value)
+    if d is None:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint="--today")
+    return d
+
+
+def today_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--today", "today", metavar="YYYY-MM-DD", default=None,
+                        help="Compute as if today were this date (default: the real date).")(f)
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (shape in docs/json.md).")(f)
+
+
+def color_enabled(stream: Any = None) -> bool:
+    stream = stream or sys.stdout
+    return "NO_COLOR" not in os.environ and hasattr(stream, "isatty") and stream.isatty()
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def load(root: Path, today: date):
+    """Load the workspace for a command that is not ``check``: problems are summarised on stderr."""
+    from ..loader import load_workspace
+    ws, diags = load_workspace(root, today)
+    errors = sum(d.is_error for d in diags)
+    if errors:
+        click.echo(f"rippledoc: {errors} error{'s' * (errors != 1)} in the workspace; files with errors were "
+                   "left out. Run 'rippledoc check' to see them.", err=True)
+    return ws, diags

@@ -1,0 +1,112 @@
+"""``rippledoc init`` and ``rippledoc new``: create files, never overwrite one."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import click
+
+from .common import EXIT_USAGE, fail, root_from
+
+GITIGNORE = "# built by rippledoc; safe to delete\n_site/\n.rippledoc-cache/\n.rippledoc.lock\n"
+
+
+def local_zone() -> str:
+    """The machine's IANA zone, or UTC when it cannot be told."""
+    from ..fields import valid_zone
+    candidates = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        candidates.append(os.path.realpath("/etc/localtime").split("zoneinfo/", 1)[1])
+    except (IndexError, OSError):
+        pass
+    try:
+        candidates.append(Path("/etc/timezone").read_text().strip())
+    except OSError:
+        pass
+    return next((z for z in candidates if z and valid_zone(z)), "UTC")
+
+
+def create_workspace(folder: Path) -> list[tuple[str, bool]]:
+    """Create the files of a new workspace; returns ``(path, created)`` for each (False: it existed, kept)."""
+    from ..atomic import atomic_write
+    from ..loader import defaults_dir
+    files: dict[str, bytes] = {
+        "rippledoc.yaml": (defaults_dir() / "rippledoc.yaml").read_text().format(timezone=local_zone()).encode(),
+        ".gitignore": GITIGNORE.encode(),
+    }
+    for path in sorted(defaults_dir("rituals").glob("*.md")):
+        files[f"rituals/{path.name}"] = path.read_bytes()
+    done = []
+    for folder_name in ("clients", "rituals", "site_templates"):
+        (folder / folder_name).mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        target = folder / name
+        try:
+            atomic_write(target, data, create=True)
+            done.append((name, True))
+        except FileExistsError:
+            done.append((name, False))
+    return done
+
+
+@click.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Create a workspace in DIRECTORY (default: here).
+
+    Writes rippledoc.yaml, the default rituals in rituals/, empty clients/ and
+    site_templates/ folders and a .gitignore for the built site and the cache.
+    An existing file is never overwritten: it is kept and reported.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, created in create_workspace(folder):
+        click.echo(f"  {'created' if created else 'kept   '} {name}")
+    click.echo(f"Workspace ready in {folder.resolve()}. Next: rippledoc new \"Client Name\", then rippledoc check.")
+
+
+def new_client_text(name: str, today: date, timezone: str, owner: str | None, level: str) -> str:
+    from ..loader import defaults_dir
+    template = (defaults_dir() / "client.md").read_text()
+    safe = name.replace('"', '\\"')
+    return template.format(name=f'"{safe}"', timezone=timezone, since=today.isoformat(),
+                           owner=owner or "", level=level)
+
+
+@click.command()
+@click.argument("name")
+@click.option("--level", type=click.Choice(["base", "key", "for-life"]), default="base", show_default=True)
+@click.option("--owner", help="Team member keeping the relationship (default: me in rippledoc.yaml).")
+@click.option("--timezone", help="The client's IANA time zone (default: the workspace's).")
+@click.pass_context
+def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: str | None) -> None:
+    """Create clients/SLUG.md for a client called NAME.
+
+    The slug is made ASCII-safe from the name ("Müller & Söhne" ->
+    muller-sohne.md) and made unique. A client of the same name is refused.
+    """
+    from ..atomic import atomic_write
+    from ..fields import valid_zone
+    from ..loader import load_workspace
+    from ..names import name_key, unique_slug
+    root = root_from(ctx)
+    if not name.strip():
+        fail("the client needs a name")
+    ws, _ = load_workspace(root)
+    for c in ws.clients:
+        if name_key(c.name) == name_key(name):
+            fail(f"a client named '{c.name}' already exists: {c.path}", EXIT_USAGE)
+    if timezone and not valid_zone(timezone):
+        fail(f"unknown time zone '{timezone}' (use an IANA name such as Europe/London)")
+    existing = [p.stem for p in (root / "clients").glob("*.md")] if (root / "clients").is_dir() else []
+    slug = unique_slug(name, existing)
+    (root / "clients").mkdir(exist_ok=True)
+    path = root / "clients" / f"{slug}.md"
+    text = new_client_text(name.strip(), date.today(), timezone or ws.settings.timezone,
+                           owner or ws.settings.me, level)
+    try:
+        atomic_write(path, text.encode(), create=True)
+    except FileExistsError:
+        fail(f"{path.relative_to(root)} already exists; nothing written")
+    click.echo(f"created clients/{slug}.md")

@@ -1,0 +1,145 @@
+"""Diagnostics: every problem rippledoc finds is a value with a place, never an exception.
+
+One way to print them: ``path:line:col: severity[CODE]: message``, then the
+line with a caret under the problem, then a hint.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+from typing import Iterable
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Stable codes. E0xx: files and syntax; E1xx: fields; E2xx: the log;
+# E3xx: across files; E4xx: rituals. W-codes are warnings.
+CODES: dict[str, str] = {
+    "E001": "the file cannot be read",
+    "E002": "the file is not UTF-8 text",
+    "E003": "the file is larger than the limit",
+    "E004": "a symbolic link leads out of the workspace",
+    "E005": "the file is empty",
+    "E010": "front matter is missing",
+    "E011": "front matter is not closed",
+    "E012": "YAML syntax error",
+    "E013": "front matter is not a mapping",
+    "E014": "anchors, aliases and tags are not allowed",
+    "E015": "nesting is too deep",
+    "E016": "a key is written twice",
+    "E100": "a required field is missing",
+    "E101": "wrong type",
+    "E102": "not a valid date",
+    "E103": "not one of the allowed values",
+    "E104": "unknown time zone",
+    "E105": "bad cadence",
+    "E106": "bad time range",
+    "E107": "a commitment is due before it was made",
+    "E108": "a date lies in the future",
+    "E109": "not a number",
+    "E200": "a log line does not parse",
+    "E201": "unknown touch kind",
+    "E202": "unknown outcome",
+    "E203": "a touch is dated in the future",
+    "E300": "two clients have the same name",
+    "E301": "two files have the same slug",
+    "E302": "unknown team member",
+    "E303": "unknown client",
+    "E400": "bad ritual definition",
+    "E401": "unknown metric",
+    "E402": "score out of range",
+    "E403": "unknown ritual",
+    "W100": "unknown key",
+    "W102": "YAML would read this unquoted text as another type",
+    "W103": "a kept date lies in the future",
+    "W200": "a touch names an unknown team member",
+    "W400": "missing score",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str  # relative to the workspace root, with forward slashes
+    line: int  # 1-based; 0 when the problem is the whole file
+    col: int  # 1-based; 0 when unknown
+    severity: Severity
+    code: str
+    message: str
+    hint: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.col, self.code)
+
+    def location(self) -> str:
+        parts = [self.path]
+        if self.line:
+            parts.append(str(self.line))
+            if self.col:
+                parts.append(str(self.col))
+        return ":".join(parts)
+
+    def to_json(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+
+def error(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, col, Severity.ERROR, code, message, hint)
+
+
+def warning(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Diagnostic:
+    return Diagnostic(path, line, col, Severity.WARNING, code, message, hint)
+
+
+def promote_warnings(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """``--strict``: every warning becomes an error."""
+    return [
+        Diagnostic(d.path, d.line, d.col, Severity.ERROR, d.code, d.message, d.hint) for d in diags
+    ]
+
+
+def format_text(d: Diagnostic, source_line: str | None = None, color: bool = False) -> str:
+    sev = d.severity.value
+    if color:
+        sev = ("\033[1;31m" if d.is_error else "\033[1;33m") + sev + "\033[0m"
+    out = [f"{d.location()}: {sev}[{d.code}]: {d.message}"]
+    if source_line is not None and d.line:
+        text = source_line.rstrip("\r\n").expandtabs(1)
+        out.append(f"    {text}")
+        if d.col:
+            out.append("    " + " " * (d.col - 1) + "^")
+    if d.hint:
+        out.append(f"    hint: {d.hint}")
+    return "\n".join(out)
+
+
+def summary(diags: Iterable[Diagnostic], files: int) -> str:
+    diags = list(diags)
+    errors = sum(d.is_error for d in diags)
+    warnings = len(diags) - errors
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+    return f"{plural(files, 'file')} checked: {plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+def to_json(diags: Iterable[Diagnostic], files: int) -> str:
+    diags = list(diags)
+    return json.dumps(
+        {
+            "files": files,
+            "errors": sum(d.is_error for d in diags),
+            "warnings": sum(not d.is_error for d in diags),
+            "diagnostics": [d.to_json() for d in diags],
+        },
+        indent=2,
+        ensure_ascii=False,
+    )

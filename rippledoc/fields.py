@@ -1,0 +1,240 @@
+"""Typed fields read from positioned YAML nodes; each problem becomes a diagnostic.
+
+A ``Fields`` object wraps one mapping of one file and collects diagnostics as
+its getters convert text to dates, enums, zones, cadences and lists.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, time
+from functools import lru_cache
+
+from .diagnostics import Diagnostic, error, warning
+from .model import TimeRange
+from .yamltree import Mapping, Node, Scalar, Sequence, kind_name
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_CADENCE = re.compile(r"^(\d{1,4})\s*([dwm])$")
+_HHMM = r"([01]?\d|2[0-3]):([0-5]\d)"
+_RANGE = re.compile(rf"^{_HHMM}\s*-\s*{_HHMM}$")
+
+
+def parse_date(text: str) -> date | None:
+    """Strict ``YYYY-MM-DD`` (not the ISO week or basic forms ``fromisoformat`` accepts)."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def parse_cadence(text: str) -> int | None:
+    """``30d`` -> 30, ``8w`` -> 56, ``3m`` -> 90 (a month counts 30 days)."""
+    m = _CADENCE.match(text.strip().lower())
+    if not m or int(m[1]) == 0:
+        return None
+    return int(m[1]) * {"d": 1, "w": 7, "m": 30}[m[2]]
+
+
+def parse_time_range(text: str) -> TimeRange | None:
+    m = _RANGE.match(text.strip())
+    if not m:
+        return None
+    start, end = time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))
+    return TimeRange(start, end) if start < end else None
+
+
+@lru_cache(maxsize=None)
+def valid_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+# Words people use for a field rippledoc names otherwise.
+SYNONYMS = {"tier": "level", "triangle": "level", "rank": "grade", "zone": "timezone", "tz": "timezone",
+            "company": "name", "person": "contact", "mail": "email", "tel": "phone", "telephone": "phone",
+            "client_since": "since", "start": "since", "state": "status", "frequency": "cadence",
+            "tag": "tags", "product": "products", "notes": "custom"}
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    words = list(choices) + [s for s, real in SYNONYMS.items() if real in choices]
+    close = difflib.get_close_matches(word.lower(), words, n=1, cutoff=0.6)
+    return f"did you mean '{SYNONYMS.get(close[0], close[0]) if close[0] not in choices else close[0]}'?" if close else ""
+
+
+class Fields:
+    """Typed access to one mapping, collecting diagnostics in ``self.diags``."""
+
+    def __init__(self, node: Mapping, path: str, diags: list[Diagnostic]):
+        self.node = node
+        self.path = path
+        self.diags = diags
+
+    def _err(self, at: Node, code: str, message: str, hint: str = "") -> None:
+        self.diags.append(error(self.path, at.line, at.col, code, message, hint))
+
+    def line_of(self, key: str) -> int:
+        k = self.node.key_node(key)
+        return k.line if k else self.node.line
+
+    def scalar(self, key: str) -> Scalar | None:
+        node = self.node.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, Scalar):
+            self._err(node, "E101", f"'{key}' must be text, not {kind_name(node)}")
+            return None
+        if node.plain and node.text in ("", "~", "null", "Null", "NULL"):
+            return None  # an empty value is an absent value
+        return node
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        node = self.scalar(key)
+        if node is None:
+            if required:
+                at = self.node.key_node(key) or self.node
+                self.diags.append(error(self.path, at.line, at.col, "E100", f"'{key}' is required",
+                                        f"add a line '{key}: …' to the front matter"))
+            return None
+        self.warn_coercion(key, node)
+        return node.text
+
+    def warn_coercion(self, key: str, node: Scalar) -> None:
+        kind = node.yaml_type()
+        if kind != "str":
+            names = {"bool": "a boolean", "int": "a number", "float": "a number", "null": "empty",
+                     "timestamp": "a date", "merge": "a merge key", "value": "a value key"}
+            self.diags.append(warning(self.path, node.line, node.col, "W102",
+                                      f"'{key}: {node.text}' is kept as the text you typed, but YAML reads it as "
+                                      f"{names.get(kind, kind)}",
+                                      f"quote it: {key}: \"{node.text}\""))
+
+    def date(self, key: str) -> date | None:
+        node = self.scalar(key)
+        return None if node is None else self.date_of(key, node)
+
+    def date_of(self, key: str, node: Scalar) -> date | None:
+        value = parse_date(node.text)
+        if value is None:
+            if _DATE.match(node.text.strip()):
+                self._err(node, "E102", f"'{key}: {node.text}' is not a date that exists")
+            else:
+                self._err(node, "E102", f"'{key}: {node.text}' is not a date", "write dates as YYYY-MM-DD")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        if node.text not in allowed:
+            hint = did_you_mean(node.text, allowed)
+            self._err(node, "E103", f"{key} '{node.text}' is not one of {', '.join(allowed)}", hint)
+            return None
+        return node.text
+
+    def zone(self, key: str) -> str | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        if not valid_zone(node.text):
+            self._err(node, "E104", f"unknown time zone '{node.text}'",
+                      "use an IANA name such as Europe/London or America/Chicago")
+            return None
+        return node.text
+
+    def cadence(self, key: str) -> int | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        days = parse_cadence(node.text)
+        if days is None:
+            self._err(node, "E105", f"cadence '{node.text}' is not a number of days, weeks or months",
+                      "write it as 30d, 8w or 3m")
+        return days
+
+    def time_range(self, key: str) -> TimeRange | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        value = parse_time_range(node.text)
+        if value is None:
+            self._err(node, "E106", f"'{key}: {node.text}' is not a time range",
+                      f"write it as \"09:00-17:00\" (quoted, start before end)")
+        return value
+
+    def number(self, key: str) -> float | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        try:
+            value = float(node.text.replace("_", "").replace(",", ""))
+        except ValueError:
+            self._err(node, "E109", f"'{key}: {node.text}' is not a number")
+            return None
+        if value != value or value in (float("inf"), float("-inf")):
+            self._err(node, "E109", f"'{key}: {node.text}' is not a finite number")
+            return None
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        node = self.node.get(key)
+        if node is None:
+            return ()
+        if isinstance(node, Scalar):
+            return () if node.plain and node.text == "" else (node.text,)
+        if not isinstance(node, Sequence):
+            self._err(node, "E101", f"'{key}' must be a list of text, not {kind_name(node)}")
+            return ()
+        out = []
+        for item in node.items:
+            if not isinstance(item, Scalar):
+                self._err(item, "E101", f"each item of '{key}' must be text, not {kind_name(item)}")
+            else:
+                out.append(item.text)
+        return tuple(out)
+
+    def mapping_list(self, key: str) -> list[Mapping]:
+        node = self.node.get(key)
+        if node is None or (isinstance(node, Scalar) and node.plain and node.text == ""):
+            return []
+        if not isinstance(node, Sequence):
+            self._err(node, "E101", f"'{key}' must be a list, not {kind_name(node)}")
+            return []
+        out = []
+        for item in node.items:
+            if isinstance(item, Mapping):
+                out.append(item)
+            else:
+                self._err(item, "E101", f"each item of '{key}' must be a mapping like {{date: …, what: …}}")
+        return out
+
+    def mapping(self, key: str) -> Mapping | None:
+        node = self.node.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, Mapping):
+            self._err(node, "E101", f"'{key}' must be a mapping, not {kind_name(node)}")
+            return None
+        return node
+
+    def unknown_keys(self, known: tuple[str, ...], where: str = "") -> dict[str, Scalar]:
+        extra = {}
+        for k, _ in self.node.items:
+            if k.text not in known:
+                extra[k.text] = k
+                hint = did_you_mean(k.text, known)
+                if not hint:
+                    hint = "put fields of your own under 'custom:'" if not where else ""
+                self.diags.append(warning(self.path, k.line, k.col, "W100",
+                                          f"unknown key '{k.text}'{where}", hint))
+        return extra

@@ -1,0 +1,109 @@
+"""The log: one touch per line, ``- DATE KIND [OUTCOME] [by WHO][: NOTE]``.
+
+``find_log`` locates the ``## Log`` section of a client file's body;
+``parse_touch`` reads one line; ``format_touch`` writes one, so that what
+rippledoc writes is exactly what it reads.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .diagnostics import Diagnostic, error
+from .fields import did_you_mean, parse_date
+from .model import DEFAULT_OUTCOME, KINDS, OUTCOMES, Source, Touch
+
+_HEAD = re.compile(r"^-\s+(\S+)\s+(\S+)(?:\s+(?!by\b)(\S+))?(?:\s+by\s+(\S+))?\s*(?::\s?(.*))?$")
+TAG = re.compile(r"(?<![\w&/])#([A-Za-z][\w-]*)")
+MENTION = re.compile(r"(?<![\w.])@([A-Za-z][\w-]*)")
+NEXT = re.compile(r"\bnext:\s*(\S+)")
+LOG_HEADING = re.compile(r"^##\s+log\s*$", re.IGNORECASE)
+_HEADING2 = re.compile(r"^#{1,2}\s")
+
+
+@dataclass(frozen=True, slots=True)
+class LogSection:
+    heading_line: int  # file line of '## Log'
+    first_line: int  # file line after the heading
+    lines: tuple[str, ...]  # the section's lines (without line endings)
+    notes: str  # the body without the log section
+
+
+def find_log(body: str, body_line: int) -> LogSection | None:
+    lines = body.split("\n")
+    in_fence = False
+    for i, line in enumerate(lines):
+        stripped = line.rstrip("\r")
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if not in_fence and LOG_HEADING.match(stripped):
+            end = len(lines)
+            for j in range(i + 1, len(lines)):
+                if _HEADING2.match(lines[j]):
+                    end = j
+                    break
+            notes = "\n".join(lines[:i] + lines[end:])
+            section = tuple(l.rstrip("\r") for l in lines[i + 1:end])
+            return LogSection(body_line + i, body_line + i + 1, section, notes)
+    return None
+
+
+def parse_touch(line: str, path: str, lineno: int, today: date | None = None) -> tuple[Touch | None, list[Diagnostic]]:
+    """Parse one log line; ``today`` (when given) refuses touches dated after it."""
+    m = _HEAD.match(line)
+    if not m or not line.startswith("- "):
+        return None, [error(path, lineno, 1, "E200", "log line does not parse",
+                            "write it as '- 2026-11-20 call voicemail by stan: note. next: 2026-11-24'")]
+    raw_date, kind, outcome, by, note = m[1], m[2], m[3], m[4], (m[5] or "").strip()
+    col_of = lambda part: line.index(part, 2) + 1  # noqa: E731
+    when = parse_date(raw_date)
+    if when is None:
+        what = "is not a date that exists" if re.match(r"^\d{4}-\d{2}-\d{2}$", raw_date) else "is not a date (YYYY-MM-DD)"
+        return None, [error(path, lineno, 3, "E102", f"'{raw_date}' {what}")]
+    if kind not in KINDS:
+        return None, [error(path, lineno, col_of(kind), "E201", f"unknown touch kind '{kind}'; one of {', '.join(KINDS)}",
+                            did_you_mean(kind, KINDS))]
+    if outcome is not None and outcome not in OUTCOMES:
+        return None, [error(path, lineno, col_of(outcome), "E202",
+                            f"unknown outcome '{outcome}'; one of {', '.join(OUTCOMES)}",
+                            did_you_mean(outcome, OUTCOMES) or "a note starts after a colon: '- DATE KIND OUTCOME: note'")]
+    diags: list[Diagnostic] = []
+    if today is not None and when > today:
+        diags.append(error(path, lineno, 3, "E203", f"touch dated {when} lies in the future",
+                           "log what happened; a planned call is a 'next: DATE' on the last touch"))
+    nxt = None
+    nm = NEXT.search(note)
+    if nm:
+        nxt = parse_date(nm[1].rstrip(".,;)"))
+        if nxt is None:
+            diags.append(error(path, lineno, line.index(nm[0]) + 7, "E102",
+                               f"next: '{nm[1]}' is not a date", "write it as next: YYYY-MM-DD"))
+    touch = Touch(
+        date=when, kind=kind, outcome=outcome or DEFAULT_OUTCOME[kind], by=by, note=note,
+        tags=tuple(dict.fromkeys(t.lower() for t in TAG.findall(note))),
+        mentions=tuple(dict.fromkeys(MENTION.findall(note))),
+        next=nxt, source=Source(path, lineno), text=line,
+    )
+    return touch, diags
+
+
+def format_touch(when: date, kind: str, outcome: str | None = None, by: str | None = None,
+                 note: str = "", next_date: date | None = None) -> str:
+    """The one line ``rippledoc log`` writes; parse_touch reads it back unchanged."""
+    head = f"- {when.isoformat()} {kind}"
+    if outcome and outcome != DEFAULT_OUTCOME[kind]:
+        head += f" {outcome}"
+    elif outcome and kind == "call":
+        head += f" {outcome}"
+    if by:
+        head += f" by {by}"
+    note = " ".join(note.split())
+    if next_date is not None and not NEXT.search(note):
+        note = (note.rstrip(". ") + ". " if note else "") + f"next: {next_date.isoformat()}"
+    return f"{head}: {note}" if note else head
+
+
+def is_skippable(line: str) -> bool:
+    s = line.strip()
+    return not s or (s.startswith("<!--") and s.endswith("-->"))

@@ -1,0 +1,195 @@
+"""The validated model: frozen records that know where they came from."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Mapping
+
+LEVELS = ("base", "key", "for-life")
+GRADES = ("top", "two", "three")
+STATUSES = ("active", "paused", "former")
+KINDS = ("call", "email", "meeting", "visit", "letter")
+OUTCOMES = ("reached", "voicemail", "no-answer", "sent")
+DEFAULT_OUTCOME = {"call": "reached", "meeting": "reached", "visit": "reached", "email": "sent", "letter": "sent"}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    start: time
+    end: time
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True, slots=True)
+class Touch:
+    date: date
+    kind: str
+    outcome: str
+    by: str | None
+    note: str
+    tags: tuple[str, ...]
+    mentions: tuple[str, ...]
+    next: date | None
+    source: Source
+    text: str  # the line as written, without the line ending
+
+    @property
+    def reached(self) -> bool:
+        return self.outcome == "reached"
+
+
+@dataclass(frozen=True, slots=True)
+class Commitment:
+    made: date | None
+    due: date
+    what: str
+    done: date | None
+    source: Source
+
+    def state(self, today: date) -> str:
+        """kept, late (kept after due), open, overdue."""
+        if self.done is not None:
+            return "kept" if self.done <= self.due else "late"
+        return "overdue" if self.due < today else "open"
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    date: date
+    amount: float
+    what: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    slug: str
+    name: str
+    source: Source  # the file, line 1
+    contact: str = ""
+    email: str = ""
+    phone: str = ""
+    address: str = ""
+    website: str = ""
+    timezone: str = ""  # resolved: the workspace's when the file has none
+    hours: TimeRange | None = None  # None: the workspace's client_hours
+    since: date | None = None
+    owner: str | None = None
+    level: str = "base"
+    grade: str | None = None
+    status: str = "active"
+    cadence_days: int | None = None
+    snooze: date | None = None
+    products: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    sales: tuple[Sale, ...] = ()
+    commitments: tuple[Commitment, ...] = ()
+    custom: Mapping[str, object] = field(default_factory=dict)
+    extra: Mapping[str, object] = field(default_factory=dict)  # unknown top-level keys, kept
+    notes: str = ""  # the markdown body without the log section
+    notes_line: int = 0
+    log: tuple[Touch, ...] = ()  # in date order, oldest first
+    log_heading_line: int | None = None  # None: the file has no log section yet
+    field_lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def last_reached(self) -> Touch | None:
+        for t in reversed(self.log):
+            if t.reached:
+                return t
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class TeamMember:
+    key: str
+    name: str
+    email: str = ""
+    role: str = ""
+    handles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    title: str = "Client book"
+    me: str | None = None
+    timezone: str = "UTC"
+    call_window: TimeRange = TimeRange(time(9, 30), time(11, 30))
+    working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
+    client_hours: TimeRange = TimeRange(time(9, 0), time(17, 0))
+    team: Mapping[str, TeamMember] = field(default_factory=dict)
+    max_file_bytes: int = 1024 * 1024
+    extra: Mapping[str, object] = field(default_factory=dict)
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metric:
+    key: str
+    label: str
+    low: int = 1
+    high: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Ritual:
+    """A ritual's definition: the front matter of ``rituals/NAME.md``."""
+    key: str  # the file name without .md
+    name: str
+    cadence: str  # daily, weekly, monthly, quarterly, yearly, or Nd
+    covers: Mapping[str, tuple[str, ...]]  # client field -> allowed values; empty: every active client
+    prompts: tuple[str, ...]
+    metrics: tuple[Metric, ...]
+    body: str
+    source: Source
+    enabled: bool = True
+    settings: Mapping[str, object] = field(default_factory=dict)  # ritual-specific keys, as text
+
+
+@dataclass(frozen=True, slots=True)
+class RitualEntry:
+    """One client's part of a ritual record."""
+    client: str  # slug
+    scores: Mapping[str, int]
+    answers: Mapping[str, str]
+    source: Source
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RitualRecord:
+    ritual: str  # ritual key
+    period: str  # e.g. 2026-W47, 2026-Q4, 2026, 2026-11-22
+    date: date  # the day it was held (or the start of the period)
+    entries: tuple[RitualEntry, ...]
+    body: str
+    source: Source
+    fields: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: str
+    settings: Settings
+    clients: tuple[Client, ...]
+    rituals: Mapping[str, Ritual]
+    records: tuple[RitualRecord, ...]
+    files: int  # how many files were read
+
+    def client(self, slug: str) -> Client | None:
+        for c in self.clients:
+            if c.slug == slug:
+                return c
+        return None

@@ -1,0 +1,71 @@
+"""``rippledoc.yaml``: who I am, my zone and call window, the team, the site title."""
+from __future__ import annotations
+
+from . import yamltree
+from .diagnostics import Diagnostic, error
+from .fields import Fields
+from .model import WEEKDAYS, Settings, Source, TeamMember
+from .source import Text
+
+KNOWN_KEYS = ("title", "me", "timezone", "call_window", "working_days", "client_hours", "team", "limits")
+SETTINGS_FILE = "rippledoc.yaml"
+
+
+def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
+    if src is None:
+        return Settings(), []
+    node, diags = yamltree.parse(src.text, src.path, 1)
+    if node is None:
+        return Settings(source=Source(src.path, 1)), diags
+    if not isinstance(node, yamltree.Mapping):
+        return Settings(source=Source(src.path, 1)), diags + [
+            error(src.path, node.line, node.col, "E013", "rippledoc.yaml must be a mapping of 'key: value' lines")]
+    f = Fields(node, src.path, diags)
+    default = Settings()
+    team: dict[str, TeamMember] = {}
+    team_node = f.mapping("team")
+    for key, value in team_node.items if team_node else ():
+        if isinstance(value, yamltree.Mapping):
+            g = Fields(value, src.path, diags)
+            g.unknown_keys(("name", "email", "role", "handles"), " in a team member")
+            team[key.text] = TeamMember(key.text, g.text("name") or key.text, g.text("email") or "",
+                                        g.text("role") or "", g.text_list("handles"))
+        elif isinstance(value, yamltree.Scalar):
+            team[key.text] = TeamMember(key.text, value.text or key.text)
+        else:
+            diags.append(error(src.path, value.line, value.col, "E101",
+                               f"team member '{key.text}' must be a mapping like {{name: …, email: …}}"))
+    days = []
+    for day in f.text_list("working_days"):
+        d = day.strip().lower()[:3]
+        if d in WEEKDAYS:
+            days.append(WEEKDAYS.index(d))
+        else:
+            node_ = f.node.get("working_days")
+            diags.append(error(src.path, node_.line, node_.col, "E103",  # type: ignore[union-attr]
+                               f"working day '{day}' is not one of {', '.join(WEEKDAYS)}"))
+    max_bytes = default.max_file_bytes
+    limits = f.mapping("limits")
+    if limits is not None:
+        g = Fields(limits, src.path, diags)
+        g.unknown_keys(("max_file_kb",), " in limits")
+        kb = g.number("max_file_kb")
+        if kb is not None and kb > 0:
+            max_bytes = int(kb * 1024)
+    me = f.text("me")
+    if me and team and me not in team:
+        k = node.get("me")
+        diags.append(error(src.path, k.line, k.col, "E302",  # type: ignore[union-attr]
+                           f"me: '{me}' is not a key of team ({', '.join(team)})"))
+    extra_keys = f.unknown_keys(KNOWN_KEYS)
+    settings = Settings(
+        title=f.text("title") or default.title, me=me,
+        timezone=f.zone("timezone") or default.timezone,
+        call_window=f.time_range("call_window") or default.call_window,
+        working_days=tuple(sorted(set(days))) if days else default.working_days,
+        client_hours=f.time_range("client_hours") or default.client_hours,
+        team=team, max_file_bytes=max_bytes,
+        extra={k: yamltree.to_python(node.get(k)) for k in extra_keys},  # type: ignore[arg-type]
+        source=Source(src.path, 1),
+    )
+    return settings, diags

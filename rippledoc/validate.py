@@ -1,0 +1,90 @@
+"""Checks across files: a flat list of small functions, each ``(workspace) -> diagnostics``."""
+from __future__ import annotations
+
+from typing import Callable, Iterable
+
+from .diagnostics import Diagnostic, error, warning
+from .fields import did_you_mean
+from .model import Workspace
+
+
+def unique_names(ws: Workspace) -> Iterable[Diagnostic]:
+    seen: dict[str, str] = {}
+    for c in ws.clients:
+        key = " ".join(c.name.lower().split())
+        if key in seen:
+            yield error(c.path, c.field_lines.get("name", 1), 1, "E300",
+                        f"client name '{c.name}' is also used by {seen[key]}", "each client needs its own name")
+        else:
+            seen[key] = c.path
+
+
+def unique_slugs(ws: Workspace) -> Iterable[Diagnostic]:
+    seen: dict[str, str] = {}
+    for c in ws.clients:
+        key = c.slug.lower()
+        if key in seen:
+            yield error(c.path, 0, 0, "E301", f"slug '{c.slug}' clashes with {seen[key]} (file names differ only in case)",
+                        "rename one of the files")
+        else:
+            seen[key] = c.path
+
+
+def known_owners(ws: Workspace) -> Iterable[Diagnostic]:
+    team = ws.settings.team
+    if not team:
+        return
+    for c in ws.clients:
+        if c.owner and c.owner not in team:
+            yield error(c.path, c.field_lines.get("owner", 1), 1, "E302",
+                        f"owner '{c.owner}' is not in the team of rippledoc.yaml ({', '.join(team)})",
+                        did_you_mean(c.owner, tuple(team)))
+
+
+def known_authors(ws: Workspace) -> Iterable[Diagnostic]:
+    team = ws.settings.team
+    if not team:
+        return
+    for c in ws.clients:
+        for t in c.log:
+            if t.by and t.by not in team:
+                yield error(t.source.path, t.source.line, t.text.find(" by ") + 5, "E302",
+                            f"'by {t.by}': not in the team of rippledoc.yaml ({', '.join(team)})",
+                            did_you_mean(t.by, tuple(team)))
+            for who in t.mentions:
+                if who not in team:
+                    yield warning(t.source.path, t.source.line, t.text.find("@" + who) + 1, "W200",
+                                  f"'@{who}' is not in the team of rippledoc.yaml",
+                                  did_you_mean(who, tuple(team)) or "add them to team: or write the name without @")
+
+
+def record_references(ws: Workspace) -> Iterable[Diagnostic]:
+    slugs = tuple(c.slug for c in ws.clients)
+    known = set(slugs)
+    for r in ws.records:
+        ritual = ws.rituals.get(r.ritual)
+        if ritual is None:
+            yield error(r.source.path, 0, 0, "E403", f"record of unknown ritual '{r.ritual}'",
+                        did_you_mean(r.ritual, tuple(ws.rituals)) or f"add rituals/{r.ritual}.md")
+            continue
+        for e in r.entries:
+            if e.client not in known:
+                yield error(e.source.path, e.source.line, 3, "E303", f"unknown client '{e.client}'",
+                            did_you_mean(e.client, slugs) or "the key is the client file's name without .md")
+                continue
+            for m in ritual.metrics:
+                if m.key not in e.scores:
+                    yield warning(e.source.path, e.source.line, 3, "W400", f"{e.client}: no score for '{m.key}'")
+
+
+CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
+    unique_names,
+    unique_slugs,
+    known_owners,
+    known_authors,
+    record_references,
+]
+
+
+def validate(ws: Workspace) -> list[Diagnostic]:
+    return [d for check in CHECKS for d in check(ws)]

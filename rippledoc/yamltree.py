@@ -1,0 +1,198 @@
+"""A guarded YAML reader that keeps what a person typed, and where.
+
+PyYAML's constructors coerce (``NO`` -> False, ``0700`` -> 448), keep the last
+of two equal keys, expand alias bombs and recurse without bound. We read the
+event stream instead (the C parser when libyaml is present), refuse anchors,
+aliases and tags, bound the depth before building anything, and build a small
+tree of positioned text nodes. Fields convert text to types themselves.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Union
+
+import yaml
+
+from .diagnostics import Diagnostic, error
+
+MAX_DEPTH = 20
+
+_Parser = getattr(yaml, "CSafeLoader", None)
+if _Parser is None or os.environ.get("RIPPLEDOC_PURE_YAML"):
+    _Parser = yaml.SafeLoader
+_RESOLVER = yaml.resolver.Resolver()
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    text: str
+    line: int  # 1-based, in the file
+    col: int  # 1-based
+    plain: bool  # unquoted, so YAML 1.1 would resolve its type
+    end_line: int
+    end_col: int
+
+    def yaml_type(self) -> str:
+        """What PyYAML's SafeLoader would have made of this scalar: str, bool, int, float, null..."""
+        if not self.plain:
+            return "str"
+        tag = _RESOLVER.resolve(yaml.ScalarNode, self.text, (True, False))
+        return tag.rsplit(":", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    items: tuple[tuple[Scalar, "Node"], ...]
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    flow: bool
+
+    def get(self, key: str) -> "Node | None":
+        for k, v in self.items:
+            if k.text == key:
+                return v
+        return None
+
+    def key_node(self, key: str) -> Scalar | None:
+        for k, _ in self.items:
+            if k.text == key:
+                return k
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    items: tuple["Node", ...]
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    flow: bool
+
+
+Node = Union[Scalar, Mapping, Sequence]
+
+
+def kind_name(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "text"
+
+
+def to_python(node: Node) -> object:
+    """Plain Python data (dicts, lists, strings) for custom fields and exports."""
+    if isinstance(node, Mapping):
+        return {k.text: to_python(v) for k, v in node.items}
+    if isinstance(node, Sequence):
+        return [to_python(v) for v in node.items]
+    return node.text
+
+
+def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH) -> tuple[Node | None, list[Diagnostic]]:
+    """Parse one YAML document into a positioned tree.
+
+    ``first_line`` is the file line on which ``text`` starts. Returns
+    ``(None, diagnostics)`` when the text is not acceptable; an empty document
+    gives ``(None, [])``.
+    """
+    off = first_line - 1
+    diags: list[Diagnostic] = []
+    stack: list[tuple[object, list]] = []  # (start event, collected children)
+    root: Node | None = None
+    documents = 0
+    try:
+        for ev in yaml.parse(text, Loader=_Parser):
+            if isinstance(ev, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E012",
+                                        "more than one YAML document in the front matter",
+                                        "remove the extra '---' or '...' line")]
+                continue
+            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
+                what = "alias" if isinstance(ev, yaml.AliasEvent) else "anchor"
+                return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E014",
+                                    f"YAML {what} '{ev.anchor}' is not allowed in a rippledoc file",
+                                    "write the value out in full")]
+            tag = getattr(ev, "tag", None)
+            if tag is not None and tag != "!" and not _implicit(ev):
+                return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E014",
+                                    f"YAML tag '{tag}' is not allowed in a rippledoc file",
+                                    "remove the tag; values are read as text and converted by their field")]
+            if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if len(stack) >= max_depth:
+                    return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E015",
+                                        f"nesting deeper than {max_depth} levels", "flatten the data")]
+                stack.append((ev, []))
+            elif isinstance(ev, yaml.ScalarEvent):
+                node = Scalar(ev.value, ev.start_mark.line + 1 + off, ev.start_mark.column + 1,
+                              not ev.style, ev.end_mark.line + 1 + off, ev.end_mark.column + 1)
+                if not stack:
+                    root = node
+                else:
+                    stack[-1][1].append(node)
+            elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                start, children = stack.pop()
+                built = _build(start, ev, children, path, off, diags)
+                if built is None:
+                    return None, diags
+                if not stack:
+                    root = built
+                else:
+                    stack[-1][1].append(built)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + off if mark else first_line
+        col = mark.column + 1 if mark else 0
+        problem = exc.problem or exc.context or "invalid YAML"
+        return None, [error(path, line, col, "E012", f"YAML syntax error: {problem}", _yaml_hint(problem))]
+    except (yaml.YAMLError, ValueError, UnicodeError) as exc:  # the parsers raise these without a mark
+        return None, [error(path, first_line, 0, "E012", f"YAML syntax error: {exc}")]
+    return root, diags
+
+
+def _implicit(ev: object) -> bool:
+    imp = getattr(ev, "implicit", None)
+    if isinstance(imp, tuple):
+        return any(imp)
+    return bool(imp)
+
+
+def _build(start: object, end: object, children: list, path: str, off: int, diags: list[Diagnostic]) -> Node | None:
+    line = start.start_mark.line + 1 + off  # type: ignore[attr-defined]
+    col = start.start_mark.column + 1  # type: ignore[attr-defined]
+    end_line = end.end_mark.line + 1 + off  # type: ignore[attr-defined]
+    end_col = end.end_mark.column + 1  # type: ignore[attr-defined]
+    flow = bool(getattr(start, "flow_style", False))
+    if isinstance(start, yaml.SequenceStartEvent):
+        return Sequence(tuple(children), line, col, end_line, end_col, flow)
+    items: list[tuple[Scalar, Node]] = []
+    seen: dict[str, Scalar] = {}
+    for key, value in zip(children[0::2], children[1::2]):
+        if not isinstance(key, Scalar):
+            diags.append(error(path, key.line, key.col, "E012", "a mapping key must be plain text"))
+            return None
+        if key.text in seen:
+            first = seen[key.text]
+            diags.append(error(path, key.line, key.col, "E016",
+                               f"key '{key.text}' is written twice (first on line {first.line})",
+                               "YAML would silently keep only the last one: merge them or remove one"))
+            continue
+        seen[key.text] = key
+        items.append((key, value))
+    return Mapping(tuple(items), line, col, end_line, end_col, flow)
+
+
+def _yaml_hint(problem: str) -> str:
+    if "tab" in problem:
+        return "indent with spaces, not tabs"
+    if "mapping values are not allowed" in problem:
+        return "a value containing ': ' must be quoted"
+    if "found character" in problem and "'@'" in problem or "'`'" in problem:
+        return "a value starting with @ or ` must be quoted"
+    return ""
