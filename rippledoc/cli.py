@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("init", "new", "Create a client file from the template."),
     "check": ("check", "check", "Validate every file like a compiler: file:line:col, codes, hints."),
     "schema": ("schema", "schema", "Print the JSON Schema of client files for editors."),
+    "export": ("export", "export", "Write calendars, contacts or the whole model (ics, csv, vcard, json)."),
 }
 
 
