@@ -144,6 +144,15 @@ class Metric:
 
 
 @dataclass(frozen=True, slots=True)
+class Answer:
+    """A per-client answer of a ritual record that is not a score: text, one of some choices, or a date."""
+    key: str
+    label: str
+    type: str = "text"  # text | choice | date
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Ritual:
     """A ritual's definition: the front matter of ``rituals/NAME.md``."""
     key: str  # the file name without .md
@@ -156,6 +165,7 @@ class Ritual:
     source: Source
     enabled: bool = True
     settings: Mapping[str, object] = field(default_factory=dict)  # ritual-specific keys, as text
+    answers: tuple[Answer, ...] = ()  # per-client answers beside the scores (grade, level, letter_sent, ...)
 
 
 @dataclass(frozen=True, slots=True)
