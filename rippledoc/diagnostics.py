@@ -53,11 +53,13 @@ CODES: dict[str, str] = {
     "E401": "unknown metric",
     "E402": "score out of range",
     "E403": "unknown ritual",
+    "E404": "a record's name is not a period of its ritual's cadence",
     "W100": "unknown key",
     "W102": "YAML would read this unquoted text as another type",
     "W103": "a kept date lies in the future",
     "W200": "a touch names an unknown team member",
     "W400": "missing score",
+    "W401": "a record's date lies outside its period",
 }
 
 
@@ -116,10 +118,17 @@ def format_text(d: Diagnostic, source_line: str | None = None, color: bool = Fal
         text = source_line.rstrip("\r\n").expandtabs(1)
         out.append(f"    {text}")
         if d.col:
-            out.append("    " + " " * (d.col - 1) + "^")
+            out.append("    " + " " * _width(text[:d.col - 1]) + "^")
     if d.hint:
         out.append(f"    hint: {d.hint}")
     return "\n".join(out)
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: wide (CJK) characters take two, combining marks none."""
+    import unicodedata
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
+               for c in text)
 
 
 def summary(diags: Iterable[Diagnostic], files: int) -> str:

@@ -10,14 +10,23 @@ import re
 from datetime import date, time
 from functools import lru_cache
 
+import yaml
+
 from .diagnostics import Diagnostic, error, warning
 from .model import TimeRange
 from .yamltree import Mapping, Node, Scalar, Sequence, kind_name
 
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-_CADENCE = re.compile(r"^(\d{1,4})\s*([dwm])$")
+# The patterns are shared with the JSON Schema (schema.py), so that an editor
+# and ``rippledoc check`` accept the same text.
+DATE_PATTERN = r"^(\d{4})-(\d{2})-(\d{2})$"
+CADENCE_PATTERN = r"^([1-9]\d{0,3}) ?([dwmDWM])$"
 _HHMM = r"([01]?\d|2[0-3]):([0-5]\d)"
-_RANGE = re.compile(rf"^{_HHMM}\s*-\s*{_HHMM}$")
+TIME_RANGE_PATTERN = rf"^{_HHMM} ?- ?{_HHMM}$"
+NUMBER_PATTERN = r"^[-+]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$"
+_DATE = re.compile(DATE_PATTERN)
+_CADENCE = re.compile(CADENCE_PATTERN)
+_RANGE = re.compile(TIME_RANGE_PATTERN)
+_NUMBER = re.compile(NUMBER_PATTERN)
 
 
 def parse_date(text: str) -> date | None:
@@ -31,12 +40,21 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+def _date_hint(m: re.Match[str]) -> str:
+    import calendar
+    year, month = int(m[1]), int(m[2])
+    if not 1 <= month <= 12:
+        return "the month comes second: YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    return f"{calendar.month_name[month]} {year} has {days} days"
+
+
 def parse_cadence(text: str) -> int | None:
     """``30d`` -> 30, ``8w`` -> 56, ``3m`` -> 90 (a month counts 30 days)."""
-    m = _CADENCE.match(text.strip().lower())
-    if not m or int(m[1]) == 0:
+    m = _CADENCE.match(text.strip())
+    if not m:
         return None
-    return int(m[1]) * {"d": 1, "w": 7, "m": 30}[m[2]]
+    return int(m[1]) * {"d": 1, "w": 7, "m": 30}[m[2].lower()]
 
 
 def parse_time_range(text: str) -> TimeRange | None:
@@ -72,6 +90,9 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     return f"did you mean '{SYNONYMS.get(close[0], close[0]) if close[0] not in choices else close[0]}'?" if close else ""
 
 
+_EMPTY = ("", "~", "null", "Null", "NULL")
+
+
 class Fields:
     """Typed access to one mapping, collecting diagnostics in ``self.diags``."""
 
@@ -92,32 +113,56 @@ class Fields:
         if node is None:
             return None
         if not isinstance(node, Scalar):
-            self._err(node, "E101", f"'{key}' must be text, not {kind_name(node)}")
+            self._err(node, "E101", f"'{key}' must be text, not {kind_name(node)}",
+                      f"write it on one line: {key}: …")
             return None
-        if node.plain and node.text in ("", "~", "null", "Null", "NULL"):
+        if node.plain and node.text in _EMPTY:
             return None  # an empty value is an absent value
         return node
 
+    def missing(self, key: str) -> bool:
+        """True when the key is absent or its value is empty (not when it holds a list or mapping)."""
+        node = self.node.get(key)
+        return node is None or (isinstance(node, Scalar) and node.plain and node.text in _EMPTY)
+
+    def require(self, key: str, message: str = "", hint: str = "") -> bool:
+        """E100 when ``key`` is absent or empty; True when it is there."""
+        if not self.missing(key):
+            return True
+        at = self.node.key_node(key) or self.node
+        self.diags.append(error(self.path, at.line, at.col, "E100", message or f"'{key}' is required",
+                                hint or f"add a line '{key}: …' to the front matter"))
+        return False
+
     def text(self, key: str, required: bool = False) -> str | None:
+        if required and not self.require(key):
+            return None
         node = self.scalar(key)
         if node is None:
-            if required:
-                at = self.node.key_node(key) or self.node
-                self.diags.append(error(self.path, at.line, at.col, "E100", f"'{key}' is required",
-                                        f"add a line '{key}: …' to the front matter"))
             return None
         self.warn_coercion(key, node)
         return node.text
 
-    def warn_coercion(self, key: str, node: Scalar) -> None:
+    def warn_coercion(self, key: str, node: Scalar, item: bool = False) -> None:
+        """W102: the text is kept, but YAML (and other tools reading this file) would change its type."""
         kind = node.yaml_type()
-        if kind != "str":
-            names = {"bool": "a boolean", "int": "a number", "float": "a number", "null": "empty",
-                     "timestamp": "a date", "merge": "a merge key", "value": "a value key"}
-            self.diags.append(warning(self.path, node.line, node.col, "W102",
-                                      f"'{key}: {node.text}' is kept as the text you typed, but YAML reads it as "
-                                      f"{names.get(kind, kind)}",
-                                      f"quote it: {key}: \"{node.text}\""))
+        if kind == "str":
+            return
+        names = {"bool": "a boolean", "int": "a number", "float": "a number", "null": "empty (null)",
+                 "timestamp": "a date", "merge": "a merge key", "value": "a value key"}
+        what = names.get(kind, kind)
+        if kind in ("bool", "int", "float") and len(node.text) <= 30:
+            try:
+                value = yaml.safe_load(node.text)
+            except Exception:  # noqa: BLE001 - only used to word the message
+                value = None
+            if value is not None and str(value) != node.text:
+                what += f" ({value!r})"
+        where = f"'{node.text}' in '{key}'" if item else f"'{key}: {node.text}'"
+        quoted = f'"{node.text}"' if item else f'{key}: "{node.text}"'
+        self.diags.append(warning(self.path, node.line, node.col, "W102",
+                                  f"{where} is kept as the text you typed, but YAML reads it as {what}",
+                                  f"quote it: {quoted}"))
 
     def date(self, key: str) -> date | None:
         node = self.scalar(key)
@@ -126,8 +171,9 @@ class Fields:
     def date_of(self, key: str, node: Scalar) -> date | None:
         value = parse_date(node.text)
         if value is None:
-            if _DATE.match(node.text.strip()):
-                self._err(node, "E102", f"'{key}: {node.text}' is not a date that exists")
+            m = _DATE.match(node.text.strip())
+            if m:
+                self._err(node, "E102", f"'{key}: {node.text}' is not a date that exists", _date_hint(m))
             else:
                 self._err(node, "E102", f"'{key}: {node.text}' is not a date", "write dates as YYYY-MM-DD")
         return value
@@ -176,39 +222,42 @@ class Fields:
         node = self.scalar(key)
         if node is None:
             return None
-        try:
-            value = float(node.text.replace("_", "").replace(",", ""))
-        except ValueError:
-            self._err(node, "E109", f"'{key}: {node.text}' is not a number")
+        if not _NUMBER.match(node.text.strip()) or len(node.text) > 40:
+            self._err(node, "E109", f"'{key}: {node.text}' is not a number",
+                      "write digits with an optional decimal point, e.g. 4200 or 4200.50 (no currency sign)")
             return None
-        if value != value or value in (float("inf"), float("-inf")):
-            self._err(node, "E109", f"'{key}: {node.text}' is not a finite number")
-            return None
-        return value
+        return float(node.text.strip().replace(",", ""))
 
     def text_list(self, key: str) -> tuple[str, ...]:
         node = self.node.get(key)
         if node is None:
             return ()
         if isinstance(node, Scalar):
-            return () if node.plain and node.text == "" else (node.text,)
+            if node.plain and node.text in _EMPTY:
+                return ()
+            self.warn_coercion(key, node)
+            return (node.text,)
         if not isinstance(node, Sequence):
-            self._err(node, "E101", f"'{key}' must be a list of text, not {kind_name(node)}")
+            self._err(node, "E101", f"'{key}' must be a list of text, not {kind_name(node)}",
+                      f"write it as {key}: [first, second]")
             return ()
         out = []
         for item in node.items:
             if not isinstance(item, Scalar):
-                self._err(item, "E101", f"each item of '{key}' must be text, not {kind_name(item)}")
+                self._err(item, "E101", f"each item of '{key}' must be text, not {kind_name(item)}",
+                          f"write it as {key}: [first, second]")
             else:
+                self.warn_coercion(key, item, item=True)
                 out.append(item.text)
         return tuple(out)
 
     def mapping_list(self, key: str) -> list[Mapping]:
         node = self.node.get(key)
-        if node is None or (isinstance(node, Scalar) and node.plain and node.text == ""):
+        if node is None or (isinstance(node, Scalar) and node.plain and node.text in _EMPTY):
             return []
         if not isinstance(node, Sequence):
-            self._err(node, "E101", f"'{key}' must be a list, not {kind_name(node)}")
+            self._err(node, "E101", f"'{key}' must be a list, not {kind_name(node)}",
+                      f"write one item per line under '{key}:', each starting with '- {{'")
             return []
         out = []
         for item in node.items:
@@ -220,10 +269,11 @@ class Fields:
 
     def mapping(self, key: str) -> Mapping | None:
         node = self.node.get(key)
-        if node is None:
+        if node is None or (isinstance(node, Scalar) and node.plain and node.text in _EMPTY):
             return None
         if not isinstance(node, Mapping):
-            self._err(node, "E101", f"'{key}' must be a mapping, not {kind_name(node)}")
+            self._err(node, "E101", f"'{key}' must be a mapping, not {kind_name(node)}",
+                      f"write 'key: value' lines indented under '{key}:'")
             return None
         return node
 

@@ -19,7 +19,8 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
         return Settings(source=Source(src.path, 1)), diags
     if not isinstance(node, yamltree.Mapping):
         return Settings(source=Source(src.path, 1)), diags + [
-            error(src.path, node.line, node.col, "E013", "rippledoc.yaml must be a mapping of 'key: value' lines")]
+            error(src.path, node.line, node.col, "E013", "rippledoc.yaml must be a mapping of 'key: value' lines",
+                  "write one setting per line, e.g. 'timezone: Europe/London'")]
     f = Fields(node, src.path, diags)
     default = Settings()
     team: dict[str, TeamMember] = {}

@@ -7,6 +7,7 @@ part starts, so every later message can point at the right line.
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,37 +35,56 @@ def rel(root: Path, path: Path) -> str:
 
 
 def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Text | None, list[Diagnostic]]:
+    """Read one file of the workspace, or say why not. Never raises for anything on disk."""
     name = rel(root, path)
     try:
-        if path.is_symlink():
-            target = path.resolve()
-            if not target.is_relative_to(root.resolve()):
-                return None, [error(name, 0, 0, "E004", f"symbolic link leads out of the workspace (to {target})",
-                                    "copy the file into the workspace instead of linking it")]
-        size = path.stat().st_size
-        if size > max_bytes:
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return None, [error(name, 0, 0, "E004", f"symbolic link leads out of the workspace (to {target})",
+                                "copy the file into the workspace instead of linking it")]
+        if path.is_symlink() and not target.exists():
+            return None, [error(name, 0, 0, "E001", f"cannot read the file: the symbolic link points to a missing file "
+                                f"({rel(root.resolve(), target)})", "restore the file or remove the link")]
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None, [error(name, 0, 0, "E001", "cannot read the file: it is not a regular file",
+                                "move it out of the workspace's folders")]
+        if st.st_size > max_bytes:
             return None, [error(name, 0, 0, "E003",
-                                f"file is {size // 1024} KiB, over the limit of {max_bytes // 1024} KiB; not read",
+                                f"file is {_kib(st.st_size)}, over the limit of {_kib(max_bytes)}; not read",
                                 "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
         with open(path, "rb") as fh:
             raw = fh.read(max_bytes + 1)
+    except RuntimeError:  # Path.resolve on a symlink loop (Python 3.11)
+        return None, [error(name, 0, 0, "E001", "cannot read the file: its symbolic links form a loop",
+                            "remove the link or point it at a real file")]
     except OSError as exc:
-        return None, [error(name, 0, 0, "E001", f"cannot read the file: {exc.strerror or exc}")]
+        return None, [error(name, 0, 0, "E001", f"cannot read the file: {exc.strerror or exc}",
+                            "check that the file exists and that you may read it")]
     if len(raw) > max_bytes:  # grew while we looked
-        return None, [error(name, 0, 0, "E003", f"file is over the limit of {max_bytes // 1024} KiB; not read")]
+        return None, [error(name, 0, 0, "E003", f"file is over the limit of {_kib(max_bytes)}; not read",
+                            "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error(name, 0, 0, "E002", "file is UTF-16 text, not UTF-8", "save the file as UTF-8")]
     if b"\x00" in raw:
         return None, [error(name, 0, 0, "E002", "file looks binary (it contains NUL bytes)",
                             "client and ritual files are UTF-8 text")]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
         line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [error(name, line, col, "E002", f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+        before = raw[start:exc.start].decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return None, [error(name, line, len(before) + 1, "E002",
+                            f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
                             "save the file as UTF-8 (it may be Latin-1 or Windows-1252)")]
     if text.startswith("\ufeff"):
         text = text[1:]
     return Text(name, text, raw), []
+
+
+def _kib(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +106,10 @@ def split_front_matter(src: Text) -> tuple[FrontMatter | None, list[Diagnostic]]
         return None, [error(src.path, 0, 0, "E005", "file is empty",
                             "start it with a front matter block: '---', 'name: …', '---'")]
     if not _fence(lines[0]):
-        return None, [error(src.path, 1, 1, "E010", "front matter is missing: the first line must be '---'",
-                            "start the file with '---', the fields, then '---'")]
+        later = next((i + 1 for i, line in enumerate(lines[:50]) if _fence(line)), None)
+        hint = (f"the '---' on line {later} must be the very first line of the file" if later
+                else "start the file with '---', the fields, then '---'")
+        return None, [error(src.path, 1, 1, "E010", "front matter is missing: the first line must be '---'", hint)]
     for i in range(1, len(lines)):
         if _fence(lines[i]) or lines[i].rstrip("\r") == "...":
             yaml_text = "\n".join(lines[1:i])

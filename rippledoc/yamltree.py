@@ -9,6 +9,7 @@ tree of positioned text nodes. Fields convert text to types themselves.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from typing import Union
 
@@ -22,6 +23,13 @@ _Parser = getattr(yaml, "CSafeLoader", None)
 if _Parser is None or os.environ.get("RIPPLEDOC_PURE_YAML"):
     _Parser = yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
+# YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
+_YAML12 = (
+    ("null", re.compile(r"null|Null|NULL|~|")),
+    ("bool", re.compile(r"true|True|TRUE|false|False|FALSE")),
+    ("int", re.compile(r"[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+")),
+    ("float", re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|[-+]?\.(inf|Inf|INF)|\.nan|\.NaN|\.NAN")),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,11 +42,21 @@ class Scalar:
     end_col: int
 
     def yaml_type(self) -> str:
-        """What PyYAML's SafeLoader would have made of this scalar: str, bool, int, float, null..."""
+        """What a YAML loader would make of this scalar: str, bool, int, float, null, timestamp.
+
+        PyYAML reads YAML 1.1 (``NO``, ``on``, ``0700``, ``1:30``); editors and
+        most other tools read YAML 1.2 (``1e3``). Anything either of them would
+        not read as text is reported by its YAML 1.1 type, else its 1.2 type.
+        """
         if not self.plain:
             return "str"
-        tag = _RESOLVER.resolve(yaml.ScalarNode, self.text, (True, False))
-        return tag.rsplit(":", 1)[-1]
+        tag = _RESOLVER.resolve(yaml.ScalarNode, self.text, (True, False)).rsplit(":", 1)[-1]
+        if tag != "str":
+            return tag
+        for kind, pattern in _YAML12:
+            if pattern.fullmatch(self.text):
+                return kind
+        return "str"
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,9 +116,9 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
 
     ``first_line`` is the file line on which ``text`` starts. Returns
     ``(None, diagnostics)`` when the text is not acceptable; an empty document
-    gives ``(None, [])``.
+    gives ``(None, [])``. Never raises for any input text.
     """
-    off = first_line - 1
+    where = _Locator(text, first_line)
     diags: list[Diagnostic] = []
     stack: list[tuple[object, list]] = []  # (start event, collected children)
     root: Node | None = None
@@ -110,50 +128,79 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
             if isinstance(ev, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E012",
+                    return None, [error(path, *where(ev.start_mark), "E012",
                                         "more than one YAML document in the front matter",
                                         "remove the extra '---' or '...' line")]
                 continue
             if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-                what = "alias" if isinstance(ev, yaml.AliasEvent) else "anchor"
-                return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E014",
-                                    f"YAML {what} '{ev.anchor}' is not allowed in a rippledoc file",
+                what = ("alias '*" if isinstance(ev, yaml.AliasEvent) else "anchor '&") + f"{ev.anchor}'"
+                return None, [error(path, *where(ev.start_mark), "E014",
+                                    f"YAML {what} is not allowed in a rippledoc file",
                                     "write the value out in full")]
             tag = getattr(ev, "tag", None)
             if tag is not None and tag != "!" and not _implicit(ev):
-                return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E014",
+                return None, [error(path, *where(ev.start_mark), "E014",
                                     f"YAML tag '{tag}' is not allowed in a rippledoc file",
                                     "remove the tag; values are read as text and converted by their field")]
             if isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 if len(stack) >= max_depth:
-                    return None, [error(path, ev.start_mark.line + 1 + off, ev.start_mark.column + 1, "E015",
+                    return None, [error(path, *where(ev.start_mark), "E015",
                                         f"nesting deeper than {max_depth} levels", "flatten the data")]
                 stack.append((ev, []))
             elif isinstance(ev, yaml.ScalarEvent):
-                node = Scalar(ev.value, ev.start_mark.line + 1 + off, ev.start_mark.column + 1,
-                              not ev.style, ev.end_mark.line + 1 + off, ev.end_mark.column + 1)
+                node = Scalar(ev.value, *where(ev.start_mark), not ev.style, *where(ev.end_mark))
                 if not stack:
                     root = node
                 else:
                     stack[-1][1].append(node)
             elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 start, children = stack.pop()
-                built = _build(start, ev, children, path, off, diags)
+                built = _build(start, ev, children, path, where, diags)
                 if built is None:
                     return None, diags
                 if not stack:
                     root = built
                 else:
                     stack[-1][1].append(built)
+    except yaml.reader.ReaderError as exc:
+        line, col = where.at(exc.position) if isinstance(exc.position, int) else (first_line, 0)
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character) if isinstance(exc.character, int) else "?"
+        return None, [error(path, line, col, "E012",
+                            f"YAML syntax error: the control character U+{ord(char[:1] or '?'):04X} is not allowed",
+                            "remove it (it is invisible in most editors)")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + off if mark else first_line
-        col = mark.column + 1 if mark else 0
+        line, col = where(mark) if mark else (first_line, 0)
         problem = exc.problem or exc.context or "invalid YAML"
-        return None, [error(path, line, col, "E012", f"YAML syntax error: {problem}", _yaml_hint(problem))]
-    except (yaml.YAMLError, ValueError, UnicodeError) as exc:  # the parsers raise these without a mark
+        context = f" ({exc.context})" if exc.context and exc.problem else ""
+        return None, [error(path, line, col, "E012", f"YAML syntax error: {problem}{context}", _yaml_hint(problem))]
+    except (yaml.YAMLError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:  # raised without a mark
         return None, [error(path, first_line, 0, "E012", f"YAML syntax error: {exc}")]
     return root, diags
+
+
+class _Locator:
+    """File line and column of a parser mark.
+
+    Both parsers count NEL, U+2028 and U+2029 as line breaks, the editor does
+    not; so the line is recomputed from the mark's character index.
+    """
+
+    def __init__(self, text: str, first_line: int):
+        self.text = text
+        self.first_line = first_line
+
+    def at(self, index: int) -> tuple[int, int]:
+        index = max(0, min(index, len(self.text)))
+        line = self.text.count("\n", 0, index) + self.first_line
+        col = index - (self.text.rfind("\n", 0, index) + 1) + 1
+        return line, col
+
+    def __call__(self, mark: object) -> tuple[int, int]:
+        index = getattr(mark, "index", None)
+        if isinstance(index, int):
+            return self.at(index)
+        return mark.line + self.first_line, mark.column + 1  # type: ignore[attr-defined]
 
 
 def _implicit(ev: object) -> bool:
@@ -163,11 +210,10 @@ def _implicit(ev: object) -> bool:
     return bool(imp)
 
 
-def _build(start: object, end: object, children: list, path: str, off: int, diags: list[Diagnostic]) -> Node | None:
-    line = start.start_mark.line + 1 + off  # type: ignore[attr-defined]
-    col = start.start_mark.column + 1  # type: ignore[attr-defined]
-    end_line = end.end_mark.line + 1 + off  # type: ignore[attr-defined]
-    end_col = end.end_mark.column + 1  # type: ignore[attr-defined]
+def _build(start: object, end: object, children: list, path: str, where: _Locator,
+           diags: list[Diagnostic]) -> Node | None:
+    line, col = where(start.start_mark)  # type: ignore[attr-defined]
+    end_line, end_col = where(end.end_mark)  # type: ignore[attr-defined]
     flow = bool(getattr(start, "flow_style", False))
     if isinstance(start, yaml.SequenceStartEvent):
         return Sequence(tuple(children), line, col, end_line, end_col, flow)
@@ -175,7 +221,8 @@ def _build(start: object, end: object, children: list, path: str, off: int, diag
     seen: dict[str, Scalar] = {}
     for key, value in zip(children[0::2], children[1::2]):
         if not isinstance(key, Scalar):
-            diags.append(error(path, key.line, key.col, "E012", "a mapping key must be plain text"))
+            diags.append(error(path, key.line, key.col, "E012", f"a mapping key must be plain text, not {kind_name(key)}",
+                               "write 'key: value' with a word as the key"))
             return None
         if key.text in seen:
             first = seen[key.text]
@@ -193,6 +240,12 @@ def _yaml_hint(problem: str) -> str:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted"
-    if "found character" in problem and "'@'" in problem or "'`'" in problem:
+    if "found character" in problem and ("'@'" in problem or "'`'" in problem):
         return "a value starting with @ or ` must be quoted"
+    if "could not find expected ':'" in problem or "expected <block end>" in problem:
+        return "each line of the front matter is 'key: value'; check the indentation and quotes"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem or "end of stream" in problem:
+        return "close the list or mapping with its ] or }, and quote values that contain , [ ] { }"
+    if "unknown escape" in problem or "escape" in problem:
+        return "inside double quotes write a backslash as \\\\, or use single quotes"
     return ""

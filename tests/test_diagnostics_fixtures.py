@@ -1,0 +1,80 @@
+"""One broken workspace per diagnostic code, under tests/fixtures/diagnostics/<CODE>/.
+
+Each folder is a small workspace (or holds one in ``workspace/`` when the
+fixture needs a file outside it) and an ``expected`` file listing
+``path:line:col CODE`` for every diagnostic its files must produce, no more,
+no less. Some also hold ``golden.txt``: the exact text ``rippledoc check``
+prints for that problem (location, excerpt, caret, hint).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rippledoc.cli import main
+from rippledoc.diagnostics import CODES
+from rippledoc.loader import load_workspace
+
+from conftest import TODAY
+
+FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics"
+ALL = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
+
+
+def copy_fixture(code: str, tmp_path: Path) -> Path:
+    """The fixture copied (symlinks as symlinks), so the loader's cache never writes into the repository."""
+    target = tmp_path / code
+    shutil.copytree(FIXTURES / code, target, symlinks=True)
+    return target / "workspace" if (target / "workspace").is_dir() else target
+
+
+def expected(code: str) -> list[str]:
+    return sorted(line for line in (FIXTURES / code / "expected").read_text().splitlines() if line.strip())
+
+
+def test_every_code_has_a_fixture():
+    assert sorted(CODES) == ALL
+
+
+@pytest.mark.parametrize("code", ALL)
+def test_fixture_gives_exactly_its_diagnostics(code: str, tmp_path: Path):
+    root = copy_fixture(code, tmp_path)
+    ws, diags = load_workspace(root, TODAY)
+    # Only the fixture's own files: the built-in rituals are checked by test_init_new.
+    own = [d for d in diags if os.path.lexists(root / d.path)]
+    got = sorted(f"{d.path}:{d.line}:{d.col} {d.code}" for d in own)
+    assert got == expected(code)
+    assert code in {d.code for d in own}
+    for d in own:
+        assert d.message and d.code in CODES
+        assert d.severity.value == ("warning" if d.code.startswith("W") else "error")
+
+
+@pytest.mark.parametrize("code", ALL)
+def test_check_on_fixture_exits_1_or_warns_without_traceback(code: str, tmp_path: Path):
+    root = copy_fixture(code, tmp_path)
+    result = CliRunner().invoke(main, ["-C", str(root), "check", "--strict", "--today", TODAY.isoformat()])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    first = expected(code)[0].split(":")[0]
+    assert first in result.stdout
+
+
+GOLDEN = sorted(p.parent.name for p in FIXTURES.glob("*/golden.txt"))
+
+
+def test_there_are_golden_outputs():
+    assert len(GOLDEN) >= 4
+
+
+@pytest.mark.parametrize("code", GOLDEN)
+def test_text_output_golden(code: str, tmp_path: Path):
+    root = copy_fixture(code, tmp_path)
+    result = CliRunner().invoke(main, ["-C", str(root), "check", "--today", TODAY.isoformat()])
+    golden = (FIXTURES / code / "golden.txt").read_text()
+    assert golden in result.stdout
