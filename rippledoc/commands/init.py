@@ -47,6 +47,8 @@ def create_workspace(folder: Path) -> list[tuple[str, bool]]:
             done.append((name, True))
         except FileExistsError:
             done.append((name, False))
+    from .team import write_gitattributes
+    done.append(write_gitattributes(folder, create=True))  # the merge driver's attributes
     return done
 
 

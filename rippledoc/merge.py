@@ -1,0 +1,552 @@
+"""Three-way merge of a client or ritual file, for git's merge driver.
+
+Two people who log a touch for the same client on the same day, or edit
+different fields of it, must never meet a conflict. A file is cut into parts
+and each part is merged by its own rule:
+
+- the front matter, key by key: each top-level key is the block of source
+  lines from its line (with the comments just above it) to the next key, so
+  the merged text keeps each side's bytes. A key changed on one side takes
+  that side's block; a key changed on both sides is merged deeper (a block
+  mapping such as ``custom:`` or a record's ``clients:`` key by key again, a
+  list of one-line items as a union, anything else line by line) and only
+  when that fails gets standard conflict markers around the two versions;
+- the ``## Log`` section as the union of both sides' lines: a line added on
+  either side is kept and placed in date order (keeping the order the file
+  uses, oldest or newest first); a line deleted on one side goes when the
+  other side did not change it;
+- the notes around the log, three-way by lines with ``git merge-file``.
+
+The result is parsed like the loader would (a client file with
+``clientfile.parse_client``, a ritual file with ``ritualfile``); an error that
+neither side had makes the merge a conflict. Line endings follow our side
+(LF or CRLF), and so does a leading byte-order mark.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import subprocess
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from . import yamltree
+from .diagnostics import Diagnostic
+from .logline import find_log
+
+OURS, BASE, THEIRS = "ours", "base", "theirs"
+_DATED = re.compile(r"^-\s+(\d{4}-\d{2}-\d{2})\b")
+_FENCE_OPEN = "---"
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True, slots=True)
+class Merged:
+    data: bytes  # the merged file, with conflict markers where both sides changed a part differently
+    conflicts: tuple[str, ...] = ()  # each conflict in words: "front matter key 'grade': changed on both sides"
+    problems: tuple[Diagnostic, ...] = ()  # errors of the merged file that neither side had
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts and not self.problems
+
+
+# ---------------------------------------------------------------- line merges
+
+Lines = list[str]  # each line ends with "\n", except perhaps the last one of a file
+
+
+def merge_lines(base: Lines, ours: Lines, theirs: Lines, conflicts: list[str], what: str) -> Lines:
+    """Three-way merge by lines with ``git merge-file``; conflict regions get standard markers."""
+    if ours == theirs or base == theirs:
+        return list(ours)
+    if base == ours:
+        return list(theirs)
+    with tempfile.TemporaryDirectory(prefix="rippledoc-merge-") as tmp:
+        names = []
+        for label, lines in ((OURS, ours), (BASE, base), (THEIRS, theirs)):
+            p = Path(tmp) / label
+            p.write_bytes("".join(lines).encode("utf-8"))
+            names.append(str(p))
+        try:
+            proc = subprocess.run(["git", "merge-file", "-p", "-L", OURS, "-L", BASE, "-L", THEIRS, *names],
+                                  capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError):
+            proc = None
+    if proc is None or not 0 <= proc.returncode <= 127:
+        conflicts.append(f"{what}: changed on both sides")
+        return _markers(ours, theirs)
+    if proc.returncode:
+        conflicts.append(f"{what}: changed on both sides ({proc.returncode} conflicting region"
+                         f"{'s' * (proc.returncode != 1)})")
+    return _lines(proc.stdout.decode("utf-8"))
+
+
+def _markers(ours: Lines, theirs: Lines) -> Lines:
+    return [f"<<<<<<< {OURS}\n", *_ended(ours), "=======\n", *_ended(theirs), f">>>>>>> {THEIRS}\n"]
+
+
+def _ended(lines: Lines) -> Lines:
+    return [l if l.endswith("\n") else l + "\n" for l in lines]
+
+
+def _lines(text: str) -> Lines:
+    return [l for l in re.split(r"(?<=\n)", text) if l]
+
+
+def _target_counts(base: Lines, ours: Lines, theirs: Lines) -> Counter[str]:
+    """How many copies of each line a union keeps: a change on either side wins over no change."""
+    cb, co, ct = Counter(_key(l) for l in base), Counter(_key(l) for l in ours), Counter(_key(l) for l in theirs)
+    out: Counter[str] = Counter()
+    for k in set(cb) | set(co) | set(ct):
+        b, o, t = cb[k], co[k], ct[k]
+        if (o - b) * (t - b) > 0:  # both sides added (or both removed) copies: the larger change, once
+            n = max(o, t) if o > b else min(o, t)
+        else:
+            n = o + t - b
+        if n > 0:
+            out[k] = n
+    return out
+
+
+def _key(line: str) -> str:
+    return line.rstrip("\n")
+
+
+def union_lines(base: Lines, ours: Lines, theirs: Lines, descending: bool | None = None) -> Lines:
+    """Our lines, less those the other side deleted, plus those they added.
+
+    An added line goes where it stood relative to the base on their side (a
+    changed line takes the old one's place; an insertion goes after our own
+    insertions at that spot); with ``descending`` given, a dated line goes
+    in date order instead (newest first when true).
+    """
+    target = _target_counts(base, ours, theirs)
+    used: Counter[str] = Counter()
+    out: list[list] = []  # [line, alive]; dead lines stay as anchors until the end
+    for line in ours:
+        alive = used[_key(line)] < target[_key(line)]
+        used[_key(line)] += alive
+        out.append([line, alive])
+    bk = [_key(l) for l in base]
+    in_ours: dict[int, int] = {}
+    for a, b, n in difflib.SequenceMatcher(None, bk, [_key(l) for l in ours], autojunk=False).get_matching_blocks():
+        for k in range(n):
+            in_ours[a + k] = b + k
+    anchors = {}  # their line's index -> the base index it stands before
+    for tag, i1, _, j1, j2 in difflib.SequenceMatcher(None, bk, [_key(l) for l in theirs],
+                                                      autojunk=False).get_opcodes():
+        if tag in ("insert", "replace"):
+            for j in range(j1, j2):
+                anchors[j] = i1
+    entries = [e for e in out]  # the original entries, to find anchors after insertions shift them
+    for j, line in enumerate(theirs):
+        if used[_key(line)] >= target[_key(line)]:
+            continue
+        used[_key(line)] += 1
+        at = None
+        if descending is not None and _date_of(line):
+            at = _by_date(out, _date_of(line), descending)  # type: ignore[arg-type]
+        if at is None:
+            at = len(out)
+            following = [in_ours[i] for i in range(anchors.get(j, len(base)), len(base)) if i in in_ours]
+            if following:
+                anchor = entries[following[0]]
+                at = next(n for n, e in enumerate(out) if e is anchor)
+        out.insert(at, [line, True])
+    lines = [e[0] for e in out if e[1]]
+    return [l if l.endswith("\n") or n == len(lines) - 1 else l + "\n" for n, l in enumerate(lines)]
+
+
+def _by_date(out: list[list], when: str, descending: bool) -> int | None:
+    """Where a line dated ``when`` goes among the living dated lines (after those of the same day)."""
+    dated = [(n, d) for n, (line, alive) in enumerate(out) if alive and (d := _date_of(line))]
+    if not dated:
+        return None
+    if descending:
+        return next((n for n, d in dated if d < when), dated[-1][0] + 1)
+    later = [n for n, d in dated if d <= when]
+    return later[-1] + 1 if later else dated[0][0]
+
+
+def _date_of(line: str) -> str | None:
+    m = _DATED.match(line)
+    return m[1] if m else None
+
+
+def newest_first(*sides: Lines) -> bool:
+    """Whether a log keeps its newest touch on top (judged on the first side with two dates)."""
+    for lines in sides:
+        dates = [d for d in map(_date_of, lines) if d]
+        up = sum(a < b for a, b in zip(dates, dates[1:]))
+        down = sum(a > b for a, b in zip(dates, dates[1:]))
+        if up or down:
+            return down > up
+    return False
+
+
+# ---------------------------------------------------------------- front matter, key by key
+
+@dataclass(slots=True)
+class Block:
+    lines: Lines
+    sub: "Cut | None" = None  # a block mapping's own keys
+    items: tuple[int, ...] | None = None  # a block list of one-line items: their indexes in ``lines``
+
+
+@dataclass(slots=True)
+class Cut:
+    header: Lines  # lines before the first key (for a nested mapping: from its parent's key line)
+    blocks: dict[str, Block] = field(default_factory=dict)
+
+
+def cut_front_matter(lines: Lines) -> Cut | None:
+    """The front matter's top-level keys as blocks of lines; None when it is not a block mapping we can cut."""
+    if not any(l.strip() for l in lines):
+        return Cut(list(lines))
+    node, diags = yamltree.parse("".join(lines), "front matter", 1)
+    if node is None:
+        return Cut(list(lines)) if not diags and all(_attachable(l) for l in lines) else None
+    if not isinstance(node, yamltree.Mapping) or diags:
+        return None
+    return _cut(lines, 0, len(lines), 0, node)
+
+
+def _attachable(line: str) -> bool:
+    s = line.strip()
+    return not s or s.startswith("#")
+
+
+def _end_index(node: yamltree.Node, lines: Lines) -> int:
+    """0-based index of the first line after a value (yamltree lines are 1-based).
+
+    A block collection ends where the next token starts, which may be the
+    indented key on the following line: nothing of the value is on that line.
+    """
+    row = node.end_line - 1
+    if row >= len(lines) or not lines[row][:node.end_col - 1].strip():
+        return row
+    return row + 1
+
+
+def _cut(lines: Lines, lo: int, hi: int, floor: int, mapping: yamltree.Mapping) -> Cut | None:
+    if mapping.flow:
+        return None
+    starts: list[int] = []
+    min_start = floor
+    for key, value in mapping.items:
+        k = key.line - 1
+        if not lo <= k < hi or k < min_start or (starts and k <= starts[-1]):
+            return None
+        s = k
+        while s - 1 >= min_start and _attachable(lines[s - 1]):
+            s -= 1
+        starts.append(s)
+        min_start = max(k + 1, _end_index(value, lines))
+    if not starts:
+        return Cut(lines[lo:hi])
+    cut = Cut(lines[lo:starts[0]])
+    bounds = starts + [hi]
+    for n, (key, value) in enumerate(mapping.items):
+        a, b = bounds[n], bounds[n + 1]
+        block = Block(lines[a:b])
+        if isinstance(value, yamltree.Mapping) and not value.flow:
+            block.sub = _cut(lines, a, b, key.line, value)
+        elif isinstance(value, yamltree.Sequence) and not value.flow and value.items:
+            rows = [item.line - 1 - a for item in value.items]
+            one_line = all(item.line == item.end_line or _end_index(item, lines) == item.line for item in value.items)
+            contiguous = all(r2 == r1 + 1 for r1, r2 in zip(rows, rows[1:]))
+            dashed = all(0 <= r < len(block.lines) and block.lines[r].lstrip().startswith("-") for r in rows)
+            if one_line and contiguous and dashed:
+                block.items = tuple(rows)
+        cut.blocks[key.text] = block
+    return cut
+
+
+def merge_cuts(base: Cut, ours: Cut, theirs: Cut, conflicts: list[str], where: str) -> Lines:
+    header_where = "the front matter's first lines" if not where else f"the line of key {where}"
+    out = merge_lines(base.header, ours.header, theirs.header, conflicts, header_where)
+    for key in _key_order(ours, theirs):
+        name = f"'{key}'" if not where else f"{where}.{key}"
+        out += _merge_block(base.blocks.get(key), ours.blocks.get(key), theirs.blocks.get(key), conflicts, name)
+    return out
+
+
+def _key_order(ours: Cut, theirs: Cut) -> list[str]:
+    """Our keys in our order; a key only they have goes after the key it follows on their side."""
+    order = list(ours.blocks)
+    theirs_keys = list(theirs.blocks)
+    for i, key in enumerate(theirs_keys):
+        if key in order:
+            continue
+        at = 0
+        for prev in reversed(theirs_keys[:i]):
+            if prev in order:
+                at = order.index(prev) + 1
+                break
+        order.insert(at, key)
+    return order
+
+
+def _text(block: Block | None) -> str | None:
+    return None if block is None else "".join(block.lines)
+
+
+def _merge_block(b: Block | None, o: Block | None, t: Block | None, conflicts: list[str], name: str) -> Lines:
+    tb, to, tt = _text(b), _text(o), _text(t)
+    if to == tt or tb == tt:
+        return list(o.lines) if o else []
+    if tb == to:
+        return list(t.lines) if t else []
+    if o is None or t is None:
+        conflicts.append(f"front matter key {name}: {'deleted' if o is None else 'changed'} on our side, "
+                         f"{'deleted' if t is None else 'changed'} on theirs")
+        return _markers(o.lines if o else [], t.lines if t else [])
+    base = b or Block([])
+    if o.sub is not None and t.sub is not None and (b is None or b.sub is not None):
+        return merge_cuts(base.sub or Cut([]), o.sub, t.sub, conflicts, name)
+    if b is not None:
+        trial: list[str] = []
+        merged = merge_lines(b.lines, o.lines, t.lines, trial, name)
+        if not trial:
+            return merged
+    if o.items is not None and t.items is not None and (b is None or b.items is not None):
+        merged_items = _union_items(base, o, t, conflicts, name)
+        if merged_items is not None:
+            return merged_items
+    conflicts.append(f"front matter key {name}: changed on both sides")
+    return _markers(o.lines, t.lines)
+
+
+def _split_items(block: Block) -> tuple[Lines, Lines, Lines]:
+    rows = block.items or ()
+    if not rows:
+        return list(block.lines), [], []
+    return block.lines[:rows[0]], [block.lines[r] for r in rows], block.lines[rows[-1] + 1:]
+
+
+def _union_items(b: Block, o: Block, t: Block, conflicts: list[str], name: str) -> Lines | None:
+    """A list of one-line items (``sales``, ``commitments``, ``tags``) merged as a union.
+
+    Refused (None) when one item was changed differently on both sides: both
+    removed it and each added an item of its own.
+    """
+    bh, bi, bt = _split_items(b)
+    oh, oi, ot = _split_items(o)
+    th, ti, tt = _split_items(t)
+    removed_o = set(map(_key, bi)) - set(map(_key, oi))
+    removed_t = set(map(_key, bi)) - set(map(_key, ti))
+    added_o = set(map(_key, oi)) - set(map(_key, bi)) - set(map(_key, ti))
+    added_t = set(map(_key, ti)) - set(map(_key, bi)) - set(map(_key, oi))
+    if removed_o & removed_t and added_o and added_t:
+        return None
+    trial: list[str] = []
+    head = merge_lines(bh, oh, th, trial, name)
+    tail = merge_lines(bt, ot, tt, trial, name)
+    if trial:
+        return None
+    return head + union_lines(bi, oi, ti) + tail
+
+
+# ---------------------------------------------------------------- the whole file
+
+@dataclass(slots=True)
+class Parts:
+    fences: tuple[str, str] | None  # the opening and closing front matter lines; None: no front matter
+    yaml: Lines
+    pre: Lines  # the body before the log heading (all of it when there is no log)
+    heading: str | None  # the '## Log' line
+    log: Lines
+    post: Lines  # from the next heading after the log
+
+
+def split_parts(text: str) -> Parts | None:
+    """A file's parts; None when it has text but no closed front matter."""
+    lines = _lines(text)
+    if not lines:
+        return Parts(None, [], [], None, [], [])
+    if lines[0].rstrip() != _FENCE_OPEN:
+        return None
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    if close is None:
+        return None
+    body = lines[close + 1:]
+    pre, heading, log, post = _split_body(body)
+    return Parts((lines[0], lines[close]), lines[1:close], pre, heading, log, post)
+
+
+def _split_body(body: Lines) -> tuple[Lines, str | None, Lines, Lines]:
+    section = find_log("".join(body), 0)
+    if section is None:
+        return list(body), None, [], []
+    h = section.heading_line
+    end = min(h + 1 + len(section.lines), len(body))
+    return body[:h], body[h], body[h + 1:end], body[end:]
+
+
+def _pick(base: str | None, ours: str | None, theirs: str | None) -> str | None:
+    if ours is None:
+        return theirs
+    return theirs if base == ours and theirs is not None else ours
+
+
+def merge_parts(base: Parts, ours: Parts, theirs: Parts, conflicts: list[str]) -> str:
+    out: Lines = []
+    if ours.fences or theirs.fences:
+        fences = ours.fences or theirs.fences
+        assert fences is not None
+        cuts = [cut_front_matter(p.yaml) for p in (base, ours, theirs)]
+        out.append(fences[0])
+        if cuts[1] is not None and cuts[2] is not None:
+            out += merge_cuts(cuts[0] or Cut(list(base.yaml)), cuts[1], cuts[2], conflicts, "")
+        else:
+            out += merge_lines(base.yaml, ours.yaml, theirs.yaml, conflicts, "the front matter")
+        out.append(fences[1] if fences[1].endswith("\n") else fences[1] + "\n")
+    out += merge_lines(base.pre, ours.pre, theirs.pre, conflicts, "the notes")
+    heading = _pick(base.heading, ours.heading, theirs.heading)
+    if heading is not None:
+        if out and not out[-1].endswith("\n"):
+            out[-1] += "\n"
+        out.append(heading)
+        log = union_lines(base.log, ours.log, theirs.log, newest_first(ours.log, theirs.log, base.log))
+        if log and not heading.endswith("\n"):
+            out[-1] += "\n"
+        out += log
+    post = merge_lines(base.post, ours.post, theirs.post, conflicts, "the notes after the log")
+    if post and out and not out[-1].endswith("\n"):
+        out[-1] += "\n"
+    out += post
+    return "".join(out)
+
+
+Validator = Callable[[str, str], list[Diagnostic]]  # (path, text) -> diagnostics
+
+
+def merge_texts(base: str, ours: str, theirs: str) -> tuple[str, list[str]]:
+    """Merge three texts (LF line endings); returns the merged text and the conflicts in words."""
+    conflicts: list[str] = []
+    if ours == theirs or base == theirs:
+        return ours, conflicts
+    if base == ours:
+        return theirs, conflicts
+    parts = [split_parts(t) for t in (base, ours, theirs)]
+    if parts[1] is None or parts[2] is None:
+        merged = merge_lines(_lines(base), _lines(ours), _lines(theirs), conflicts, "the file (no front matter)")
+        return "".join(merged), conflicts
+    return merge_parts(parts[0] or Parts(None, [], _lines(base), None, [], []), parts[1], parts[2], conflicts), conflicts
+
+
+def merge_file(base: bytes, ours: bytes, theirs: bytes, path: str, validator: Validator | None = None) -> Merged:
+    """Merge the three versions of the file at ``path`` (relative to the repository).
+
+    ``validator`` parses a text and returns its diagnostics; by default the
+    one for ``path`` (``validator_for``). A result with an error neither side
+    had is reported in ``problems``.
+    """
+    if ours == theirs or base == theirs:
+        return Merged(ours)
+    if base == ours:
+        return Merged(theirs)
+    try:
+        texts = [b.decode("utf-8") for b in (base, ours, theirs)]
+    except UnicodeDecodeError:
+        conflicts: list[str] = []
+        merged = merge_lines(*(_raw_lines(b) for b in (base, ours, theirs)), conflicts, "the file (not UTF-8)")
+        return Merged("".join(merged).encode("utf-8", "surrogateescape"), tuple(conflicts))
+    bom = texts[1].startswith(BOM) or (not texts[1] and texts[2].startswith(BOM))
+    crlf = _is_crlf(texts[1] or texts[2])
+    plain = [t.removeprefix(BOM).replace("\r\n", "\n") for t in texts]
+    text, conflicts = merge_texts(*plain)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    data = ((BOM if bom else "") + text).encode("utf-8")
+    if conflicts:
+        return Merged(data, tuple(conflicts))
+    check = validator or validator_for(path)
+    if check is None:
+        return Merged(data)
+    known = {_sig(d) for t in texts[1:] for d in check(path, t.removeprefix(BOM)) if d.is_error}
+    new = tuple(d for d in check(path, text) if d.is_error and _sig(d) not in known)
+    return Merged(data, (), new)
+
+
+def _raw_lines(data: bytes) -> Lines:
+    return _lines(data.decode("utf-8", "surrogateescape"))
+
+
+def _is_crlf(text: str) -> bool:
+    return text.count("\r\n") * 2 > text.count("\n")
+
+
+def _sig(d: Diagnostic) -> tuple[str, str]:
+    return d.code, d.message
+
+
+# ---------------------------------------------------------------- which file is which
+
+def kind_of(path: str) -> str | None:
+    """``client``, ``ritual`` (a definition), ``record`` (a ritual's record) or None, from the path."""
+    parts = path.replace("\\", "/").split("/")
+    if not parts[-1].endswith(".md"):
+        return None
+    if len(parts) >= 2 and parts[-2] == "clients":
+        return "client"
+    if len(parts) >= 2 and parts[-2] == "rituals":
+        return "ritual"
+    if len(parts) >= 3 and parts[-3] == "rituals":
+        return "record"
+    return None
+
+
+def validator_for(path: str, root: Path | None = None) -> Validator | None:
+    """How to parse the file at ``path``; ``root`` (default: here) is where ritual definitions are looked up."""
+    kind = kind_of(path)
+    if kind is None:
+        return None
+    from .model import Settings
+    from .source import Text
+
+    def client(p: str, text: str) -> list[Diagnostic]:
+        from .clientfile import parse_client
+        found, diags = parse_client(Text(p, text, text.encode("utf-8")), Settings())
+        return diags if found is not None else diags + [_unreadable(p)]
+
+    def ritual(p: str, text: str) -> list[Diagnostic]:
+        from .ritualfile import parse_ritual
+        found, diags = parse_ritual(Text(p, text, text.encode("utf-8")))
+        return diags if found is not None else diags + [_unreadable(p)]
+
+    def record(p: str, text: str) -> list[Diagnostic]:
+        from .ritualfile import parse_record
+        found, diags = parse_record(Text(p, text, text.encode("utf-8")), _definition(p, root))
+        return diags if found is not None else diags + [_unreadable(p)]
+
+    return {"client": client, "ritual": ritual, "record": record}[kind]
+
+
+def _unreadable(path: str) -> Diagnostic:
+    from .diagnostics import error
+    return error(path, 0, 0, "E013", "the file does not parse")
+
+
+def _definition(record_path: str, root: Path | None):
+    """The ritual a record belongs to, from the workspace's rituals/ or the built-in ones."""
+    from .loader import defaults_dir
+    from .ritualfile import parse_ritual
+    from .source import read_text
+    parts = record_path.replace("\\", "/").split("/")
+    name = parts[-2] + ".md"
+    base = Path(root or ".").resolve()
+    for folder in (base / Path(*parts[:-2]) if len(parts) > 2 else base / "rituals", defaults_dir("rituals")):
+        path = folder / name
+        if path.is_file():
+            src, _ = read_text(path.parent, path)
+            if src is not None:
+                return parse_ritual(src)[0]
+    return None
+
+
+__all__ = ["Merged", "merge_file", "merge_texts", "merge_lines", "kind_of", "validator_for"]
