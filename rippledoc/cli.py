@@ -16,6 +16,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("init", "new", "Create a client file from the template."),
     "check": ("check", "check", "Validate every file like a compiler: file:line:col, codes, hints."),
     "schema": ("schema", "schema", "Print the JSON Schema of client files for editors."),
+    "ritual": ("ritual", "ritual", "List rituals and what is due; start this period's record; show records."),
+    "metrics": ("metrics", "metrics", "How the relationships are doing: scores, triangle, grades, business, coverage."),
     "export": ("export", "export", "Write calendars, contacts or the whole model (ics, csv, vcard, json)."),
     "merge-driver": ("team", "merge_driver", "git's merge driver for client and ritual files (%O %A %B %P)."),
     "git-setup": ("team", "git_setup", "Register the merge driver in .gitattributes and this clone's git config."),

@@ -66,7 +66,9 @@ def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> 
     if not folder.is_dir():
         return records, diags
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        for path in iter_files(sub):
+        # rituals/NAME/PERIOD.md, and the per-client sheets of rituals/NAME/PERIOD/*.md
+        periods = sorted(p for p in sub.iterdir() if p.is_dir() and not p.name.startswith("."))
+        for path in iter_files(sub) + [f for p in periods for f in iter_files(p)]:
             src, problems = read_text(root, path, settings.max_file_bytes)
             diags += problems
             if src is None:

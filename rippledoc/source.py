@@ -128,6 +128,10 @@ def iter_files(folder: Path, suffix: str = ".md") -> list[Path]:
         name = entry.name
         if name.startswith((".", "~", "#")) or name.endswith("~") or not name.endswith(suffix):
             continue
-        if entry.is_file() or entry.is_symlink():
+        try:
+            wanted = entry.is_symlink() or entry.is_file()
+        except OSError:  # e.g. a symlink loop: read_text reports it
+            wanted = True
+        if wanted:
             out.append(Path(entry.path))
     return sorted(out)

@@ -72,9 +72,12 @@ def record_references(ws: Workspace) -> Iterable[Diagnostic]:
                 yield error(e.source.path, e.source.line, 3, "E303", f"unknown client '{e.client}'",
                             did_you_mean(e.client, slugs) or "the key is the client file's name without .md")
                 continue
-            for m in ritual.metrics:
-                if m.key not in e.scores:
-                    yield warning(e.source.path, e.source.line, 3, "W400", f"{e.client}: no score for '{m.key}'")
+            missing = [m.key for m in ritual.metrics if m.key not in e.scores]
+            if missing:
+                yield warning(e.source.path, e.source.line, 3, "W400",
+                              f"{e.client}: no score for {', '.join(missing)}",
+                              f"score each {ritual.metrics[0].low}-{ritual.metrics[0].high}, "
+                              "or remove the client from this record")
 
 
 CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [

@@ -170,9 +170,13 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
                             "remove it (it is invisible in most editors)")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and mark is not None and not text[getattr(mark, "index", 0):].strip():
+            mark = exc.context_mark  # ran off the end: point at what was left open, e.g. the '['
         line, col = where(mark) if mark else (first_line, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
+        if mark is exc.context_mark and exc.problem and exc.context:
+            context = f" ({exc.context} that starts here)"
         return None, [error(path, line, col, "E012", f"YAML syntax error: {problem}{context}", _yaml_hint(problem))]
     except (yaml.YAMLError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:  # raised without a mark
         return None, [error(path, first_line, 0, "E012", f"YAML syntax error: {exc}")]
