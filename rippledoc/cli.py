@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "export": ("export", "export", "Write calendars, contacts or the whole model (ics, csv, vcard, json)."),
     "merge-driver": ("team", "merge_driver", "git's merge driver for client and ritual files (%O %A %B %P)."),
     "git-setup": ("team", "git_setup", "Register the merge driver in .gitattributes and this clone's git config."),
+    "inbox": ("team", "inbox", "File the quick notes of inbox.md into the clients' logs."),
 }
 
 

@@ -143,3 +143,51 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
         click.echo(f"rippledoc: {shown}: the merge would not validate: {d.message} (line {d.line}) [{d.code}]",
                    err=True)
     sys.exit(EXIT_OK if merged.clean else EXIT_ERRORS)
+
+
+@click.command()
+@click.option("--dry-run", is_flag=True, help="Say what would be filed; change nothing.")
+@click.option("--by", "by", metavar="WHO", default=None, help="Who made the touches (default: me in rippledoc.yaml).")
+@json_option
+@today_option
+@click.pass_context
+def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, today: str | None) -> None:
+    """File the lines of inbox.md into the clients' logs.
+
+    \b
+    Jot one line per touch, on a phone or anywhere, under an optional date heading:
+      ## 2026-11-20
+      northwind call reached: they loved the dashboard #success
+      - acme voicemail next: 2026-11-25
+    Each line names the client loosely, then the kind (call, email, meeting,
+    visit, letter) and outcome, an optional 'by WHO' and a note after a
+    colon. A filed line leaves the inbox; a line that cannot be filed (no
+    client or several match, no kind, a date in the future) stays with a
+    <!-- rippledoc: why --> comment.
+    """
+    from ..inbox import INBOX, file_inbox
+    root = root_from(ctx)
+    day = parse_today(today)
+    if not (root / INBOX).is_file():
+        click.echo(f"No {INBOX} in {root}: create it and jot lines like 'northwind call reached: loved the dashboard'.")
+        return
+    try:
+        report = file_inbox(root, day, by, dry_run)
+    except UnicodeDecodeError:
+        fail(f"{INBOX} is not UTF-8 text; save it as UTF-8", EXIT_ERRORS)
+        return
+    except OSError as exc:
+        fail(f"{INBOX}: {exc.strerror or exc}", EXIT_ERRORS)
+        return
+    if as_json:
+        print_json({"dry_run": dry_run, "filed": [{"line": d.line, "text": d.text, "client": d.client.slug,
+                                                   "path": d.client.path, "touch": d.touch} for d in report.filed],
+                    "kept": [{"line": d.line, "text": d.text, "why": d.why} for d in report.kept]})
+        return
+    verb = "would file" if dry_run else "filed"
+    for d in report.filed:
+        click.echo(f"{verb:10} {d.client.path}  {d.touch}")  # type: ignore[union-attr]
+    for d in report.kept:
+        click.echo(f"{'kept':10} {INBOX}:{d.line}  {d.text.strip()}  ({d.why})")
+    click.echo(f"{len(report.filed)} {verb}, {len(report.kept)} kept in {INBOX}" + (" (dry run: nothing written)"
+                                                                                      if dry_run else ""))
