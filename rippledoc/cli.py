@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "merge-driver": ("team", "merge_driver", "git's merge driver for client and ritual files (%O %A %B %P)."),
     "git-setup": ("team", "git_setup", "Register the merge driver in .gitattributes and this clone's git config."),
     "inbox": ("team", "inbox", "File the quick notes of inbox.md into the clients' logs."),
+    "changes": ("team", "changes", "What changed in the book since a date or commit, per person, from git."),
 }
 
 

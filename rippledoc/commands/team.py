@@ -191,3 +191,35 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         click.echo(f"{'kept':10} {INBOX}:{d.line}  {d.text.strip()}  ({d.why})")
     click.echo(f"{len(report.filed)} {verb}, {len(report.kept)} kept in {INBOX}" + (" (dry run: nothing written)"
                                                                                       if dry_run else ""))
+
+
+@click.command()
+@click.option("--since", metavar="REF|DATE", default=None,
+              help="A date (YYYY-MM-DD) or a commit, tag or branch (default: 7 days before today).")
+@json_option
+@today_option
+@click.pass_context
+def changes(ctx: click.Context, since: str | None, as_json: bool, today: str | None) -> None:
+    """What changed in the book since a date or a commit, from git history.
+
+    Touches logged, clients added, levels and grades moved, commitments made
+    and kept, in total and per person: a touch counts for its 'by', the rest
+    for the commit's author (recognised by the e-mail or name in the team of
+    rippledoc.yaml). Merge commits are left out; uncommitted edits do not count.
+
+    \b
+    Examples:
+      rippledoc changes --since 2026-11-13      since last Friday's review
+      rippledoc changes --since v2026-q3 --json
+    """
+    from ..changes import GitError, collect, render
+    root = root_from(ctx)
+    try:
+        result = collect(root, since, parse_today(today))
+    except GitError as exc:
+        fail(str(exc), EXIT_ERRORS)
+        return
+    if as_json:
+        print_json(result.to_json())
+    else:
+        click.echo(render(result), nl=False)
