@@ -69,7 +69,7 @@ def merge_lines(base: Lines, ours: Lines, theirs: Lines, conflicts: list[str], w
         names = []
         for label, lines in ((OURS, ours), (BASE, base), (THEIRS, theirs)):
             p = Path(tmp) / label
-            p.write_bytes("".join(lines).encode("utf-8"))
+            p.write_bytes("".join(lines).encode("utf-8", "surrogateescape"))
             names.append(str(p))
         try:
             proc = subprocess.run(["git", "merge-file", "-p", "-L", OURS, "-L", BASE, "-L", THEIRS, *names],
@@ -82,7 +82,7 @@ def merge_lines(base: Lines, ours: Lines, theirs: Lines, conflicts: list[str], w
     if proc.returncode:
         conflicts.append(f"{what}: changed on both sides ({proc.returncode} conflicting region"
                          f"{'s' * (proc.returncode != 1)})")
-    return _lines(proc.stdout.decode("utf-8"))
+    return _lines(proc.stdout.decode("utf-8", "surrogateescape"))
 
 
 def _markers(ours: Lines, theirs: Lines) -> Lines:

@@ -216,6 +216,20 @@ def test_line_endings_and_bom_follow_our_side():
                                                    LAST.replace("\n", "\r\n"), "- 2026-11-21 email by priya: agenda\r\n")
 
 
+def test_a_client_added_on_both_sides_merges_against_an_empty_base():
+    ours = "---\nname: Acme\nlevel: key\n---\n## Log\n- 2026-11-20 call reached by stan: a\n"
+    theirs = "---\nname: Acme\ngrade: top\n---\nNotes from priya.\n\n## Log\n- 2026-11-21 call reached by priya: b\n"
+    m, text = merged("", ours, theirs, "clients/acme.md")
+    assert m.clean
+    assert text == ("---\nname: Acme\ngrade: top\nlevel: key\n---\nNotes from priya.\n\n## Log\n"
+                    "- 2026-11-20 call reached by stan: a\n- 2026-11-21 call reached by priya: b\n")
+
+
+def test_a_file_that_is_not_utf8_is_merged_line_by_line():
+    m = merge_file(b"x\nz\n", b"x\xff\nz\n", b"x\nz\ny\n", "clients/acme.md")
+    assert m.clean and m.data == b"x\xff\nz\ny\n"
+
+
 def test_kind_of_tells_clients_rituals_and_records_apart():
     assert [kind_of(p) for p in ("clients/a.md", "book/clients/a.md", "rituals/weekly.md",
                                  "rituals/weekly/2026-W47.md", "inbox.md")] == \
@@ -292,6 +306,22 @@ def test_git_merge_of_concurrent_logs_is_clean(repo: Path):
     assert result.returncode == 0, result.stdout + result.stderr
     text = (repo / "clients" / "northwind.md").read_text()
     assert text.endswith(LAST + "- 2026-11-20 call reached by stan: ours\n- 2026-11-20 call reached by priya: theirs\n")
+
+
+@needs_git
+def test_inbox_lines_jotted_on_two_clones_are_all_kept(repo: Path):
+    (repo / "inbox.md").write_text("## 2026-11-20\nnorthwind call reached: ok\n")
+    git(repo, "add", "inbox.md")
+    git(repo, "commit", "-q", "-m", "inbox")
+    git(repo, "checkout", "-q", "-b", "phone")
+    (repo / "inbox.md").write_text("## 2026-11-20\nnorthwind call reached: ok\nacme voicemail\n")
+    git(repo, "commit", "-q", "-am", "from the phone")
+    git(repo, "checkout", "-q", "main")
+    (repo / "inbox.md").write_text("## 2026-11-20\nnorthwind call reached: ok\nblue gum email: sent\n")
+    git(repo, "commit", "-q", "-am", "from the laptop")
+    assert git(repo, "merge", "--no-edit", "phone", ok=False).returncode == 0
+    assert (repo / "inbox.md").read_text() == (
+        "## 2026-11-20\nnorthwind call reached: ok\nblue gum email: sent\nacme voicemail\n")
 
 
 @needs_git
