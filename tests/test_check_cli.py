@@ -171,3 +171,24 @@ def test_a_folder_of_broken_files_gets_one_diagnostic_each(tmp_path):
 def test_the_sample_workspace_checks_clean():
     result = run("-C", str(REPO), "check", "--strict", "--today", TODAY.isoformat())
     assert result.exit_code == 0, result.stdout
+
+
+def test_pre_commit_hook_definition():
+    import re
+
+    import yaml
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
+    hook = next(h for h in hooks if h["id"] == "rippledoc-check")
+    assert hook["entry"] == "rippledoc check" and hook["language"] == "python" and hook["pass_filenames"] is False
+    pattern = re.compile(hook["files"])
+    for path in ("rippledoc.yaml", "clients/acme.md", "rituals/one-a-day.md", "rituals/review/2026-Q4.md",
+                 "book/clients/acme.md"):
+        assert pattern.search(path), path
+    for path in ("README.md", "docs/format.md", "clients/notes.txt", "myrippledoc.yaml"):
+        assert not pattern.search(path), path
+
+
+def test_hook_entry_with_dash_C_after_the_command(book, tmp_path):
+    """pre-commit appends args after the entry: 'rippledoc check -C DIR' must work."""
+    result = run("check", "-C", str(book), "--strict", "--today", TODAY.isoformat(), cwd=tmp_path)
+    assert result.exit_code == 0, result.output

@@ -78,3 +78,12 @@ def test_text_output_golden(code: str, tmp_path: Path):
     result = CliRunner().invoke(main, ["-C", str(root), "check", "--today", TODAY.isoformat()])
     golden = (FIXTURES / code / "golden.txt").read_text()
     assert golden in result.stdout
+
+
+def test_every_code_is_documented_with_an_example_and_a_fix():
+    doc = (Path(__file__).parent.parent / "docs" / "check.md").read_text(encoding="utf-8")
+    for code, what in CODES.items():
+        heading = f"### {code}: {what}\n"
+        assert heading in doc, code
+        section = doc.split(heading, 1)[1].split("\n### ", 1)[0]
+        assert f"[{code}]: " in section and "\nFix: " in section, code

@@ -207,3 +207,8 @@ def test_what_only_check_can_tell():
         assert schema_keys(text) == set()
         _, diags = parse_client(Text("clients/c.md", text, b""), Settings(), TODAY)
         assert [d.code for d in diags] in (["E106"], ["E107"])
+
+
+def test_the_modeline_comment_is_ignored_by_check():
+    text = "---\n# yaml-language-server: $schema=../.schema/client.json\nname: Northwind Traders\nlevel: key\n---\n"
+    assert schema_keys(text) == set() == rippledoc_keys(text)

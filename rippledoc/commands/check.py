@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import format_text, promote_warnings, summary, to_json
-from .common import EXIT_ERRORS, EXIT_OK, color_enabled, parse_today, root_from, today_option
+from .common import EXIT_ERRORS, EXIT_OK, color_enabled, find_root, parse_today, root_from, today_option
 
 
 @click.command()
@@ -12,9 +12,12 @@ from .common import EXIT_ERRORS, EXIT_OK, color_enabled, parse_today, root_from,
               help="text: file:line:col: severity[CODE]: message; json: for scripts and editors.")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 on any warning).")
+@click.option("-C", "directory", type=click.Path(file_okay=False), default=None,
+              help="The workspace, or a folder inside it (same as 'rippledoc -C DIR check').")
 @today_option
 @click.pass_context
-def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, today: str | None) -> None:
+def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, directory: str | None,
+          today: str | None) -> None:
     """Validate the workspace: rippledoc.yaml, clients/, rituals/.
 
     Prints one line per problem, sorted by file and line, with the line's text,
@@ -29,7 +32,7 @@ def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, today: str 
           hint: did you mean 'three'?
     """
     from ..loader import load_workspace, source_lines
-    root = root_from(ctx)
+    root = find_root(directory) if directory else root_from(ctx)
     ws, diags = load_workspace(root, parse_today(today))
     if strict:
         diags = promote_warnings(diags)
