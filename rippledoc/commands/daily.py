@@ -1,0 +1,176 @@
+"""``rippledoc today``, ``due`` and ``plan``: who to call, when, and why."""
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from .common import json_option, load, parse_today, print_json, root_from, today_option, fail
+
+
+def owner_option(f):
+    return click.option("--owner", metavar="NAME", default=None,
+                        help="Only clients owned by NAME (a key of team:, or 'me').")(f)
+
+
+def resolve_owner(ws, owner: str | None) -> str | None:
+    if owner is None:
+        return None
+    team = ws.settings.team
+    if owner == "me" and ws.settings.me:
+        return ws.settings.me
+    if team and owner not in team:
+        fail(f"--owner '{owner}' is not in the team of rippledoc.yaml ({', '.join(team)})")
+    return owner
+
+
+def _start(ctx: click.Context, today: str | None):
+    day = parse_today(today)
+    ws, _ = load(root_from(ctx), day)
+    return ws, day
+
+
+def _when(item_date: date, day: date) -> str:
+    n = (day - item_date).days
+    if n > 0:
+        return f"{n}d late"
+    if n == 0:
+        return "today"
+    return f"{item_date:%a %d %b}"
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(0, 366), default=0, show_default=True,
+              help="Also what falls due in the next N days.")
+@owner_option
+@json_option
+@today_option
+@click.pass_context
+def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: str | None) -> None:
+    """What is due or overdue: callbacks, cadences, never-contacted clients, commitments.
+
+    Highest priority first (docs/planning.md): promised callbacks, then
+    overdue days weighted by level and grade.
+    """
+    from ..due import due_items
+    from ..output import paint, table, use_color
+    ws, day = _start(ctx, today)
+    who = resolve_owner(ws, owner)
+    items = due_items(ws, day, days, who)
+    if as_json:
+        print_json({"date": day.isoformat(), "days": days, "owner": who, "items": [i.to_json() for i in items]})
+        return
+    span = f"{day:%a %d %b %Y}" + (f" and the next {days} days" if days else "")
+    if not items:
+        click.echo(f"Nothing due on {span}" + (f" for {who}" if who else "") + ".")
+        return
+    color = use_color()
+    rows = [(_when(i.date, day), i.client.name, i.kind, i.client.owner or "-", i.reason) for i in items]
+    click.echo(paint(f"Due on {span}" + (f" for {who}" if who else "") + f": {len(items)}", "bold", color))
+    click.echo(table(("WHEN", "CLIENT", "KIND", "OWNER", "WHY"), rows, styles=("yellow", "", "cyan", "dim", ""),
+                     color=color, max_width=(0, 32, 0, 0, 90)))
+
+
+@click.command(name="today")
+@owner_option
+@json_option
+@today_option
+@click.pass_context
+def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str | None) -> None:
+    """Today's calls: who, at what time for both of you, and what to know before dialling."""
+    from ..plan import daily_plan
+    from ..research import research_notes
+    ws, day = _start(ctx, today)
+    who = resolve_owner(ws, owner)
+    plan = daily_plan(ws, day, who)
+    notes = [research_notes(c.client, ws, day, c.start) for c in plan.calls]
+    if as_json:
+        print_json({"date": day.isoformat(), "working": plan.working, "owner": who, "note": plan.note or None,
+                    "calls_per_day": plan.calls_per_day, "timezone": plan.timezone, "window": str(plan.window),
+                    "calls": [{**c.to_json(), "research": n} for c, n in zip(plan.calls, notes)],
+                    "waiting": plan.waiting, "commitments": [i.to_json() for i in plan.commitments]})
+        return
+    click.echo(render_today(plan, notes, who))
+
+
+def render_today(plan, notes, who: str | None) -> str:
+    from ..output import paint, table, use_color
+    from ..research import notes_text
+    color = use_color()
+    n = plan.calls_per_day
+    head = (f"{plan.day:%A %d %B %Y}" + (f" · {who}" if who else "") +
+            f" · {n} call{'s' * (n != 1)} a day · your window {plan.window} {plan.timezone}")
+    out = [paint(head, "bold", color), ""]
+    if plan.note:
+        out += [plan.note, ""]
+    for k, (call, note) in enumerate(zip(plan.calls, notes), 1):
+        if call.start:
+            when = f"{call.start:%H:%M}-{call.end:%H:%M}"
+            theirs = f"their time {call.their_start:%H:%M}" + (
+                f" {call.their_start:%a}" if call.their_start.date() != call.start.date() else "")
+            theirs += f" ({call.client.timezone})"
+        else:
+            when, theirs = "no time", call.note
+        early = " (early, to spread the load)" if call.early else ""
+        out.append(f"{k:>2}. {paint(when, 'green' if call.start else 'red', color)}  "
+                   f"{paint(call.client.name, 'bold', color)}  {theirs}")
+        out.append(f"    why: {call.item.reason}{early}")
+        out += ["    " + line for line in notes_text(note).splitlines()]
+        out.append("")
+    if plan.waiting:
+        out.append(f"{plan.waiting} more call{'s are' if plan.waiting != 1 else ' is'} due; "
+                   "they come on the next working days ('rippledoc plan' shows when).")
+        out.append("")
+    if plan.commitments:
+        out.append(paint("Commitments due soon or overdue", "bold", color))
+        rows = [(_when(i.date, plan.day), i.client.name, i.what, i.client.owner or "-") for i in plan.commitments]
+        out.append(table(("DUE", "CLIENT", "WHAT", "OWNER"), rows, styles=("yellow",), color=color,
+                         max_width=(0, 32, 60, 0)))
+        out.append("Mark one kept with: rippledoc done CLIENT WHAT")
+    return "\n".join(out).rstrip()
+
+
+@click.command()
+@click.option("--days", type=click.IntRange(1, 366), default=14, show_default=True, help="How many days to plan.")
+@owner_option
+@json_option
+@today_option
+@click.pass_context
+def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: str | None) -> None:
+    """A forecast of the daily calls: never more than calls_per_day on a day.
+
+    Each planned call is assumed to reach the client. Ends with whether the
+    book can be covered at your rate, and the rate it needs.
+    """
+    from ..output import paint, table, use_color
+    from ..plan import forecast
+    ws, day = _start(ctx, today)
+    who = resolve_owner(ws, owner)
+    fc = forecast(ws, day, days, who)
+    cov = fc.coverage
+    if as_json:
+        print_json({"date": day.isoformat(), "days": days, "owner": who,
+                    "coverage": {"active": cov.active, "needed_per_working_day": round(cov.needed, 2),
+                                 "calls_per_day": cov.calls_per_day, "coverable": cov.coverable,
+                                 "message": cov.message()},
+                    "plan": [{"date": p.day.isoformat(), "working": p.working, "waiting": p.waiting,
+                              "calls": [c.to_json() for c in p.calls]} for p in fc.days]})
+        return
+    color = use_color()
+    rows = []
+    for p in fc.days:
+        if not p.working:
+            continue
+        if not p.calls:
+            rows.append((f"{p.day:%a %d %b}", "", "-", "", "nobody to call"))
+        for k, c in enumerate(p.calls):
+            time_ = f"{c.start:%H:%M}" if c.start else "no time"
+            why = ("early: " if c.early else "") + c.item.reason
+            if not c.start:
+                why += f" ({c.note})"
+            rows.append((f"{p.day:%a %d %b}" if k == 0 else "", time_, c.client.name, c.item.kind, why))
+    click.echo(paint(f"Plan for {days} days from {day:%a %d %b %Y}" + (f" for {who}" if who else ""), "bold", color))
+    click.echo(table(("DAY", "TIME", "CLIENT", "KIND", "WHY"), rows, styles=("", "green", "", "cyan", ""),
+                     color=color, max_width=(0, 0, 32, 0, 100)))
+    click.echo("")
+    click.echo(paint(cov.message(), "" if cov.coverable else "red", color))

@@ -1,0 +1,144 @@
+"""The daily plan: N calls, slots that suit both zones, non-working days, the forecast and its coverage."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from rippledoc.loader import load_workspace
+from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Workspace
+from rippledoc.plan import coverage, daily_plan, forecast, overlap, slot_minutes
+
+NY = ZoneInfo("America/New_York")
+SETTINGS = """\
+me: stan
+timezone: America/New_York
+call_window: "09:30-11:30"
+working_days: [mon, tue, wed, thu, fri]
+team:
+  stan: {name: Stan Ortiz}
+"""
+ONE_A_DAY = "---\nname: One a day\ncalls_per_day: {n}\ncadence_by_level: {{for-life: 30d, key: 60d, base: 120d}}\n---\n"
+
+
+def client(name: str, front: str = "", log: str = "") -> str:
+    return f"---\nname: {name}\n{front}---\n## Log\n{log}"
+
+
+def load(workspace, clients: dict[str, str], n: int = 1, settings: str = SETTINGS, today=date(2026, 11, 23)):
+    files = {"rippledoc.yaml": settings, "rituals/one-a-day.md": ONE_A_DAY.format(n=n),
+             **{f"clients/{k}.md": v for k, v in clients.items()}}
+    ws, diags = load_workspace(workspace(files), today)
+    assert [d for d in diags if d.is_error] == []
+    return ws
+
+
+def at(day: date, hh: int, mm: int, zone: str = "America/New_York") -> datetime:
+    return datetime.combine(day, time(hh, mm), tzinfo=ZoneInfo(zone))
+
+
+MON = date(2026, 11, 23)
+
+
+def test_today_picks_n_calls_callbacks_first_each_in_a_slot_for_both_sides(workspace):
+    ws = load(workspace, {
+        "chicago": client("Kestrel Freight", "timezone: America/Chicago\nlevel: key\n",
+                          "- 2026-11-16 call no-answer by stan: next: 2026-11-23\n"),
+        "la": client("Aurora Dental", "timezone: America/Los_Angeles\nhours: \"07:00-15:30\"\nlevel: for-life\n",
+                     "- 2026-10-01 call reached by stan: ok\n"),
+        "berlin": client("Brandt Söhne", "timezone: Europe/Berlin\n", "- 2026-05-01 call reached by stan: ok\n"),
+        "quiet": client("Quiet Co", "", "- 2026-11-01 call reached by stan: ok\n"),
+    }, n=3)
+    plan = daily_plan(ws, MON)
+    assert plan.working and plan.waiting == 0
+    got = [(c.client.slug, c.item.kind, c.start, c.end, c.their_start, c.early) for c in plan.calls]
+    assert got == [
+        # Berlin closes at 17:00 = 11:00 in New York: the narrowest overlap chooses first
+        ("berlin", "cadence", at(MON, 9, 30), at(MON, 10, 0), at(MON, 15, 30, "Europe/Berlin"), False),
+        # Aurora opens at 07:00 Los Angeles = 10:00 New York; the promised callback goes before it
+        ("chicago", "callback", at(MON, 10, 0), at(MON, 10, 30), at(MON, 9, 0, "America/Chicago"), False),
+        ("la", "cadence", at(MON, 10, 30), at(MON, 11, 0), at(MON, 7, 30, "America/Los_Angeles"), False),
+    ]
+    assert plan.calls[1].item.reason.startswith("promised a call back today after a no-answer")
+
+
+def test_one_a_day_takes_the_promise_and_leaves_the_rest_waiting(workspace):
+    ws = load(workspace, {
+        "a": client("Alpha", "level: for-life\n", "- 2026-01-01 call reached: ok\n"),
+        "b": client("Bravo", "", "- 2026-11-20 call voicemail: next: 2026-11-23\n"),
+    })
+    plan = daily_plan(ws, MON)
+    assert [c.client.slug for c in plan.calls] == ["b"] and plan.waiting == 1
+
+
+def test_an_empty_day_is_filled_early_to_spread_the_load(workspace):
+    ws = load(workspace, {"a": client("Alpha", "", "- 2026-08-01 call reached: ok\n")})  # due 2026-11-29
+    [call] = daily_plan(ws, MON).calls
+    assert call.early and call.item.date == date(2026, 11, 29)
+
+
+def test_no_calls_on_a_non_working_day(workspace):
+    ws = load(workspace, {"a": client("Alpha", "", "- 2026-01-01 call reached: ok\n")})
+    plan = daily_plan(ws, date(2026, 11, 28))
+    assert not plan.working and plan.calls == ()
+    assert plan.note == "Saturday is not one of your working days; the next one is Mon 30 Nov"
+
+
+def _london(hours: str = "09:00-14:00") -> Client:
+    return Client(slug="moorfield", name="Moorfield Lettings", source=Source("clients/moorfield.md", 1),
+                  timezone="Europe/London", hours=TimeRange(*(time.fromisoformat(h) for h in hours.split("-"))))
+
+
+def test_the_week_between_the_two_dst_changes_opens_an_hour(workspace):
+    s = Settings(timezone="America/New_York", call_window=TimeRange(time(9, 30), time(11, 30)))
+    # London left summer time on 25 Oct 2026, New York only on 1 Nov: for one week they are 4 hours apart
+    assert overlap(date(2026, 10, 20), s, _london()) == []
+    assert overlap(date(2026, 10, 27), s, _london()) == [(at(date(2026, 10, 27), 9, 30), at(date(2026, 10, 27), 10, 0))]
+    assert overlap(date(2026, 11, 3), s, _london()) == []
+
+
+def test_a_zone_with_no_overlap_is_planned_with_a_note(workspace):
+    chicago = SETTINGS.replace("America/New_York", "America/Chicago").replace("09:30-11:30", "09:00-11:00")
+    ws = load(workspace, {"tokyo": client("Sakura Ridge", "timezone: Asia/Tokyo\n",
+                                          "- 2026-11-16 call voicemail: next: 2026-11-23\n")}, settings=chicago)
+    [call] = daily_plan(ws, MON).calls
+    assert call.start is None and call.end is None
+    assert call.note == ("no overlap: their hours 09:00-17:00 Asia/Tokyo are 18:00-02:00 your time; "
+                         "your window is 09:00-11:00")
+
+
+def test_a_client_on_their_weekend_has_no_slot(workspace):
+    ws = load(workspace, {"syd": client("Blue Gum", "timezone: Australia/Sydney\nhours: \"08:00-18:00\"\n",
+                                        "- 2026-11-20 call voicemail: next: 2026-11-27\n")})
+    # Friday 27 Nov 09:30 in New York is already Saturday 01:30 in Sydney
+    [call] = daily_plan(ws, date(2026, 11, 27)).calls
+    assert call.start is None and call.note == "no overlap: it is Saturday for them (Australia/Sydney)"
+
+
+def test_slot_length_shares_the_window():
+    s = Settings(call_window=TimeRange(time(9, 30), time(11, 30)))
+    assert [slot_minutes(s, n) for n in (1, 3, 4, 10, 30)] == [30, 30, 30, 10, 5]
+
+
+def test_forecast_keeps_n_a_day_and_promises_on_their_day(workspace):
+    clients = {f"c{i}": client(f"Client {i}", "", f"- 2026-0{1 + i % 8}-1{i % 10} call reached: ok\n")
+               for i in range(12)}
+    clients["cb"] = client("Promised", "", "- 2026-11-20 call voicemail: next: 2026-11-26\n")
+    ws = load(workspace, clients, n=2)
+    fc = forecast(ws, MON, 14)
+    assert all(len(p.calls) <= 2 for p in fc.days)
+    assert all(not p.calls for p in fc.days if p.day.weekday() >= 5)
+    [(day, kind)] = [(p.day, c.item.kind) for p in fc.days for c in p.calls if c.client.slug == "cb"]
+    assert (day, kind) == (date(2026, 11, 26), "callback")
+    planned = [c.client.slug for p in fc.days for c in p.calls]
+    assert len(planned) == 20 and len(set(planned)) == 13  # every client in 14 days, the early ones again
+
+
+def test_coverage_says_the_rate_the_book_needs(workspace):
+    ws = load(workspace, {f"c{i:03d}": client(f"Client {i}") for i in range(212)})
+    cov = coverage(ws)
+    assert not cov.coverable
+    assert cov.message() == ("212 active clients at cadence 120d need 2.5 calls a working day; you plan 1 "
+                             "- the book cannot be covered at that rate")
