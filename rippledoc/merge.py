@@ -487,17 +487,25 @@ def _sig(d: Diagnostic) -> tuple[str, str]:
 
 # ---------------------------------------------------------------- which file is which
 
+def _in_workspace(path: str) -> tuple[str, ...]:
+    """The path's parts from ``clients`` or ``rituals`` on (git gives paths from the repository's top)."""
+    parts = tuple(path.replace("\\", "/").split("/"))
+    if len(parts) >= 2 and parts[-2] == "clients":
+        return parts[-2:]
+    if "rituals" in parts[:-1]:
+        return parts[parts.index("rituals"):]
+    return parts
+
+
 def kind_of(path: str) -> str | None:
-    """``client``, ``ritual`` (a definition), ``record`` (a ritual's record) or None, from the path."""
-    parts = path.replace("\\", "/").split("/")
+    """``client``, ``ritual`` (a definition), ``record`` (a ritual's record or sheet) or None, from the path."""
+    parts = _in_workspace(path)
     if not parts[-1].endswith(".md"):
         return None
-    if len(parts) >= 2 and parts[-2] == "clients":
+    if parts[0] == "clients" and len(parts) == 2:
         return "client"
-    if len(parts) >= 2 and parts[-2] == "rituals":
-        return "ritual"
-    if len(parts) >= 3 and parts[-3] == "rituals":
-        return "record"
+    if parts[0] == "rituals":
+        return "ritual" if len(parts) == 2 else "record"
     return None
 
 
@@ -508,21 +516,24 @@ def validator_for(path: str, root: Path | None = None) -> Validator | None:
         return None
     from .model import Settings
     from .source import Text
+    rel = "/".join(_in_workspace(path))
+    prefix = path.replace("\\", "/")[: -len(rel)] if path.replace("\\", "/").endswith(rel) else ""
 
     def client(p: str, text: str) -> list[Diagnostic]:
         from .clientfile import parse_client
-        found, diags = parse_client(Text(p, text, text.encode("utf-8")), Settings())
-        return diags if found is not None else diags + [_unreadable(p)]
+        found, diags = parse_client(Text(rel, text, text.encode("utf-8")), Settings())
+        return diags if found is not None else diags + [_unreadable(rel)]
 
     def ritual(p: str, text: str) -> list[Diagnostic]:
         from .ritualfile import parse_ritual
-        found, diags = parse_ritual(Text(p, text, text.encode("utf-8")))
-        return diags if found is not None else diags + [_unreadable(p)]
+        found, diags = parse_ritual(Text(rel, text, text.encode("utf-8")))
+        return diags if found is not None else diags + [_unreadable(rel)]
 
     def record(p: str, text: str) -> list[Diagnostic]:
         from .ritualfile import parse_record
-        found, diags = parse_record(Text(p, text, text.encode("utf-8")), _definition(p, root))
-        return diags if found is not None else diags + [_unreadable(p)]
+        definition = _definition(Path(root or ".") / prefix, _in_workspace(path)[1])
+        found, diags = parse_record(Text(rel, text, text.encode("utf-8")), definition)
+        return diags if found is not None else diags + [_unreadable(rel)]
 
     return {"client": client, "ritual": ritual, "record": record}[kind]
 
@@ -532,18 +543,15 @@ def _unreadable(path: str) -> Diagnostic:
     return error(path, 0, 0, "E013", "the file does not parse")
 
 
-def _definition(record_path: str, root: Path | None):
-    """The ritual a record belongs to, from the workspace's rituals/ or the built-in ones."""
+def _definition(workspace: Path, name: str):
+    """The ritual NAME from the workspace's rituals/ (as checked out), else the built-in one."""
     from .loader import defaults_dir
     from .ritualfile import parse_ritual
     from .source import read_text
-    parts = record_path.replace("\\", "/").split("/")
-    name = parts[-2] + ".md"
-    base = Path(root or ".").resolve()
-    for folder in (base / Path(*parts[:-2]) if len(parts) > 2 else base / "rituals", defaults_dir("rituals")):
-        path = folder / name
+    for folder in (workspace / "rituals", defaults_dir("rituals")):
+        path = folder / f"{name}.md"
         if path.is_file():
-            src, _ = read_text(path.parent, path)
+            src, _ = read_text(folder.parent, path)
             if src is not None:
                 return parse_ritual(src)[0]
     return None

@@ -185,6 +185,17 @@ def test_a_weekly_record_scored_by_two_people_merges_per_client():
                     "  acme:\n    solve: 2\n    note: the VPN again\n---\nQuiet week.\n")
 
 
+def test_a_high_grade_record_with_one_line_per_client_merges_per_client():
+    base = ("---\ndate: 2026-09-25\nclients:\n  aurora-dental-group: {grade: top}\n"
+            "  kestrel-freight-lines: {grade: two}\n  larkhill-veterinary-clinic: {why: too new}\n---\n# High-grade\n")
+    ours = base.replace("{grade: top}", '{grade: top, why: "they make us better"}')
+    theirs = base.replace("{grade: two}", "{grade: three}")
+    m, text = merged(base, ours, theirs, "rituals/high-grade/2026-Q3.md")
+    assert m.clean
+    assert text == base.replace("{grade: top}", '{grade: top, why: "they make us better"}').replace(
+        "{grade: two}", "{grade: three}")
+
+
 def test_notes_merge_line_by_line():
     base = NORTHWIND.replace("Ana wants fewer surprises.\n", "Ana wants fewer surprises.\n\nPeople:\n- Ana\n")
     ours = base.replace("Ana wants fewer surprises.", "Ana wants fewer surprises, and quotes in writing.")
@@ -232,8 +243,9 @@ def test_a_file_that_is_not_utf8_is_merged_line_by_line():
 
 def test_kind_of_tells_clients_rituals_and_records_apart():
     assert [kind_of(p) for p in ("clients/a.md", "book/clients/a.md", "rituals/weekly.md",
-                                 "rituals/weekly/2026-W47.md", "inbox.md")] == \
-        ["client", "client", "ritual", "record", None]
+                                 "rituals/weekly/2026-W47.md", "book/rituals/twelve-days/2025/2025-12-18-acme.md",
+                                 "inbox.md", "clients/old/a.md")] == \
+        ["client", "client", "ritual", "record", "record", None, None]
 
 
 # ---------------------------------------------------------------- real git merges
