@@ -332,3 +332,105 @@ def test_the_entropy_estimate_is_cautious(passphrase, low, high):
 def test_a_weak_passphrase_gets_a_warning_and_a_strong_one_none():
     assert strength_warning("Summer2026!").startswith("the passphrase is weak: about 26 bits")
     assert strength_warning(PASSPHRASE) is None
+
+
+# ---- the sample workspace's real site -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def real_site(tmp_path_factory):
+    """The sample workspace built as a plain site, and the same site encrypted."""
+    from rippledoc.site.build import build_site
+    from rippledoc.site.pages import NAV
+    out = tmp_path_factory.mktemp("real") / "site"
+    build_site(REPO, out, TODAY)
+    files = read_tree(out)
+    return files, encrypt_site(files, PASSPHRASE, keep=[href for href, _ in NAV])
+
+
+def test_the_sample_workspace_encrypted_leaks_nothing(real_site, clients):
+    files, enc = real_site
+    assert len(leaks(files, clients)) >= 6 * len(clients)  # the plain site does show them all
+    assert leaks(enc.files, clients) == []
+    assert sorted(p for p in enc.files if not p.startswith(("p/", "assets/"))) == sorted(
+        ["index.html", "clients.html", "rituals.html", "metrics.html", "stories.html", "intel.html", "problems.html"])
+
+
+def test_every_link_of_the_decrypted_sample_site_leads_to_a_page_of_the_encrypted_one(real_site, clients):
+    import posixpath
+    files, enc = real_site
+    plain_links = encrypted_links = 0
+    for old, new in enc.names.items():
+        page = decrypt_page(enc.files[new], PASSPHRASE).decode("utf-8")
+        for url in re.findall(r'(?:href|src)="([^"#?]+)[^"]*"', page):
+            if re.match(r"[a-z]+:", url):
+                continue
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(new), url))
+            assert target in enc.files, f"{old} -> {new}: link {url} leads nowhere"
+            encrypted_links += 1
+        plain_links += len([u for u in re.findall(r'(?:href|src)="([^"#?]+)', files[old].decode())
+                            if not re.match(r"[a-z]+:", u)])
+    assert encrypted_links == plain_links > 1000
+    aurora = decrypt_page(enc.files[enc.names["clients/aurora-dental-group.html"]], PASSPHRASE).decode()
+    assert ">Aurora Dental Group</h1>" in aurora
+
+
+# ---- the options of `rippledoc build --encrypt` ---------------------------------------------------------
+
+def _command():
+    import click
+
+    from rippledoc.commands.encryption import encrypt_options, encryption_stage
+
+    @click.command()
+    @encrypt_options
+    def cmd(encrypt: bool, kdf_iterations: int | None) -> None:
+        stage = encryption_stage(encrypt, kdf_iterations)
+        if stage is None:
+            click.echo("plain")
+            return
+        site = stage({"index.html": b"<!doctype html><p>x</p>"})
+        shell = site["index.html"]
+        click.echo(f"iterations {parse_shell(shell)['iterations']}")
+        click.echo(decrypt_page(shell, PASSPHRASE).decode())
+    return cmd
+
+
+def test_the_passphrase_comes_from_the_environment(monkeypatch):
+    from click.testing import CliRunner
+    monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", PASSPHRASE)
+    result = CliRunner().invoke(_command(), ["--encrypt", "--kdf-iterations", "650000"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "iterations 650000\n<!doctype html><p>x</p>\n"
+    assert result.stderr == ""
+
+
+def test_the_passphrase_is_asked_twice_without_echo(monkeypatch):
+    from click.testing import CliRunner
+    monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
+    result = CliRunner().invoke(_command(), ["--encrypt"], input=f"{PASSPHRASE}\n{PASSPHRASE}\n")
+    assert result.exit_code == 0, result.output
+    assert PASSPHRASE not in result.output  # hidden input is not echoed
+    assert "Passphrase for the encrypted site: \nRepeat the passphrase: \n" in result.stderr
+    assert result.stdout.startswith("iterations 600000\n")
+
+
+def test_a_mistyped_confirmation_asks_again_and_a_weak_passphrase_is_warned_about(monkeypatch):
+    from click.testing import CliRunner
+    monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
+    result = CliRunner().invoke(_command(), ["--encrypt"], input="hunter2\nhunter3\nhunter2\nhunter2\n")
+    assert "Error: The two entered values do not match." in result.stderr
+    assert "rippledoc: warning: the passphrase is weak: about 16 bits" in result.stderr
+    assert result.stdout.startswith("iterations 600000\n")
+
+
+@pytest.mark.parametrize("args,env,message", [
+    (["--encrypt", "--kdf-iterations", "100000"], PASSPHRASE, "100000 is not in the range 600000<=x<=10000000"),
+    (["--kdf-iterations", "700000"], PASSPHRASE, "rippledoc: --kdf-iterations only makes sense with --encrypt"),
+    (["--encrypt"], "", "rippledoc: the passphrase is empty"),
+])
+def test_usage_errors_exit_2(monkeypatch, args, env, message):
+    from click.testing import CliRunner
+    monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", env)
+    result = CliRunner().invoke(_command(), args)
+    assert result.exit_code == 2
+    assert message in result.stderr

@@ -185,3 +185,39 @@ def test_it_also_opens_from_a_local_web_server(browser, site):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_the_sample_workspace_opens_with_the_passphrase_and_shows_nothing_without(browser, tmp_path):
+    from conftest import REPO, TODAY
+    from rippledoc.site.build import build_site
+    from rippledoc.site.encrypt import read_tree
+    from rippledoc.site.pages import NAV
+    build_site(REPO, tmp_path / "plain", TODAY)
+    enc = encrypt_site(read_tree(tmp_path / "plain"), PASSPHRASE, keep=[href for href, _ in NAV])
+    out = tmp_path / "site"
+    for rel, data in enc.files.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_bytes(data)
+    clients = sample_clients()
+    context = browser.new_context()
+    page = context.new_page()
+    console = Console(page)
+    page.goto((out / "index.html").as_uri())
+    unlock(page, "not the passphrase at all")
+    page.wait_for_selector("#rippledoc-status.bad")
+    locked = page.content()
+    assert not any(n in locked for c in clients for n in needles(c))
+    unlock(page, PASSPHRASE)
+    page.wait_for_selector("header.top nav")
+    assert page.title().startswith("Today")
+    page.click("header.top nav >> text=Clients")
+    page.wait_for_selector("#client-table")
+    page.fill("#f-text", "aurora")
+    assert page.inner_text("#shown") == f"1 of {len(clients)} clients"  # the filter runs on decrypted rows
+    page.click("#client-table a >> text=Aurora Dental Group")
+    page.wait_for_selector("#client-name")
+    assert page.inner_text("#client-name") == "Aurora Dental Group"
+    assert "renata@auroradental.example" in page.inner_text("main")
+    assert page.locator("#rippledoc-unlock").count() == 0
+    assert console.errors == []
+    context.close()

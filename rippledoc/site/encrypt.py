@@ -262,7 +262,7 @@ def shell(path: str, salt: bytes, iterations: int, nonce: bytes, ciphertext: byt
 <p id="rippledoc-status" role="status" aria-live="polite">Unlocking needs JavaScript and a browser with WebCrypto.</p>
 <form id="rippledoc-unlock" hidden>
 <label for="rippledoc-passphrase">Passphrase</label>
-<input id="rippledoc-passphrase" name="passphrase" type="password" autocomplete="current-password" required autofocus>
+<input id="rippledoc-passphrase" name="passphrase" type="password" autocomplete="current-password" required>
 <div class="remember">
 <input id="rippledoc-remember" type="checkbox">
 <label for="rippledoc-remember">Remember on this device</label>
