@@ -1,0 +1,83 @@
+"""Carrying out an import plan: new files created atomically, empty fields filled losslessly.
+
+``prepare`` renders every new file and parses it back as the loader would;
+a file that would not be clean (an error or a warning) is not written and
+its records are reported as rejected. ``write`` creates the new files under
+the workspace lock (never over an existing file) and fills fields with
+``edit.set_field``, which changes only that line and refuses when the file
+changed since it was read.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from ..clientfile import parse_client
+from ..fields import parse_date
+from ..model import Settings
+from ..source import Text
+from .merge import Plan, Target
+from .record import TEXT_FIELDS, Rejected
+from .render import client_text
+
+
+@dataclass(frozen=True, slots=True)
+class NewFile:
+    target: Target
+    text: str
+
+
+def render(t: Target, settings: Settings) -> str:
+    values = {k: str(v) for k, v in t.values.items() if k in TEXT_FIELDS and v}
+    values.setdefault("timezone", settings.timezone)
+    if settings.me:
+        values.setdefault("owner", settings.me)
+    lists = {k: tuple(v) for k, v in t.values.items() if isinstance(v, list)}
+    return client_text(t.name, values, lists, t.notes, t.people)
+
+
+def prepare(p: Plan, settings: Settings, today: date) -> list[NewFile]:
+    """The files to create; a target whose file would not check clean moves to ``p.rejected``."""
+    out = []
+    for t in p.created:
+        text = render(t, settings)
+        client, diags = parse_client(Text(t.path, text, text.encode()), settings, today)
+        bad = diags
+        if client is None or bad:
+            why = bad[0].message if bad else "the file would not parse"
+            p.rejected.extend(Rejected(w, f"{t.name}: {why}") for w in t.sources)
+            p.targets.remove(t)
+            continue
+        out.append(NewFile(t, text))
+    return out
+
+
+def write(root: Path, files: list[NewFile], p: Plan, today: date) -> list[str]:
+    """Write everything; returns what could not be written (the rest was)."""
+    from .. import atomic
+    from ..edit import EditError, set_field
+    errors: list[str] = []
+    (root / "clients").mkdir(exist_ok=True)
+    with atomic.locked(root):
+        for f in files:
+            try:
+                atomic.atomic_write(root / f.target.path, f.text.encode("utf-8"), create=True)
+            except FileExistsError:
+                errors.append(f"{f.target.path} appeared meanwhile; {f.target.name} was not written")
+            except OSError as exc:
+                errors.append(f"{f.target.path}: cannot write: {exc.strerror or exc}")
+    for t in p.updated:  # set_field takes the lock itself, one field at a time
+        expect: str | None = t.digest
+        for key in TEXT_FIELDS:
+            if key not in t.fills:
+                continue
+            value = t.fills[key]
+            typed = parse_date(value) if key in ("since", "snooze") else None
+            try:
+                set_field(root, t.path, key, typed or value, only_if_empty=True, today=today, expect=expect)
+            except EditError as exc:
+                errors.append(f"{t.path}: {key} not set: {exc}")
+                break
+            expect = None
+    return errors

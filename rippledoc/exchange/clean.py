@@ -1,0 +1,132 @@
+"""Turning what a contact list holds into values a client file accepts.
+
+Every function takes raw text and returns ``(value, problem)``: the cleaned
+value (``""`` for nothing) and, when the text cannot be used, why.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from ..fields import parse_cadence, parse_date, parse_time_range, valid_zone
+from ..model import GRADES, LEVELS, STATUSES
+
+_EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
+_SPLIT_MULTI = re.compile(r"\s*(?::::|;)\s*")  # Google's ' ::: ', a ';' list
+_US_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+_DOT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+_ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def one_line(text: str) -> str:
+    """Whitespace, line breaks included, collapsed to single spaces."""
+    return " ".join(text.split())
+
+
+def joined_lines(text: str) -> str:
+    """A multi-line value (a street over two lines) as one line: 'a, b'."""
+    parts = [one_line(p) for p in text.replace("\r", "\n").split("\n")]
+    return ", ".join(p for p in parts if p)
+
+
+def first_of(text: str) -> str:
+    """The first of several values in one cell: 'a@x ::: b@y' -> 'a@x'."""
+    for part in _SPLIT_MULTI.split(text.strip()):
+        if part.strip():
+            return part.strip()
+    return ""
+
+
+def email(text: str) -> tuple[str, str]:
+    value = first_of(one_line(text)).removeprefix("mailto:").removeprefix("MAILTO:").strip("<>")
+    if not value:
+        return "", ""
+    if not _EMAIL.match(value):
+        return "", f"'{value}' is not an email address"
+    return value, ""
+
+
+def email_key(value: str) -> str:
+    return value.strip().removeprefix("mailto:").casefold()
+
+
+def phone(text: str) -> tuple[str, str]:
+    value = first_of(one_line(text))
+    value = re.sub(r"^tel:", "", value, flags=re.I)
+    if value and not any(ch.isdigit() for ch in value):
+        return "", f"phone '{value}' has no digits"
+    return value, ""
+
+
+def phone_key(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    return digits
+
+
+def text_key(value: str) -> str:
+    return one_line(value).casefold()
+
+
+def loose_date(text: str) -> date | None:
+    """YYYY-MM-DD (a time after it is ignored), M/D/YYYY as US exports write it, D.M.YYYY."""
+    t = text.strip()
+    m = _ISO_TIME.match(t)
+    if m:
+        t = m[1]
+    d = parse_date(t)
+    if d is not None:
+        return d
+    for pattern, month_first in ((_US_DATE, True), (_DOT_DATE, False)):
+        m = pattern.match(t)
+        if m:
+            a, b, y = int(m[1]), int(m[2]), int(m[3])
+            month, day = (a, b) if month_first else (b, a)
+            try:
+                return date(y, month, day)
+            except ValueError:
+                return None
+    return None
+
+
+def field_value(key: str, raw: str, today: date) -> tuple[str, str]:
+    """Clean one value for client field ``key``; ``(text as it will be written, problem)``."""
+    if key == "email":
+        return email(raw)
+    if key == "phone":
+        return phone(raw)
+    if key in ("since", "snooze"):
+        if not raw.strip():
+            return "", ""
+        d = loose_date(raw)
+        if d is None:
+            return "", f"{key} '{raw.strip()}' is not a date (YYYY-MM-DD)"
+        if key == "since" and d > today:
+            return "", f"since {d} lies in the future"
+        return d.isoformat(), ""
+    value = one_line(raw)
+    if not value:
+        return "", ""
+    if key in ("level", "grade", "status"):
+        allowed = {"level": LEVELS, "grade": GRADES, "status": STATUSES}[key]
+        if value.lower() not in allowed:
+            return "", f"{key} '{value}' is not one of {', '.join(allowed)}"
+        return value.lower(), ""
+    if key == "timezone" and not valid_zone(value):
+        return "", f"unknown time zone '{value}'"
+    if key == "cadence" and parse_cadence(value) is None:
+        return "", f"cadence '{value}' is not like 30d, 8w or 3m"
+    if key == "hours" and parse_time_range(value) is None:
+        return "", f"hours '{value}' are not like 09:00-17:00"
+    if key == "website":
+        value = first_of(value)
+    return value, ""
+
+
+def tags(raw: str) -> tuple[str, ...]:
+    """Labels or categories: 'a ::: b', 'a; b' or 'a, b'; Google's system labels ('* starred') dropped."""
+    out: list[str] = []
+    for part in re.split(r"\s*(?::::|;|,)\s*", raw):
+        part = one_line(part)
+        if part and not part.startswith("* ") and part not in out:
+            out.append(part)
+    return tuple(out)

@@ -1,0 +1,78 @@
+"""The whole model as JSON in a documented, versioned shape (docs/import-export.md).
+
+``{"format": "rippledoc", "version": 1, "settings": …, "clients": […],
+"rituals": […], "records": […]}``. Dates are ``YYYY-MM-DD`` text, times
+``HH:MM``; every record carries the file and line it came from. A change that
+removes or renames a key raises the version; adding a key does not.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..model import WEEKDAYS, Client, Commitment, RitualRecord, Sale, Touch, Workspace
+
+FORMAT, VERSION = "rippledoc", 1
+
+
+def _d(value) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def touch(t: Touch) -> dict[str, Any]:
+    return {"date": _d(t.date), "kind": t.kind, "outcome": t.outcome, "by": t.by, "note": t.note,
+            "tags": list(t.tags), "mentions": list(t.mentions), "next": _d(t.next), "line": t.source.line}
+
+
+def sale(s: Sale) -> dict[str, Any]:
+    return {"date": _d(s.date), "amount": s.amount, "what": s.what, "line": s.source.line}
+
+
+def commitment(m: Commitment) -> dict[str, Any]:
+    return {"made": _d(m.made), "due": _d(m.due), "what": m.what, "done": _d(m.done), "line": m.source.line}
+
+
+def client(c: Client) -> dict[str, Any]:
+    return {
+        "slug": c.slug, "path": c.path, "name": c.name, "contact": c.contact, "email": c.email, "phone": c.phone,
+        "address": c.address, "website": c.website, "timezone": c.timezone,
+        "hours": str(c.hours) if c.hours else None, "since": _d(c.since), "owner": c.owner, "level": c.level,
+        "grade": c.grade, "status": c.status, "cadence_days": c.cadence_days, "snooze": _d(c.snooze),
+        "products": list(c.products), "tags": list(c.tags), "sales": [sale(s) for s in c.sales],
+        "commitments": [commitment(m) for m in c.commitments], "custom": dict(c.custom), "extra": dict(c.extra),
+        "notes": c.notes, "log": [touch(t) for t in c.log],
+    }
+
+
+def record(r: RitualRecord) -> dict[str, Any]:
+    return {
+        "ritual": r.ritual, "period": r.period, "date": _d(r.date), "path": r.source.path,
+        "entries": [{"client": e.client, "scores": dict(e.scores), "answers": dict(e.answers),
+                     "fields": dict(e.fields), "line": e.source.line} for e in r.entries],
+        "fields": dict(r.fields), "body": r.body,
+    }
+
+
+def to_data(ws: Workspace) -> dict[str, Any]:
+    s = ws.settings
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "settings": {
+            "title": s.title, "me": s.me, "timezone": s.timezone, "call_window": str(s.call_window),
+            "working_days": [WEEKDAYS[d] for d in s.working_days], "client_hours": str(s.client_hours),
+            "team": {k: {"name": m.name, "email": m.email, "role": m.role, "handles": list(m.handles)}
+                     for k, m in s.team.items()},
+        },
+        "clients": [client(c) for c in sorted(ws.clients, key=lambda c: c.slug)],
+        "rituals": [{"key": r.key, "name": r.name, "cadence": r.cadence, "enabled": r.enabled,
+                     "covers": {k: list(v) for k, v in r.covers.items()}, "prompts": list(r.prompts),
+                     "metrics": [{"key": m.key, "label": m.label, "low": m.low, "high": m.high} for m in r.metrics],
+                     "settings": dict(r.settings), "path": r.source.path}
+                    for r in sorted(ws.rituals.values(), key=lambda r: r.key)],
+        "records": [record(r) for r in sorted(ws.records, key=lambda r: (r.ritual, r.period, r.source.path))],
+    }
+
+
+def to_json_text(ws: Workspace) -> str:
+    return json.dumps(to_data(ws), indent=2, ensure_ascii=False, default=str) + "\n"

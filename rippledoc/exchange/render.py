@@ -1,0 +1,46 @@
+"""A new client file, written in the order of the client template (``defaults/client.md``)."""
+from __future__ import annotations
+
+from .record import Person
+from .yamlscalar import flow_list, scalar
+
+PROMPT = "What matters to them: their underlying interests, the people, the history."
+# Template keys always written (empty when unknown), and optional keys written only with a value,
+# each after the key it follows in docs/format.md.
+ALWAYS = ("name", "contact", "email", "phone", "timezone", "since", "owner", "level", "grade", "status")
+OPTIONAL_AFTER = {"phone": ("address", "website"), "timezone": ("hours",), "status": ("cadence", "snooze")}
+QUOTED = ("phone", "hours")  # always quoted, as format.md recommends
+
+
+def _line(key: str, value: str) -> str:
+    if not value:
+        return f'{key}: ""' if key == "phone" else f"{key}:"
+    return f"{key}: {scalar(value, always_quote=key in QUOTED)}"
+
+
+def _body_line(line: str) -> str:
+    """A notes line that markdown or the log reader would take for structure is escaped."""
+    stripped = line.lstrip()
+    if stripped.startswith("#") or stripped.rstrip() in ("---", "..."):
+        return line.replace(stripped[0], "\\" + stripped[0], 1)
+    return line
+
+
+def client_text(name: str, values: dict[str, str], lists: dict[str, tuple[str, ...]], notes: str,
+                people: list[Person]) -> str:
+    lines = ["---"]
+    fields = {"name": name, "level": "base", "status": "active", **values}
+    for key in ALWAYS:
+        lines.append(_line(key, fields.get(key, "")))
+        for extra in OPTIONAL_AFTER.get(key, ()):
+            if fields.get(extra):
+                lines.append(_line(extra, fields[extra]))
+    for key in ("products", "tags"):
+        lines.append(f"{key}: {flow_list(lists.get(key, ()))}")
+    lines += ["sales: []", "commitments: []", "---"]
+    body = [_body_line(l.rstrip()) for l in notes.strip().split("\n")] if notes.strip() else [PROMPT]
+    lines += body
+    if people:
+        lines += ["", *(p.line() for p in people)]
+    lines += ["", "## Log", ""]
+    return "\n".join(lines)

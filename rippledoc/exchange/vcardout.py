@@ -1,0 +1,50 @@
+"""Each client's main contact as a vCard 3.0, written by ``vobject``.
+
+ORG is the client's name and FN its contact (the client's name when there is
+no contact), so ``rippledoc import vcard`` reads the same clients back.
+"""
+from __future__ import annotations
+
+from ..model import Client, Workspace
+
+
+PREFIXES = ("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "mx.", "prof.", "prof")
+
+
+def name_parts(person: str) -> dict[str, str]:
+    """'Dr. Renata Ibarra' -> prefix Dr., given Renata, family Ibarra (a guess: FN stays as written)."""
+    words = person.split()
+    prefix = words.pop(0) if len(words) > 1 and words[0].lower() in PREFIXES else ""
+    if len(words) == 1:
+        return {"prefix": prefix, "given": words[0], "family": ""}
+    return {"prefix": prefix, "given": " ".join(words[:-1]), "family": words[-1] if words else ""}
+
+
+def card(c: Client):
+    import vobject
+    v = vobject.vCard()
+    person = c.contact or c.name
+    v.add("fn").value = person
+    v.add("n").value = vobject.vcard.Name(**name_parts(c.contact)) if c.contact else vobject.vcard.Name(family=c.name)
+    v.add("org").value = [c.name]
+    if c.email:
+        line = v.add("email")
+        line.value, line.type_param = c.email, "INTERNET"
+    if c.phone:
+        line = v.add("tel")
+        line.value, line.type_param = c.phone, "WORK"
+    if c.address:
+        line = v.add("adr")
+        line.value, line.type_param = vobject.vcard.Address(street=c.address), "WORK"
+    if c.website:
+        v.add("url").value = c.website
+    if c.tags:
+        v.add("categories").value = list(c.tags)
+    if c.notes.strip():
+        v.add("note").value = c.notes.strip()
+    v.add("uid").value = f"rippledoc-{c.slug}"
+    return v
+
+
+def to_vcard(ws: Workspace) -> str:
+    return "".join(card(c).serialize() for c in sorted(ws.clients, key=lambda c: c.slug))
