@@ -168,7 +168,7 @@ def _moves(ws: Workspace, clients: list[Client], key: str, order: tuple[str, ...
         if hist and current and hist[-1][2] != current:
             unrecorded.append({"client": c.slug, "recorded": hist[-1][2], "file": current,
                                "since": hist[-1][0].isoformat()})
-    return moves, unrecorded
+    return sorted(moves, key=lambda m: (m["date"], m["client"])), unrecorded
 
 
 def triangle(ws: Workspace, clients: list[Client], start: date, end: date) -> dict[str, Any]:
@@ -220,7 +220,7 @@ def business(clients: list[Client], start: date, end: date, today: date, previou
     sales = [(c, s) for c in clients for s in c.sales if in_range(s.date, start, end)]
     total = sum(s.amount for _, s in sales)
     days = (end - start).days + 1
-    per_client = _ratio(len(sales), len(book))
+    per_client = len(sales) / len(book) if book else None
     out: dict[str, Any] = {
         "clients_at_start": len(at_start), "retained": len(retained),
         "retention": _ratio(len(retained), len(at_start)),
@@ -228,7 +228,7 @@ def business(clients: list[Client], start: date, end: date, today: date, previou
         "new": [c.slug for c in clients if c.since and in_range(c.since, start, end)],
         "clients_on_book": len(book),
         "sales": len(sales), "revenue": _r(total), "average_sale": _r(total / len(sales)) if sales else None,
-        "sales_per_client": per_client,
+        "sales_per_client": _r(per_client, 3),
         "sales_per_client_per_year": _r(per_client * 365 / days, 3) if per_client is not None else None,
         "revenue_by_level": {lv: _r(sum(s.amount for c, s in sales if c.level == lv)) for lv in LEVELS},
         "revenue_by_grade": {g: _r(sum(s.amount for c, s in sales if c.grade == g)) for g in GRADES}

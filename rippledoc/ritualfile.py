@@ -66,7 +66,8 @@ def parse_ritual(src: Text) -> tuple[Ritual | None, list[Diagnostic]]:
     covers = _covers(f, src.path, diags)
     metrics = _metrics(f, src.path, diags)
     answers = _answers(f, src.path, diags, {m.key for m in metrics})
-    enabled = (f.text("enabled") or "true").lower() not in ("false", "no", "off")
+    flag = node.get("enabled")  # a yes/no switch: YAML's booleans are meant here, so no W102
+    enabled = not (isinstance(flag, yamltree.Scalar) and flag.text.lower() in ("false", "no", "off"))
     _check_settings(node, src.path, diags)
     settings = {k.text: yamltree.to_python(v) for k, v in node.items if k.text not in DEF_KEYS}
     if name is None:

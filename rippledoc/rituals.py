@@ -130,6 +130,8 @@ def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
         reason = f"done for {current.label}" if done else f"not done for {current.label}"
         if not done:
             reason += f"; last {last.period} ({last.date})" if last else "; never done"
+        elif ritual.settings.get("sheets") == "per-client":
+            done, reason = _sheets_reason(ws, ritual, held, today)
         season = _season(ritual, today.year)
         if season and not done and not season[0] <= today <= season[1]:
             done = True  # out of season: not due
@@ -138,6 +140,21 @@ def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
         done, reason = True, "disabled"
     return RitualStatus(**base, period=current.label, last_done=last.date if last else None,
                         last_period=last.period if last else None, due=not done, reason=reason)
+
+
+def _sheets_reason(ws: Workspace, ritual: Ritual, held: list[RitualRecord], today: date) -> tuple[bool, str]:
+    """A ritual of per-client sheets is due on the day of a sheet; the reason counts dated answers left."""
+    todays = [r for r in held if r.date == today]
+    reason = f"{len(held)} sheet{'s' * (len(held) != 1)} for {held[0].period}"
+    for a in (a for a in ritual.answers if a.type == "date"):
+        missing = sum(1 for r in held for e in r.entries if r.date <= today and not e.answers.get(a.key))
+        done = sum(1 for r in held for e in r.entries if e.answers.get(a.key))
+        reason += f"; {a.key}: {done} of {len(held)}" + (f", {missing} past their day without it" if missing else "")
+    if todays:
+        who = ", ".join(ws.client(e.client).name if ws.client(e.client) else e.client  # type: ignore[union-attr]
+                        for r in todays for e in r.entries)
+        return False, f"today: {who} ({todays[0].source.path}); " + reason
+    return True, reason
 
 
 def ritual_status(ws: Workspace, today: date) -> list[RitualStatus]:

@@ -150,13 +150,16 @@ def sheet_text(ws: Workspace, ritual: Ritual, c: Client, period: Period, day: da
     title = f"Day {number}: {c.name}, {day:%A %-d %B %Y}" if number else f"{c.name}, {period.label}"
     lines += [f"# {title}", "", f"## The year in the files", ""] + year_facts(ws, c, year, today)
     last = _last_sheet(ws, ritual, c.slug, period)
+    me = ws.settings.team.get(ws.settings.me or "")
+    letter = [f"Dear {salutation(c)},", "", "", "", "With thanks,", me.name if me else ""]
     for p in ritual.prompts:
         lines += ["", f"## {p}", ""]
-        if last and last[1].get(p):
-            lines += [f"<!-- last time ({last[0]}): {last[1][p].replace('-->', '-- >')} -->", ""]
-        if "letter" in p.lower():
-            me = ws.settings.team.get(ws.settings.me or "")
-            lines += [f"Dear {salutation(c)},", "", "", "", "With thanks,", me.name if me else ""]
+        said = last[1].get(p, "") if last else ""
+        is_letter = "letter" in p.lower()
+        if said and not (is_letter and " ".join(said.split()) == " ".join(" ".join(letter).split())):
+            lines += [f"<!-- last time ({last[0]}): {said.replace('-->', '-- >')} -->", ""]  # type: ignore[index]
+        if is_letter:
+            lines += letter
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -48,7 +48,7 @@ def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
         flag = "DUE " if r.due else "    "
         last = r.last_done.isoformat() if r.last_done else "never"
         click.echo(f"{flag}{r.ritual:<{width}}  {r.cadence:<9} last {last:<10}  {r.covers:>3} clients  {r.reason}")
-    due = [r.ritual for r in rows if r.due]
+    due = [r.ritual for r in rows if r.due and r.reason.startswith("not done")]
     if due:
         click.echo(f"\nStart one with: rippledoc ritual start {due[0]}")
 
