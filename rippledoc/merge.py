@@ -142,7 +142,7 @@ def union_lines(base: Lines, ours: Lines, theirs: Lines, descending: bool | None
         if tag in ("insert", "replace"):
             for j in range(j1, j2):
                 anchors[j] = i1
-    entries = [e for e in out]  # the original entries, to find anchors after insertions shift them
+    entries = list(out)  # the original entries, to find anchors after insertions shift them
     for j, line in enumerate(theirs):
         if used[_key(line)] >= target[_key(line)]:
             continue
@@ -267,10 +267,10 @@ def _cut(lines: Lines, lo: int, hi: int, floor: int, mapping: yamltree.Mapping) 
 
 
 def merge_cuts(base: Cut, ours: Cut, theirs: Cut, conflicts: list[str], where: str) -> Lines:
-    header_where = "the front matter's first lines" if not where else f"the line of key {where}"
+    header_where = "the front matter's first lines" if not where else f"the line of key '{where}'"
     out = merge_lines(base.header, ours.header, theirs.header, conflicts, header_where)
     for key in _key_order(ours, theirs):
-        name = f"'{key}'" if not where else f"{where}.{key}"
+        name = key if not where else f"{where}.{key}"
         out += _merge_block(base.blocks.get(key), ours.blocks.get(key), theirs.blocks.get(key), conflicts, name)
     return out
 
@@ -302,7 +302,7 @@ def _merge_block(b: Block | None, o: Block | None, t: Block | None, conflicts: l
     if tb == to:
         return list(t.lines) if t else []
     if o is None or t is None:
-        conflicts.append(f"front matter key {name}: {'deleted' if o is None else 'changed'} on our side, "
+        conflicts.append(f"front matter key '{name}': {'deleted' if o is None else 'changed'} on our side, "
                          f"{'deleted' if t is None else 'changed'} on theirs")
         return _markers(o.lines if o else [], t.lines if t else [])
     base = b or Block([])
@@ -317,7 +317,7 @@ def _merge_block(b: Block | None, o: Block | None, t: Block | None, conflicts: l
         merged_items = _union_items(base, o, t, conflicts, name)
         if merged_items is not None:
             return merged_items
-    conflicts.append(f"front matter key {name}: changed on both sides")
+    conflicts.append(f"front matter key '{name}': changed on both sides")
     return _markers(o.lines, t.lines)
 
 

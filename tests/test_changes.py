@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.changes import Commit, client_events, collect, render, who_is
+from rippledoc.changes import Commit, client_events, collect, who_is
 from rippledoc.cli import main
 from rippledoc.clientfile import parse_client
 from rippledoc.model import Settings, TeamMember

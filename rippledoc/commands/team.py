@@ -103,6 +103,9 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
         return
     click.echo(f"  set     merge.{DRIVER}.driver = {command}")
     click.echo("Concurrent touches and edits of different fields now merge without conflicts.")
+    if written:
+        click.echo("Commit .gitattributes and push it, so every clone merges the same way: "
+                   "git add .gitattributes && git commit -m 'rippledoc merge driver'")
 
 
 @click.command("merge-driver")
