@@ -9,6 +9,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
+from .cache import Cache, decode_diag, decode_entry, encode_diag, encode_entry, entry_key, split_future, valid_for
 from .clientfile import parse_client
 from .diagnostics import Diagnostic
 from .model import Client, Ritual, RitualRecord, Settings, Workspace
@@ -39,6 +40,113 @@ def load_client(root: Path, path: Path, settings: Settings, today: date | None) 
     return parse_client(src, settings, today)
 
 
+# --- clients through the content cache, cold work over every core -----------
+
+_DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+Parsed = tuple[object, list[Diagnostic]]
+
+
+def parse_cached(src: Text, parse, cls: type, salt: str, cache: Cache, today: date | None, dated: bool = True) -> Parsed:
+    """``parse(src, today)`` through the cache: the entry holds the parse without ``today``'s checks.
+
+    ``dated=False``: the parse does not depend on ``today`` (a ritual record).
+    """
+    key = entry_key(src.path, src.raw, salt)
+    text = cache.get(key)
+    if text is not None:
+        try:
+            record, always, latest = decode_entry(text, key, cls, src.path)
+        except _DECODE_ERRORS:
+            pass  # corrupt or foreign: parse again and overwrite it
+        else:
+            return (record, always) if valid_for(latest, today) else parse(src, today)
+    result = _parse_to_entry(src, parse, cls, key, cache, dated)
+    if result is None or not valid_for(result[2], today):
+        return parse(src, today)
+    return result[0], result[1]
+
+
+def _parse_to_entry(src: Text, parse, cls: type, key: str, cache: Cache, dated: bool = True):
+    """Parse against the earliest date, so every date-dependent check names its date; store the entry."""
+    record, diags = parse(src, date.min)
+    split = split_future(diags) if dated else (diags, None)
+    if split is None:
+        return None
+    cache.put(key, encode_entry(key, cls, record, split[0], split[1], src.path))
+    return record, split[0], split[1]
+
+
+def client_salt(settings: Settings) -> str:
+    from .cache import schema
+    return f"client\0{schema(Client)}\0{settings!r}"
+
+
+def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, paths: list[Path]) -> list[tuple]:
+    """A worker's share of a cold load: read, parse, store; the results travel back as entry text."""
+    cache = Cache(root, "clients", use_cache)
+    parse = lambda s, t: parse_client(s, settings, t)  # noqa: E731
+    out: list[tuple] = []
+    for path in paths:
+        src, diags = read_text(root, path, settings.max_file_bytes)
+        if src is None:
+            out.append(("unread", [encode_diag(d) for d in diags]))
+            continue
+        key = entry_key(src.path, src.raw, salt)
+        record, always, latest = _parse_to_entry(src, parse, Client, key, cache) or (None, None, None)
+        if always is None:
+            out.append(("again",))
+        else:
+            out.append(("entry", key, encode_entry(key, Client, record, always, latest, src.path), src.path))
+    return out
+
+
+def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True
+                 ) -> tuple[list[Client], list[Diagnostic], int]:
+    """Every client file: from the cache when its bytes are known, the rest parsed over every core."""
+    from functools import partial
+
+    from .parallel import MIN_ITEMS, cpu_count, map_chunks
+    files = iter_files(root / "clients")
+    cache = Cache(root, "clients", use_cache)
+    salt = client_salt(settings)
+    parse = lambda s, t: parse_client(s, settings, t)  # noqa: E731
+    results: list[Parsed | None] = [None] * len(files)
+    misses: list[int] = []
+    cold = not cache.enabled or not cache.folder.is_dir()
+    if cold and len(files) >= MIN_ITEMS and cpu_count() > 1:
+        misses = list(range(len(files)))
+    else:
+        for i, path in enumerate(files):
+            src, diags = read_text(root, path, settings.max_file_bytes)
+            if src is None:
+                results[i] = (None, diags)
+            elif cache.enabled:
+                results[i] = parse_cached(src, parse, Client, salt, cache, today)
+            else:
+                results[i] = parse(src, today)
+    if misses:
+        work = partial(_client_chunk, root, settings, salt, cache.enabled)
+        done = iter(misses)
+        for chunk in map_chunks(work, [files[i] for i in misses]):
+            for item in chunk:
+                i = next(done)
+                if item[0] == "unread":
+                    results[i] = (None, [decode_diag(d) for d in item[1]])
+                else:
+                    record, always, latest = decode_entry(item[2], item[1], Client, item[3]) \
+                        if item[0] == "entry" else (None, [], "9999-12-31")
+                    valid = valid_for(latest, today)
+                    results[i] = (record, always) if valid else load_client(root, files[i], settings, today)
+    clients: list[Client] = []
+    diags: list[Diagnostic] = []
+    for record, problems in results:  # type: ignore[misc]
+        diags += problems
+        if record is not None:
+            clients.append(record)  # type: ignore[arg-type]
+    cache.prune()
+    return clients, diags, len(files)
+
+
 def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], list[Diagnostic]]:
     """Built-in definitions, each replaced by a workspace file of the same name."""
     files = {p.name: p for p in iter_files(defaults_dir("rituals"))}
@@ -60,23 +168,29 @@ def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], lis
 
 
 def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> tuple[list[RitualRecord], list[Diagnostic]]:
+    from .cache import schema
     records: list[RitualRecord] = []
     diags: list[Diagnostic] = []
+    cache = Cache(root, "records")
     folder = root / "rituals"
     if not folder.is_dir():
         return records, diags
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         # rituals/NAME/PERIOD.md, and the per-client sheets of rituals/NAME/PERIOD/*.md
         periods = sorted(p for p in sub.iterdir() if p.is_dir() and not p.name.startswith("."))
+        ritual = rituals.get(sub.name)
+        parse = lambda s, t, ritual=ritual: parse_record(s, ritual)  # noqa: E731
+        salt = f"record\0{schema(RitualRecord)}\0{ritual!r}"
         for path in iter_files(sub) + [f for p in periods for f in iter_files(p)]:
             src, problems = read_text(root, path, settings.max_file_bytes)
             diags += problems
             if src is None:
                 continue
-            record, problems = parse_record(src, rituals.get(sub.name))
+            record, problems = parse_cached(src, parse, RitualRecord, salt, cache, None, dated=False)
             diags += problems
             if record is not None:
-                records.append(record)
+                records.append(record)  # type: ignore[arg-type]
+    cache.prune()
     return records, diags
 
 
@@ -84,18 +198,13 @@ def load_workspace(root: str | Path, today: date | None = None) -> tuple[Workspa
     """Load a workspace. ``today`` turns on the checks against dates in the future."""
     root = Path(root).resolve()
     settings, diags = load_settings(root)
-    clients: list[Client] = []
-    client_files = iter_files(root / "clients")
-    for path in client_files:
-        client, problems = load_client(root, path, settings, today)
-        diags += problems
-        if client is not None:
-            clients.append(client)
+    clients, problems, client_files = load_clients(root, settings, today)
+    diags += problems
     rituals, problems = load_rituals(root, settings)
     diags += problems
     records, problems = load_records(root, rituals, settings)
     diags += problems
-    files = len(client_files) + len(records) + int((root / SETTINGS_FILE).exists())
+    files = client_files + len(records) + int((root / SETTINGS_FILE).exists())
     files += len(iter_files(root / "rituals"))
     ws = Workspace(str(root), settings, tuple(clients), rituals, tuple(records), files)
     diags += validate(ws)

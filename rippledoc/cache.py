@@ -1,0 +1,367 @@
+"""The content cache in ``.rippledoc-cache/``: what a file parsed to, keyed by its bytes.
+
+An entry is found by the sha256 of the file's bytes, its path, rippledoc's
+version and code, the cache format and the inputs that affect its parsing
+(the settings, a record's ritual). It holds the parsed record and the
+diagnostics as JSON, never pickle: the frozen dataclasses are rebuilt from
+plain lists by codecs derived from the model's field types.
+
+The cache is safe to delete at any time. An entry that is corrupt, foreign
+(written for other bytes or by another version) or of the wrong shape is
+ignored and the file is parsed again; a cache folder that cannot be written
+only makes rippledoc slower.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import re
+import sys
+import types
+import typing
+from datetime import date, time
+from pathlib import Path
+from typing import Any, Callable
+
+from .diagnostics import Diagnostic, Severity
+from .model import Source
+
+CACHE_DIR = ".rippledoc-cache"
+FORMAT = "rippledoc-cache 1"
+# Diagnostics that depend on `today`: parsed once against the earliest date,
+# kept with the date they name, and applied when that date is after `today`.
+FUTURE_CODES = frozenset({"E108", "W103", "E203"})
+_ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+# The modules whose code decides what a file parses to.
+_CODE = ("cache", "clientfile", "diagnostics", "fields", "logline", "model", "ritualfile", "settings",
+         "source", "yamltree", "loader")
+
+
+def _code_fingerprint() -> str:
+    from . import __version__
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}".encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        try:
+            h.update((here / f"{name}.py").read_bytes())
+        except OSError:
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+_FINGERPRINT: str | None = None
+
+
+def fingerprint() -> str:
+    """rippledoc's version and the code of its parsing modules: a new version or a code change invalidates."""
+    global _FINGERPRINT
+    if _FINGERPRINT is None:
+        _FINGERPRINT = _code_fingerprint()
+    return _FINGERPRINT
+
+
+def entry_key(path: str, raw: bytes, salt: str) -> str:
+    """The key of one file's entry: its bytes, its path, the code and what else affects the parse."""
+    h = hashlib.sha256(fingerprint().encode())
+    h.update(b"\0" + salt.encode() + b"\0" + path.encode() + b"\0")
+    h.update(raw)
+    return h.hexdigest()
+
+
+# --- codecs: frozen dataclasses <-> plain JSON lists -------------------------
+
+Decoder = Callable[[Any], Any]
+Encoder = Callable[[Any], Any]
+
+
+def _ident(v: Any) -> Any:
+    return v
+
+
+def _seq_to_list(v: Any) -> Any:
+    return list(v)
+
+
+def _mapping_enc(v: Any) -> Any:
+    return dict(v)
+
+
+def _date_enc(v: date) -> str:
+    return v.isoformat()
+
+
+def _check(kind: type) -> Decoder:
+    def dec(v: Any) -> Any:
+        if type(v) is not kind:
+            raise TypeError(f"expected {kind.__name__}, got {type(v).__name__}")
+        return v
+    return dec
+
+
+def _float_dec(v: Any) -> float:
+    if type(v) not in (int, float):
+        raise TypeError("expected a number")
+    return float(v)
+
+
+def _json_value(v: Any) -> Any:
+    """Free data (custom fields, ritual settings): JSON keeps it as dicts, lists and text."""
+    return v
+
+
+def _codec(tp: Any) -> tuple[Encoder, Decoder]:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) != 1:
+            raise TypeError(f"cannot cache a field of type {tp}")
+        enc, dec = _codec(inner[0])
+        return (lambda v: None if v is None else enc(v)), (lambda v: None if v is None else dec(v))
+    if tp is str:
+        return _ident, _check(str)
+    if tp is bool:
+        return _ident, _check(bool)
+    if tp is int:
+        return _ident, _check(int)
+    if tp is float:
+        return _ident, _float_dec
+    if tp is date:
+        return _date_enc, date.fromisoformat
+    if tp is time:
+        return (lambda v: v.isoformat()), time.fromisoformat
+    if tp is object:
+        return _ident, _json_value
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        enc, dec = _codec(args[0])
+        if enc is _ident and args[0] is str:
+            return _seq_to_list, lambda v: tuple(map(_check(str), v)) if type(v) is list else _fail(v)
+        return (lambda v: [enc(x) for x in v]), (lambda v: tuple(map(dec, v)) if type(v) is list else _fail(v))
+    if origin in (typing.Mapping, dict) or (origin is not None and getattr(origin, "__name__", "") == "Mapping"):
+        kenc, kdec = _codec(args[0])
+        venc, vdec = _codec(args[1])
+        if kenc is not _ident:
+            raise TypeError(f"cannot cache a mapping keyed by {args[0]}")
+        if venc is _ident:
+            return _mapping_enc, lambda v: {kdec(k): vdec(x) for k, x in v.items()} if type(v) is dict else _fail(v)
+        return ((lambda v: {k: venc(x) for k, x in v.items()}),
+                lambda v: {kdec(k): vdec(x) for k, x in v.items()} if type(v) is dict else _fail(v))
+    if tp is Source:  # most sources are in the entry's own file: only the line is stored
+        return _source_enc, _source_dec
+    if dataclasses.is_dataclass(tp):
+        return _dataclass_codec(tp)
+    raise TypeError(f"cannot cache a field of type {tp}")
+
+
+_CONTEXT: list[str] = [""]  # the path of the entry being encoded or decoded
+
+
+def _source_enc(v: Source) -> Any:
+    return v.line if v.path == _CONTEXT[0] else [v.path, v.line]
+
+
+def _source_dec(v: Any) -> Source:
+    if v.__class__ is int:
+        return Source(_CONTEXT[0], v)
+    if v.__class__ is not list or len(v) != 2:
+        _fail(v)
+    return Source(v[0], v[1])
+
+
+def _fail(v: Any) -> Any:
+    raise TypeError(f"unexpected {type(v).__name__} in a cache entry")
+
+
+_CODECS: dict[type, tuple[Encoder, Decoder]] = {}
+
+
+def _dataclass_codec(cls: type) -> tuple[Encoder, Decoder]:
+    """A dataclass as the list of its fields in order; rebuilt by one generated call of the class.
+
+    The decoder checks the shape of each row; the types of its scalars are
+    trusted because an entry is only read when its key and checksum match.
+    """
+    if cls in _CODECS:
+        return _CODECS[cls]
+    hints = typing.get_type_hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    namespace: dict[str, Any] = {"cls": cls, "_fromiso": date.fromisoformat, "_list": list, "_fail": _fail,
+                                 "_int": int, "_ctx": _CONTEXT, "Source": Source, "_source_dec": _source_dec}
+    enc_parts, dec_parts = [], []
+    for i, name in enumerate(names):
+        tp = hints[name]
+        enc, dec = _codec(tp)
+        namespace[f"_e{i}"], namespace[f"_d{i}"] = enc, dec
+        enc_parts.append(f"o.{name}" if enc is _ident else f"_e{i}(o.{name})")
+        dec_parts.append(_fast_decode(tp, f"r[{i}]", i))
+    count = len(names)
+    source = (f"def enc(o):\n    return [{', '.join(enc_parts)}]\n"
+              f"def dec(r):\n    if r.__class__ is not _list or len(r) != {count}: _fail(r)\n"
+              f"    return cls({', '.join(dec_parts)})\n")
+    exec(compile(source, f"<rippledoc.cache codec for {cls.__name__}>", "exec"), namespace)
+    _CODECS[cls] = (namespace["enc"], namespace["dec"])
+    return _CODECS[cls]
+
+
+def _fast_decode(tp: Any, expr: str, i: int) -> str:
+    """The expression that decodes one field; the common shapes inline, the rest through ``_d{i}``."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp in (str, int, bool):
+        return expr
+    if tp is date:
+        return f"_fromiso({expr})"
+    if origin in (typing.Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = args[0] if args[1] is type(None) else args[1]
+        if inner in (str, int):
+            return expr
+        if inner is date:
+            return f"(None if {expr} is None else _fromiso({expr}))"
+    if origin is tuple and args == (str, Ellipsis):
+        return f"tuple({expr})"
+    if tp is Source:
+        return f"(Source(_ctx[0], {expr}) if {expr}.__class__ is _int else _source_dec({expr}))"
+    return f"_d{i}({expr})"
+
+
+def schema(cls: type) -> str:
+    """The field names and types of a dataclass and those it contains, for the cache key."""
+    seen: list[str] = []
+
+    def walk(tp: Any) -> None:
+        for arg in typing.get_args(tp):
+            walk(arg)
+        if dataclasses.is_dataclass(tp) and tp.__name__ not in seen:
+            seen.append(tp.__name__)
+            hints = typing.get_type_hints(tp)
+            seen.append(",".join(f"{f.name}:{hints[f.name]}" for f in dataclasses.fields(tp)))
+            for f in dataclasses.fields(tp):
+                walk(hints[f.name])
+
+    walk(cls)
+    return ";".join(seen)
+
+
+# --- entries -----------------------------------------------------------------
+
+def encode_diag(d: Diagnostic) -> list[Any]:
+    return [d.path, d.line, d.col, d.severity.value, d.code, d.message, d.hint]
+
+
+_SEVERITY = {s.value: s for s in Severity}
+
+
+def decode_diag(row: Any) -> Diagnostic:
+    if type(row) is not list or len(row) != 7:
+        raise TypeError("a cached diagnostic of the wrong shape")
+    path, line, col, sev, code, message, hint = row
+    return Diagnostic(path, line, col, _SEVERITY[sev], code, message, hint)
+
+
+def split_future(diags: list[Diagnostic]) -> tuple[list[Diagnostic], str | None] | None:
+    """Diagnostics of a parse against the earliest date -> (those that hold always, the latest date named).
+
+    A parse against ``today`` has no date-dependent diagnostic when ``today`` is
+    on or after that latest date; otherwise the file is parsed again. None when
+    a date-dependent diagnostic names no date (the file is then not cached).
+    """
+    always: list[Diagnostic] = []
+    latest: str | None = None
+    for d in diags:
+        if d.code in FUTURE_CODES:
+            m = _ISO.search(d.message)
+            if m is None:
+                return None
+            latest = m[1] if latest is None or m[1] > latest else latest
+        else:
+            always.append(d)
+    return always, latest
+
+
+def valid_for(latest: str | None, today: date | None) -> bool:
+    """Whether a cached parse (without the date checks) is the parse against ``today``."""
+    return today is None or latest is None or today.isoformat() >= latest
+
+
+def encode_entry(key: str, cls: type, record: Any, always: list[Diagnostic], latest: str | None, path: str) -> str:
+    enc, _ = _dataclass_codec(cls)
+    _CONTEXT[0] = path
+    payload = json.dumps([None if record is None else enc(record), [encode_diag(d) for d in always], latest],
+                         ensure_ascii=False, separators=(",", ":"))
+    return f"{key}\n{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}"
+
+
+def decode_entry(text: str, key: str, cls: type, path: str) -> tuple[Any, list[Diagnostic], str | None]:
+    """Raises ValueError or TypeError when the entry is not exactly one we wrote for this key."""
+    head, sep, rest = text.partition("\n")
+    if not sep or head != key:
+        raise ValueError("a foreign cache entry")
+    check, sep, payload = rest.partition("\n")
+    if not sep or hashlib.sha256(payload.encode()).hexdigest() != check:
+        raise ValueError("a corrupt cache entry")
+    row = json.loads(payload)
+    if type(row) is not list or len(row) != 3 or not (row[2] is None or type(row[2]) is str):
+        raise TypeError("a cache entry of the wrong shape")
+    _, dec = _dataclass_codec(cls)
+    _CONTEXT[0] = path
+    record = None if row[0] is None else dec(row[0])
+    return record, [decode_diag(d) for d in row[1]], row[2]
+
+
+class Cache:
+    """One workspace's cache folder. Every failure to read or write it is a miss, never an error."""
+
+    def __init__(self, root: Path, kind: str, enabled: bool = True):
+        self.folder = root / CACHE_DIR / kind
+        self.enabled = enabled and os.environ.get("RIPPLEDOC_NO_CACHE", "") == ""
+        self.used: set[str] = set()
+        self.writable = True
+
+    def _file(self, key: str) -> Path:
+        return self.folder / f"{key}.entry"
+
+    def get(self, key: str) -> str | None:
+        if not self.enabled:
+            return None
+        self.used.add(key)
+        try:
+            with open(self._file(key), "rb") as fh:
+                return fh.read().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put(self, key: str, text: str) -> None:
+        if not self.enabled or not self.writable:
+            return
+        self.used.add(key)
+        target = self._file(key)
+        tmp = target.with_name(f".{key}.{os.getpid()}.tmp")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with open(tmp, "wb") as fh:
+                fh.write(text.encode("utf-8"))
+            os.replace(tmp, target)
+        except OSError:
+            self.writable = False
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+    def prune(self) -> None:
+        """Remove entries this load did not use, once they outnumber the used ones (old versions of files)."""
+        if not self.enabled or not self.used:
+            return
+        try:
+            names = os.listdir(self.folder)
+        except OSError:
+            return
+        if len(names) <= 2 * len(self.used) + 64:
+            return
+        for name in names:
+            if name.removesuffix(".entry") not in self.used:
+                try:
+                    os.unlink(self.folder / name)
+                except OSError:
+                    pass

@@ -1,0 +1,225 @@
+"""The content cache in .rippledoc-cache/: the same answers with it or without it, never trusted blindly."""
+from __future__ import annotations
+
+import os
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import TODAY, write
+from rippledoc import cache as cache_mod
+from rippledoc.cache import CACHE_DIR
+from rippledoc.loader import load_workspace
+
+BOOK = {
+    "rippledoc.yaml": """
+        title: Ripple Consulting — client book
+        me: stan
+        timezone: America/New_York
+        team:
+          stan: {name: Stan Ortiz, email: stan@ripple.example}
+          priya: {name: Priya Shah}
+    """,
+    "clients/northwind-traders.md": """
+        ---
+        name: Northwind Traders
+        contact: Ana Ruiz
+        phone: "+1 312 555 0142"
+        timezone: America/Chicago
+        hours: "08:00-16:30"
+        since: 2017-03-01
+        owner: stan
+        level: key
+        grade: top
+        cadence: 30d
+        products: [hosting, backup]
+        sales:
+          - {date: 2026-02-10, amount: 4200, what: Backup upgrade}
+        commitments:
+          - {made: 2026-11-02, due: 2026-11-30, what: Send the migration plan}
+          - {made: 2026-09-01, due: 2026-09-15, what: Fix the VPN, done: 2026-09-12}
+        custom:
+          account_no: "A-1042"
+          contacts: {billing: Joe, it: [Kim, Lee]}
+        ---
+        They want no surprises on the invoice.
+
+        ## Log
+        - 2026-11-02 call reached by stan: loved the dashboard. #success solved B and C with us
+        - 2026-11-20 call voicemail by stan: said I'd call back Tuesday. next: 2026-11-24
+    """,
+    "clients/harbor-lane-bakery.md": """
+        ---
+        name: Harbor Lane Bakery
+        phone: 0700123
+        since: 2027-01-05
+        owner: omar
+        grade: tree
+        commitments:
+          - {made: 2026-10-01, due: 2026-10-20, what: Quote the ovens, done: 2026-12-24}
+        ---
+        ## Log
+        - 2026-11-30 call reached by priya: a touch dated after today
+        - 2026-13-01 call: not a date
+        - 2026-11-01 call by priya: hello @lena
+    """,
+    "clients/broken.md": "no front matter here\n",
+    "rituals/connection.md": """
+        ---
+        name: Connection metrics
+        cadence: weekly
+        metrics:
+          - {key: solve, label: Our services solve their problems}
+          - {key: like, label: They like us}
+        ---
+        Score each major client.
+    """,
+    "rituals/connection/2026-W47.md": """
+        ---
+        date: 2026-11-16
+        clients:
+          northwind-traders: {solve: 4, like: 5}
+          harbor-lane-bakery: {solve: 9}
+          nobody: {solve: 3, like: 3}
+        ---
+        A quiet hour.
+    """,
+}
+
+
+@pytest.fixture
+def book(tmp_path: Path) -> Path:
+    return write(tmp_path, BOOK)
+
+
+def uncached(root: Path, today: date | None, monkeypatch: pytest.MonkeyPatch):
+    with monkeypatch.context() as m:
+        m.setenv("RIPPLEDOC_NO_CACHE", "1")
+        return load_workspace(root, today)
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).rglob("*.entry"))
+
+
+def test_cold_warm_and_uncached_loads_are_equal(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = uncached(book, TODAY, monkeypatch)
+    assert not (book / CACHE_DIR).exists()
+    cold = load_workspace(book, TODAY)
+    assert len(entries(book)) == 4  # three client files and one record
+    warm = load_workspace(book, TODAY)
+    assert plain == cold == warm
+    codes = sorted(d.code for d in warm[1])
+    assert codes == sorted(["E010", "W102", "E108", "E302", "E103", "W103", "E203", "E102", "W200",
+                            "E402", "E303", "W400"])  # every kind of problem survives the cache
+
+
+@pytest.mark.parametrize("today", [None, date(2026, 11, 1), TODAY, date(2026, 11, 25), date(2028, 1, 1)])
+def test_the_checks_against_today_follow_today_not_the_cache(book: Path, today: date | None,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    load_workspace(book, TODAY)  # the cache is written on another day
+    assert load_workspace(book, today) == uncached(book, today, monkeypatch)
+
+
+def test_a_corrupt_entry_is_ignored_and_rewritten(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = load_workspace(book, TODAY)
+    for i, entry in enumerate(entries(book)):
+        data = entry.read_bytes()
+        entry.write_bytes([b"", data[: len(data) // 2], data.replace(b"Northwind", b"Southwind"),
+                           b"\xff\xfe garbage"][i % 4])
+    assert load_workspace(book, TODAY) == expected
+    assert load_workspace(book, TODAY) == expected
+
+
+def test_an_entry_with_a_valid_checksum_but_a_wrong_shape_is_ignored(book: Path) -> None:
+    expected = load_workspace(book, TODAY)
+    import hashlib
+    for entry in entries(book):
+        key = entry.read_text().split("\n", 1)[0]
+        payload = '[["not", "a", "client"], [], null]'
+        entry.write_text(f"{key}\n{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
+    assert load_workspace(book, TODAY) == expected
+
+
+def test_a_foreign_entry_is_not_trusted(book: Path) -> None:
+    """An entry copied under another file's key (same folder, other bytes) is refused by the key it names."""
+    expected = load_workspace(book, TODAY)
+    found = entries(book)
+    first = found[0].read_bytes()
+    for entry in found[1:]:
+        entry.write_bytes(first)
+    assert load_workspace(book, TODAY) == expected
+
+
+def test_a_changed_file_is_read_again(book: Path) -> None:
+    ws, _ = load_workspace(book, TODAY)
+    assert ws.client("northwind-traders").grade == "top"
+    path = book / "clients/northwind-traders.md"
+    path.write_text(path.read_text().replace("grade: top", "grade: two"))
+    ws, _ = load_workspace(book, TODAY)
+    assert ws.client("northwind-traders").grade == "two"
+
+
+def test_a_new_rippledoc_version_invalidates(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_workspace(book, TODAY)
+    before = set(entries(book))
+    import rippledoc
+    monkeypatch.setattr(rippledoc, "__version__", "99.0.0")
+    monkeypatch.setattr(cache_mod, "_FINGERPRINT", None)
+    ws, _ = load_workspace(book, TODAY)
+    after = set(entries(book))
+    assert before.isdisjoint(after - before) and len(after - before) == 4
+    assert ws.client("northwind-traders").name == "Northwind Traders"
+
+
+def test_changed_settings_invalidate_the_clients(book: Path) -> None:
+    ws, _ = load_workspace(book, TODAY)
+    assert ws.client("harbor-lane-bakery").timezone == "America/New_York"
+    settings = book / "rippledoc.yaml"
+    settings.write_text(settings.read_text().replace("America/New_York", "Europe/London"))
+    ws, _ = load_workspace(book, TODAY)
+    assert ws.client("harbor-lane-bakery").timezone == "Europe/London"
+
+
+def test_the_cache_is_safe_to_delete(book: Path) -> None:
+    expected = load_workspace(book, TODAY)
+    import shutil
+    shutil.rmtree(book / CACHE_DIR)
+    assert load_workspace(book, TODAY) == expected
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write a read-only folder")
+def test_an_unwritable_cache_only_makes_it_slower(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (book / CACHE_DIR).mkdir()
+    (book / CACHE_DIR).chmod(0o500)
+    try:
+        assert load_workspace(book, TODAY) == uncached(book, TODAY, monkeypatch)
+    finally:
+        (book / CACHE_DIR).chmod(0o700)
+
+
+def test_an_unwritable_cache_folder_path_only_makes_it_slower(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (book / CACHE_DIR).write_text("a file where the folder should be")
+    assert load_workspace(book, TODAY) == uncached(book, TODAY, monkeypatch)
+
+
+def test_a_cold_load_over_worker_processes_equals_the_serial_one(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.generate import generate
+    generate(tmp_path, 240)
+    path = next((tmp_path / "clients").iterdir())
+    path.write_text(path.read_text().replace("level:", "level: middle\nlevel:"))  # one broken file
+    with monkeypatch.context() as m:
+        m.setenv("RIPPLEDOC_JOBS", "1")
+        serial = uncached(tmp_path, TODAY, monkeypatch)
+    monkeypatch.setenv("RIPPLEDOC_JOBS", "2")
+    from rippledoc import parallel
+    calls = []
+    real = parallel.map_chunks
+    monkeypatch.setattr(parallel, "map_chunks", lambda fn, items: calls.append(len(items)) or real(fn, items))
+    pooled = load_workspace(tmp_path, TODAY)  # cold: no cache folder yet, so the pool does the work
+    assert calls == [240] and len(entries(tmp_path)) >= 240
+    assert pooled == serial
+    assert load_workspace(tmp_path, TODAY) == serial
+    assert len(serial[0].clients) == 240 and sorted(d.code for d in serial[1]) == ["E016", "E103"]
