@@ -302,6 +302,7 @@ NAMES = {"index.html": "index.html", "clients/acme.html": "p/0a.html", "rituals/
     ("index.html", "index.html", '<a title="clients/acme.html" href="mailto:a@b.example">',
      '<a title="clients/acme.html" href="mailto:a@b.example">'),
     ("index.html", "index.html", '<a href="missing.html">', '<a href="missing.html">'),
+    ("index.html", "index.html", '<svg><a xlink:href="clients/acme.html"/></svg>', '<svg><a xlink:href="p/0a.html"/></svg>'),
 ])
 def test_links_between_pages_follow_the_new_names(page, new, source, expected):
     assert rewrite_links(source, page, new, NAMES) == expected

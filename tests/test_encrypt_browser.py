@@ -160,6 +160,20 @@ def test_a_page_copied_to_another_name_is_not_opened(browser, site, tmp_path):
     context.close()
 
 
+def test_a_page_with_weakened_key_settings_is_not_opened(browser, site, tmp_path):
+    out, enc, _ = site
+    weak = tmp_path / "index.html"
+    weak.write_bytes(enc.files["index.html"].replace(b'data-iterations="600000"', b'data-iterations="1000"'))
+    (tmp_path / "assets").symlink_to(out / "assets")
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(weak.as_uri())
+    page.wait_for_selector("#rippledoc-status.bad")
+    assert "asks for 1000 PBKDF2 rounds" in page.inner_text("#rippledoc-status")
+    assert page.locator("#rippledoc-unlock[hidden]").count() == 1
+    context.close()
+
+
 def test_it_also_opens_from_a_local_web_server(browser, site):
     out, _, clients = site
     class Quiet(SimpleHTTPRequestHandler):

@@ -164,7 +164,7 @@ def opaque_names(pages: Iterable[str], keep: Iterable[str]) -> dict[str, str]:
     return names
 
 
-_URL_ATTRS = {"href", "src", "action", "poster", "formaction", "data-href"}
+_URL_ATTRS = {"href", "xlink:href", "src", "action", "poster", "formaction", "data-href"}
 _ATTR = re.compile(r"""(\s)([a-zA-Z_:][-a-zA-Z0-9_:.]*)(\s*=\s*)("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
 

@@ -258,6 +258,11 @@
       say("This page was encrypted in a format this script does not know (" + block.dataset.format + ").", true);
       return;
     }
+    if (!(page.iterations >= 600000 && page.iterations <= 10000000)) {
+      say("This page asks for " + block.dataset.iterations + " PBKDF2 rounds; rippledoc makes pages with " +
+        "600,000 to 10,000,000, so it was not opened.", true);
+      return;
+    }
     if (!window.isSecureContext || !window.crypto || !window.crypto.subtle) {
       say("This browser will not decrypt here: WebCrypto works only in a secure context, that is https://, " +
         "http://localhost, or a file opened from this computer. Open the site over https.", true);
