@@ -195,8 +195,11 @@ def from_card(where: str, card) -> tuple[Incoming | None, str]:
     if not contact and _all(card, "n"):
         n = card.contents["n"][0].value
         if not isinstance(n, str):
-            contact = clean.one_line(" ".join(str(p) for p in (n.prefix, n.given, n.additional, n.family) if p))
+            contact = clean.one_line(" ".join(_text(p) for p in (n.prefix, n.given, n.additional, n.family) if p))
     org = clean.one_line(_one(card, "org"))
+    company_card = _one(card, "x-abshowas").upper() == "COMPANY" or _one(card, "kind").lower() == "org"
+    if company_card and (not org or contact == org):
+        org, contact = org or contact, ""  # the card is the company itself, not a person
     values: dict[str, str] = {}
     if contact:
         values["contact"] = contact

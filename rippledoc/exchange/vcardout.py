@@ -1,7 +1,8 @@
 """Each client's main contact as a vCard 3.0, written by ``vobject``.
 
-ORG is the client's name and FN its contact (the client's name when there is
-no contact), so ``rippledoc import vcard`` reads the same clients back.
+ORG is the client's name and FN its contact; a client without a contact is a
+company card (FN is the name, ``X-ABShowAs:COMPANY`` as Apple Contacts writes
+it), so ``rippledoc import vcard`` reads the same clients back.
 """
 from __future__ import annotations
 
@@ -25,7 +26,11 @@ def card(c: Client):
     v = vobject.vCard()
     person = c.contact or c.name
     v.add("fn").value = person
-    v.add("n").value = vobject.vcard.Name(**name_parts(c.contact)) if c.contact else vobject.vcard.Name(family=c.name)
+    if c.contact:
+        v.add("n").value = vobject.vcard.Name(**name_parts(c.contact))
+    else:  # a company card, as Apple Contacts marks one
+        v.add("n").value = vobject.vcard.Name()
+        v.add("x-abshowas").value = "COMPANY"
     v.add("org").value = [c.name]
     if c.email:
         line = v.add("email")
