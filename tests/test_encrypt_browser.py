@@ -160,6 +160,23 @@ def test_a_page_copied_to_another_name_is_not_opened(browser, site, tmp_path):
     context.close()
 
 
+def test_without_indexeddb_nothing_is_kept_and_each_page_asks(browser, site):
+    out, _, clients = site
+    context = browser.new_context()
+    context.add_init_script("Object.defineProperty(window, 'indexedDB', {get() { throw new Error('no'); }})")
+    page = context.new_page()
+    console = Console(page)
+    page.goto((out / "index.html").as_uri())
+    unlock(page, PASSPHRASE)
+    page.wait_for_selector("#dashboard")
+    assert page.evaluate("sessionStorage.length + localStorage.length") == 0  # no key, wrapped or not
+    page.click(f"text={clients[0].name}")
+    unlock(page, PASSPHRASE)
+    page.wait_for_selector("#client-name")
+    assert console.errors == []
+    context.close()
+
+
 def test_a_page_with_weakened_key_settings_is_not_opened(browser, site, tmp_path):
     out, enc, _ = site
     weak = tmp_path / "index.html"
