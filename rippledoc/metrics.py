@@ -17,6 +17,7 @@ TREND_WINDOW = 8  # reviews in a score trend
 FALLING_SLOPE = -0.1  # points per review, unless the ritual's falling_slope says otherwise
 LET_GO_AFTER = 2  # sessions graded three in a row
 WINDOWS = (90, 180, 365)
+MAIN_SCORES = "weekly-connection-review"  # the per-client 'score' column, when the client has such reviews
 
 
 def _r(x: float | None, n: int = 2) -> float | None:
@@ -304,14 +305,16 @@ def tagged(clients: list[Client], tag: str, start: date, end: date) -> list[dict
 def client_row(c: Client, start: date, end: date, today: date, scores: dict[str, Any]) -> dict[str, Any]:
     touches = [t for t in c.log if in_range(t.date, start, end)]
     last = c.last_reached()
-    overall = next((s[c.slug]["overall"] for s in (v["clients"] for v in scores.values()) if c.slug in s), None)
+    mine = {key: v["clients"][c.slug]["overall"] for key, v in scores.items() if c.slug in v["clients"]}
+    overall = mine.get(MAIN_SCORES) or next(iter(mine.values()), None)
     return {"client": c.slug, "name": c.name, "owner": c.owner, "level": c.level, "grade": c.grade,
             "status": c.status, "touches": len(touches), "reached": sum(t.reached for t in touches),
             "last_reached": last.date.isoformat() if last else None,
             "revenue": _r(sum(s.amount for s in c.sales if in_range(s.date, start, end))),
             "commitments": {s: sum(k.state(today) == s for k in c.commitments if in_range(k.due, start, end))
                             for s in ("kept", "late", "open", "overdue")},
-            "score": overall["latest"] if overall else None, "score_trend": overall["trend"] if overall else None}
+            "score": overall["latest"] if overall else None, "score_trend": overall["trend"] if overall else None,
+            "scores": {key: {"latest": o["latest"], "trend": o["trend"]} for key, o in mine.items()}}
 
 
 def compute_metrics(ws: Workspace, start: date, end: date, today: date, owner: str | None = None) -> dict[str, Any]:

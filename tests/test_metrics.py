@@ -235,7 +235,8 @@ def test_per_client_rows_and_the_owner_filter(metrics, workspace):
     assert rows["alpha"] == {
         "client": "alpha", "name": "Alpha Dental", "owner": "ann", "level": "key", "grade": "top",
         "status": "active", "touches": 3, "reached": 1, "last_reached": "2026-09-28", "revenue": 4000,
-        "commitments": {"kept": 1, "late": 1, "open": 0, "overdue": 0}, "score": 4.0, "score_trend": 0.32}
+        "commitments": {"kept": 1, "late": 1, "open": 0, "overdue": 0}, "score": 4.0, "score_trend": 0.32,
+        "scores": {"weekly-connection-review": {"latest": 4.0, "trend": 0.32}}}
     ws, _ = load_workspace(workspace(BOOK | REVIEWS), TODAY)
     mine = compute_metrics(ws, START, END, TODAY, owner="bo")
     assert [r["client"] for r in mine["clients"]] == ["bravo", "delta"]

@@ -142,11 +142,17 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     click.echo(f"  {'due' if st.due else 'not due'}: {st.reason}")
     rule = ", ".join(f"{k} in {'/'.join(v)}" for k, v in r.covers.items()) or "every active client"
     click.echo(f"  covers {len(data['covers'])} clients ({rule})")
+    if r.settings.get("pick") or r.settings.get("count"):
+        rules = ", ".join(str(x) for x in r.settings.get("pick") or ()) or "the order above"  # type: ignore[union-attr]
+        click.echo(f"  picks the first {r.settings.get('count', 'all')} by {rules}")
     for m in r.metrics:
         click.echo(f"  metric {m.key} ({m.low}-{m.high}): {m.label}")
     for a in r.answers:
         click.echo(f"  answer {a.key}" + (f" ({' | '.join(a.choices)})" if a.choices else f" ({a.type})")
                    + f": {a.label}")
+    if r.settings.get("records") == "log":
+        click.echo(f"  kept in the client logs: the last call was logged on {st.last_done or 'no day yet'}")
+        return
     click.echo(f"  records: {len(records)}" + (f", {records[0].period} to {records[-1].period}" if records else ""))
     if not chosen:
         click.echo(f"\nNo record for {label} yet.")
