@@ -443,3 +443,59 @@ def test_two_clones_log_touches_and_edit_fields_then_git_pull_without_conflicts(
     git(b, "push", "-q")
     git(a, "pull", "-q", "--no-edit")
     assert all((a / "clients" / f.name).read_bytes() == (b / "clients" / f.name).read_bytes() for f in files)
+
+
+# ---------------------------------------------------------------- nothing is lost, whatever two people do
+
+from hypothesis import given, settings as hsettings, strategies as st  # noqa: E402
+
+KEYS = ("contact", "phone", "owner", "level", "grade", "cadence")
+VALUES = {"contact": ("Ana Ruiz", "Bo Lee", "Cy Diaz"), "phone": ('"+1 312 555 0142"', '"+1 312 555 0199"', '"0700"'),
+          "owner": ("stan", "priya", "omar"), "level": ("key", "for-life", "base"), "grade": ("two", "top", "three"),
+          "cadence": ("30d", "2w", "3m")}
+touch = st.builds(lambda day, who, n: f"- 2026-11-{day:02d} call reached by {who}: note {n}\n",
+                  st.integers(1, 21), st.sampled_from(["stan", "priya"]), st.integers(0, 999))
+side = st.fixed_dictionaries({
+    "keys": st.dictionaries(st.sampled_from(KEYS), st.integers(0, 2), max_size=3),
+    "touches": st.lists(touch, max_size=4),
+    "drop": st.sets(st.integers(0, 4), max_size=2),
+})
+
+
+def book_text(keys: dict[str, int], log: list[str]) -> str:
+    front = "".join(f"{k}: {VALUES[k][keys.get(k, 0)]}\n" for k in KEYS)
+    return f"---\nname: Northwind Traders\n{front}---\nNotes.\n\n## Log\n" + "".join(log)
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(base_log=st.lists(touch, min_size=1, max_size=5, unique=True), ours=side, theirs=side)
+def test_nothing_is_lost_whatever_two_people_do(base_log, ours, theirs):
+    base_log = sorted(base_log)
+    for s in (ours, theirs):
+        s["touches"] = [t for t in s["touches"] if t not in base_log]  # a new touch is a line the base lacks
+
+    def edit(s):
+        kept = [l for i, l in enumerate(base_log) if i not in s["drop"]]
+        return book_text(s["keys"], sorted(kept + s["touches"]))
+
+    o, t = edit(ours), edit(theirs)
+    m, text = merged(book_text({}, base_log), o, t)
+    lines = text.splitlines(keepends=True)
+    for mine, other in ((ours, theirs), (theirs, ours)):
+        for line in mine["touches"]:
+            assert line in lines
+    for i, line in enumerate(base_log):
+        if i not in ours["drop"] and i not in theirs["drop"]:
+            assert line in lines
+        elif line not in ours["touches"] + theirs["touches"] and base_log.count(line) == 1:
+            assert line not in lines  # a deletion is honoured
+    clash = [k for k in KEYS if ours["keys"].get(k, 0) != theirs["keys"].get(k, 0)
+             and ours["keys"].get(k, 0) != 0 and theirs["keys"].get(k, 0) != 0]
+    for k in KEYS:
+        if k in clash:  # both versions, between markers
+            assert f"<<<<<<< ours\n{k}: {VALUES[k][ours['keys'][k]]}\n=======\n" \
+                   f"{k}: {VALUES[k][theirs['keys'][k]]}\n>>>>>>> theirs\n" in text
+        else:
+            assert f"{k}: {VALUES[k][max(ours['keys'].get(k, 0), theirs['keys'].get(k, 0))]}\n" in lines
+    assert m.conflicts == tuple(f"front matter key '{k}': changed on both sides" for k in clash)
+    assert m.clean == (not clash)
