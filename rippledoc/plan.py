@@ -12,8 +12,9 @@ Choosing a day's calls (at most ``calls_per_day``):
   2. clients whose cadence has run out, or never contacted, by priority;
   3. free places go to clients due later ("early"): the one with the
      smallest share of its cadence still to run first, so every working day
-     has its calls and bursts spread out. Callbacks are never moved before
-     the promised day.
+     has its calls and bursts spread out. A call comes early only when half
+     its cadence has gone by; callbacks never move before the promised day,
+     snoozed clients never before the snooze.
 """
 from __future__ import annotations
 
@@ -185,11 +186,19 @@ def choose(items: list[DueItem], day: date, n: int) -> tuple[list[tuple[DueItem,
     due_now = sorted((i for i in items if i.date <= day), key=sort_key)
     # early calls: the smallest share of their cadence still to run first, so that pulling a call
     # forward wastes little of its cycle (10 days of 120 rather than 5 of 14)
-    later = sorted((i for i in items if i.date > day and i.kind != "callback"),
+    later = sorted((i for i in items if i.date > day and _may_come_early(i, day)),
                    key=lambda i: ((i.date - day).days / max(1, i.cadence_days), i.date, sort_key(i)))
     chosen = [(i, False) for i in due_now[:n]]
     chosen += [(i, True) for i in later[:n - len(chosen)]]
     return chosen, max(0, len(due_now) - n)
+
+
+def _may_come_early(item: DueItem, day: date) -> bool:
+    """Not a callback (promised for its day), not snoozed, and at least half its cadence gone by."""
+    c = item.client
+    if item.kind == "callback" or (c.snooze is not None and c.snooze > day):
+        return False
+    return (item.date - day).days * 2 <= item.cadence_days
 
 
 def _reached(client: Client, day: date) -> Client:
@@ -204,7 +213,8 @@ def _plan_day(ws: Workspace, clients: list[Client], day: date, pol: Policy, owne
     working = day.weekday() in s.working_days
     commits: tuple[DueItem, ...] = ()
     if commitments:
-        commits = tuple(i for i in due_items(ws, day, 0, owner) if i.kind == "commitment")
+        commits = tuple(sorted((i for i in due_items(ws, day, 0, owner) if i.kind == "commitment"),
+                               key=lambda i: (i.date, i.client.slug, i.what)))
     if not working:
         nxt = next_working_day(day, s)
         return Plan(day, False, (), commits, 0, pol.calls_per_day, s.timezone, s.call_window,

@@ -74,7 +74,7 @@ def test_an_ambiguous_client_lists_the_candidates_and_exits_2(book):
 
 def test_refusals_are_clear_and_write_nothing(book):
     r = run(book, "log", "nobody-at-all")
-    assert r.exit_code == 2 and "rippledoc: no client matches 'nobody-at-all'" in r.output
+    assert r.exit_code == 2 and "rippledoc: no client matches 'nobody-at-all' (by slug or name" in r.output
     r = run(book, "log", "kestrel-freight", "--date", "2026-11-24")
     assert r.exit_code == 2 and "lies after today" in r.output
     r = run(book, "log", "kestrel-freight", "--by", "zed")

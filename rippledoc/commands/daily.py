@@ -65,10 +65,13 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
         click.echo(f"Nothing due on {span}" + (f" for {who}" if who else "") + ".")
         return
     color = use_color()
-    rows = [(_when(i.date, day), i.client.name, i.kind, i.client.owner or "-", i.reason) for i in items]
-    click.echo(paint(f"Due on {span}" + (f" for {who}" if who else "") + f": {len(items)}", "bold", color))
+    now = [i for i in items if i.date <= day]
+    later = sorted((i for i in items if i.date > day), key=lambda i: (i.date, -i.priority, i.client.slug))
+    rows = [(_when(i.date, day), i.client.name, i.kind, i.client.owner or "-", i.reason) for i in now + later]
+    head = f"{len(now)} due now" + (f", {len(later)} coming up" if days or later else "")
+    click.echo(paint(f"{span}" + (f" · {who}" if who else "") + f": {head}", "bold", color))
     click.echo(table(("WHEN", "CLIENT", "KIND", "OWNER", "WHY"), rows, styles=("yellow", "", "cyan", "dim", ""),
-                     color=color, max_width=(0, 32, 0, 0, 90)))
+                     color=color, max_width=(0, 32)))
 
 
 @click.command(name="today")
@@ -108,7 +111,7 @@ def render_today(plan, notes, who: str | None) -> str:
             when = f"{call.start:%H:%M}-{call.end:%H:%M}"
             theirs = f"their time {call.their_start:%H:%M}" + (
                 f" {call.their_start:%a}" if call.their_start.date() != call.start.date() else "")
-            theirs += f" ({call.client.timezone})"
+            theirs += f" ({call.client.timezone})" if call.client.timezone != plan.timezone else " (same zone)"
         else:
             when, theirs = "no time", call.note
         early = " (early, to spread the load)" if call.early else ""
@@ -166,11 +169,11 @@ def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today:
         for k, c in enumerate(p.calls):
             time_ = f"{c.start:%H:%M}" if c.start else "no time"
             why = ("early: " if c.early else "") + c.item.reason
-            if not c.start:
-                why += f" ({c.note})"
             rows.append((f"{p.day:%a %d %b}" if k == 0 else "", time_, c.client.name, c.item.kind, why))
+            if not c.start:
+                rows.append(("", "", "", "", c.note))
     click.echo(paint(f"Plan for {days} days from {day:%a %d %b %Y}" + (f" for {who}" if who else ""), "bold", color))
     click.echo(table(("DAY", "TIME", "CLIENT", "KIND", "WHY"), rows, styles=("", "green", "", "cyan", ""),
-                     color=color, max_width=(0, 0, 32, 0, 100)))
+                     color=color, max_width=(0, 0, 32)))
     click.echo("")
     click.echo(paint(cov.message(), "" if cov.coverable else "red", color))

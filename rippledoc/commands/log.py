@@ -24,8 +24,8 @@ def pick_client(ws, query: str):
     if len(found) == 1:
         return found[0]
     if not found:
-        fail(f"no client matches '{query}'; 'rippledoc due --days 366' lists them, and a client whose file has "
-             "errors is left out until 'rippledoc check' is clean")
+        fail(f"no client matches '{query}' (by slug or name; a client whose file has errors is left out "
+             "until 'rippledoc check' is clean)")
     lines = "\n".join(f"  {c.slug:<32} {c.name}" for c in found)
     click.echo(f"rippledoc: '{query}' matches {len(found)} clients:\n{lines}\nSay which one, e.g. by its slug.",
                err=True)
@@ -190,7 +190,6 @@ def assign(ctx: click.Context, members: str | None, dry_run: bool, as_json: bool
     if not moves:
         click.echo("Every client has an owner; nothing to do.")
     else:
-        verb = "would get" if dry_run else "now owns"
         click.echo(table(("CLIENT", "LEVEL", "OWNER"), [(c.name, c.level, m) for c, m in moves],
                          color=use_color()))
         click.echo(f"{len(moves)} client{'s' * (len(moves) != 1)} {'to assign (dry run, nothing written)' if dry_run else 'assigned'}.")
