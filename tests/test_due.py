@@ -145,3 +145,34 @@ def test_promised_callbacks_come_first_then_weighted_overdue_days(workspace):
         ("cb", "callback"), ("late", "commitment"), ("life", "cadence"), ("base", "cadence")]
     assert [i.priority for i in items] == [1001.0, 50 + 83.0, 33.0, 25.0]
     assert [i.client.slug for i in due(date(2026, 11, 22), owner="stan")] == ["cb", "life"]
+
+
+def test_due_prints_an_aligned_table_without_colour_off_a_terminal(workspace):
+    from click.testing import CliRunner
+    from rippledoc.cli import main
+    root = workspace({"rippledoc.yaml": SETTINGS, "clients/northwind.md": KEY_60,
+                      "clients/acme.md": client("Acme Anvils", "owner: priya\n",
+                                                "- 2026-11-20 call voicemail by priya: next: 2026-11-24\n")})
+    r = CliRunner().invoke(main, ["-C", str(root), "due", "--days", "2", "--today", "2026-11-23"])
+    assert r.exit_code == 0, r.output
+    assert r.output == (
+        "Mon 23 Nov 2026 and the next 2 days: 1 due now, 1 coming up\n"
+        "WHEN        CLIENT             KIND      OWNER  WHY\n"
+        "1d late     Northwind Traders  cadence   stan   key client, last reached 61 days ago, cadence 60d\n"
+        "Tue 24 Nov  Acme Anvils        callback  priya  promised a call back tomorrow after a voicemail on Fri 20 Nov\n")
+    r = CliRunner().invoke(main, ["-C", str(root), "due", "--owner", "zed", "--today", "2026-11-23"])
+    assert r.exit_code == 2 and "--owner 'zed' is not in the team of rippledoc.yaml (stan, priya)" in r.output
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
+    from rippledoc.output import paint, table, use_color
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert use_color(Tty()) is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert use_color(Tty()) is False
+    assert paint("late", "yellow", True) == "\033[33mlate\033[0m" and paint("late", "yellow", False) == "late"
+    assert table(("A", "BB"), [("日本", "x"), ("abc", "yy")], align="lr") == "A     BB\n日本   x\nabc   yy"
