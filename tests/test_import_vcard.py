@@ -54,7 +54,7 @@ def test_vcard_3_from_apple_contacts(book):
         'website: "https://smithjones.example"\n'
         "timezone: Europe/London\n"
         "since:\n"
-        "owner: stan\n"
+        "owner:\n"  # none: 'rippledoc assign' shares new clients out
         "level: base\n"
         "grade:\n"
         "status: active\n"

@@ -30,9 +30,7 @@ class NewFile:
 
 def render(t: Target, settings: Settings) -> str:
     values = {k: str(v) for k, v in t.values.items() if k in TEXT_FIELDS and v}
-    values.setdefault("timezone", settings.timezone)
-    if settings.me:
-        values.setdefault("owner", settings.me)
+    values.setdefault("timezone", settings.timezone)  # no owner by default: 'rippledoc assign' shares them out
     lists = {k: tuple(v) for k, v in t.values.items() if isinstance(v, list)}
     return client_text(t.name, values, lists, t.notes, t.people)
 

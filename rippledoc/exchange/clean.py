@@ -123,9 +123,10 @@ def field_value(key: str, raw: str, today: date) -> tuple[str, str]:
 
 
 def tags(raw: str) -> tuple[str, ...]:
-    """Labels or categories: 'a ::: b', 'a; b' or 'a, b'; Google's system labels ('* starred') dropped."""
+    """Labels or categories: 'a ::: b' (Google) or 'a; b' (Outlook, rippledoc's own sheet); a comma is part
+    of a label ('Health, Wellness and Fitness'). Google's system labels ('* starred') are dropped."""
     out: list[str] = []
-    for part in re.split(r"\s*(?::::|;|,)\s*", raw):
+    for part in _SPLIT_MULTI.split(raw):
         part = one_line(part)
         if part and not part.startswith("* ") and part not in out:
             out.append(part)

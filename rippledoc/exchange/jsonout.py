@@ -76,3 +76,65 @@ def to_data(ws: Workspace) -> dict[str, Any]:
 
 def to_json_text(ws: Workspace) -> str:
     return json.dumps(to_data(ws), indent=2, ensure_ascii=False, default=str) + "\n"
+
+
+# The shape above as a JSON Schema (draft 2020-12), for tools that read the export.
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+_DATE_OR_NULL = {"anyOf": [_DATE, {"type": "null"}]}
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+_RANGE = {"type": "string", "pattern": r"^\d{2}:\d{2}-\d{2}:\d{2}$"}
+
+
+def _object(props: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "object", "required": list(props), "properties": props}
+
+
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "rippledoc export, version 1",
+    **_object({
+        "format": {"const": FORMAT},
+        "version": {"const": VERSION},
+        "settings": _object({
+            "title": {"type": "string"}, "me": _TEXT_OR_NULL, "timezone": {"type": "string"},
+            "call_window": _RANGE, "working_days": {"type": "array", "items": {"enum": list(WEEKDAYS)}},
+            "client_hours": _RANGE,
+            "team": {"type": "object", "additionalProperties": _object({
+                "name": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string"},
+                "handles": _TEXTS})},
+        }),
+        "clients": {"type": "array", "items": _object({
+            "slug": {"type": "string"}, "path": {"type": "string"}, "name": {"type": "string"},
+            "contact": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"},
+            "address": {"type": "string"}, "website": {"type": "string"}, "timezone": {"type": "string"},
+            "hours": {"anyOf": [_RANGE, {"type": "null"}]}, "since": _DATE_OR_NULL, "owner": _TEXT_OR_NULL,
+            "level": {"enum": ["base", "key", "for-life"]}, "grade": {"enum": ["top", "two", "three", None]},
+            "status": {"enum": ["active", "paused", "former"]}, "cadence_days": {"type": ["integer", "null"]},
+            "snooze": _DATE_OR_NULL, "products": _TEXTS, "tags": _TEXTS,
+            "sales": {"type": "array", "items": _object({"date": _DATE, "amount": {"type": "number"},
+                                                         "what": {"type": "string"}, "line": {"type": "integer"}})},
+            "commitments": {"type": "array", "items": _object({
+                "made": _DATE_OR_NULL, "due": _DATE, "what": {"type": "string"}, "done": _DATE_OR_NULL,
+                "line": {"type": "integer"}})},
+            "custom": {"type": "object"}, "extra": {"type": "object"}, "notes": {"type": "string"},
+            "log": {"type": "array", "items": _object({
+                "date": _DATE, "kind": {"enum": ["call", "email", "meeting", "visit", "letter"]},
+                "outcome": {"enum": ["reached", "voicemail", "no-answer", "sent"]}, "by": _TEXT_OR_NULL,
+                "note": {"type": "string"}, "tags": _TEXTS, "mentions": _TEXTS, "next": _DATE_OR_NULL,
+                "line": {"type": "integer"}})},
+        })},
+        "rituals": {"type": "array", "items": _object({
+            "key": {"type": "string"}, "name": {"type": "string"}, "cadence": {"type": "string"},
+            "enabled": {"type": "boolean"}, "covers": {"type": "object"}, "prompts": _TEXTS,
+            "metrics": {"type": "array", "items": _object({"key": {"type": "string"}, "label": {"type": "string"},
+                                                           "low": {"type": "integer"}, "high": {"type": "integer"}})},
+            "settings": {"type": "object"}, "path": {"type": "string"}})},
+        "records": {"type": "array", "items": _object({
+            "ritual": {"type": "string"}, "period": {"type": "string"}, "date": _DATE, "path": {"type": "string"},
+            "entries": {"type": "array", "items": _object({
+                "client": {"type": "string"}, "scores": {"type": "object"}, "answers": {"type": "object"},
+                "fields": {"type": "object"}, "line": {"type": "integer"}})},
+            "fields": {"type": "object"}, "body": {"type": "string"}})},
+    }),
+}

@@ -4,7 +4,6 @@ from __future__ import annotations
 from .record import Person
 from .yamlscalar import flow_list, scalar
 
-PROMPT = "What matters to them: their underlying interests, the people, the history."
 # Template keys always written (empty when unknown), and optional keys written only with a value,
 # each after the key it follows in docs/format.md.
 ALWAYS = ("name", "contact", "email", "phone", "timezone", "since", "owner", "level", "grade", "status")
@@ -19,11 +18,9 @@ def _line(key: str, value: str) -> str:
 
 
 def _body_line(line: str) -> str:
-    """A notes line that markdown or the log reader would take for structure is escaped."""
-    stripped = line.lstrip()
-    if stripped.startswith("#") or stripped.rstrip() in ("---", "..."):
-        return line.replace(stripped[0], "\\" + stripped[0], 1)
-    return line
+    """A notes line that reads as the log's heading would make the notes a log: it is escaped."""
+    from ..logline import LOG_HEADING
+    return "\\" + line if LOG_HEADING.match(line) else line
 
 
 def client_text(name: str, values: dict[str, str], lists: dict[str, tuple[str, ...]], notes: str,
@@ -38,9 +35,8 @@ def client_text(name: str, values: dict[str, str], lists: dict[str, tuple[str, .
     for key in ("products", "tags"):
         lines.append(f"{key}: {flow_list(lists.get(key, ()))}")
     lines += ["sales: []", "commitments: []", "---"]
-    body = [_body_line(l.rstrip()) for l in notes.strip().split("\n")] if notes.strip() else [PROMPT]
-    lines += body
+    body = [_body_line(l.rstrip()) for l in notes.strip().split("\n")] if notes.strip() else []
     if people:
-        lines += ["", *(p.line() for p in people)]
-    lines += ["", "## Log", ""]
+        body += ["", *(p.line() for p in people)] if body else [p.line() for p in people]
+    lines += body + ["", "## Log", ""] if body else ["## Log", ""]
     return "\n".join(lines)
