@@ -76,16 +76,26 @@ def working_days(start: date, end: date, weekdays: Iterable[int]) -> int:
 
 # ---------------------------------------------------------------- connection scores
 
-def reviews(ws: Workspace, ritual: Ritual, slug: str, end: date) -> list[tuple[str, date, dict[str, int]]]:
-    """A client's scored entries in a ritual's records dated up to ``end``, oldest first."""
-    out = []
+Review = tuple[str, date, dict[str, int]]  # (period, date, scores)
+
+
+def review_index(ws: Workspace, ritual: Ritual, end: date) -> dict[str, list[Review]]:
+    """Every client's scored entries in a ritual's records dated up to ``end``, oldest first."""
+    out: dict[str, list[Review]] = {}
     for r in ws.records:
         if r.ritual != ritual.key or r.date > end:
             continue
         for e in r.entries:
-            if e.client == slug and e.scores:
-                out.append((r.period, r.date, dict(e.scores)))
-    return sorted(out, key=lambda x: (x[1], x[0]))
+            if e.scores:
+                out.setdefault(e.client, []).append((r.period, r.date, dict(e.scores)))
+    for rows in out.values():
+        rows.sort(key=lambda x: (x[1], x[0]))
+    return out
+
+
+def reviews(ws: Workspace, ritual: Ritual, slug: str, end: date) -> list[Review]:
+    """One client's scored entries in a ritual's records dated up to ``end``, oldest first."""
+    return review_index(ws, ritual, end).get(slug, [])
 
 
 def _figure(points: list[tuple[str, date, float]], start: date, end: date) -> dict[str, Any]:
@@ -105,8 +115,9 @@ def connection_scores(ws: Workspace, clients: list[Client], start: date, end: da
         per_client: dict[str, Any] = {}
         falling = []
         by_period: dict[tuple[date, str], list[float]] = {}
+        index = review_index(ws, ritual, end)
         for c in clients:
-            rows = reviews(ws, ritual, c.slug, end)
+            rows = index.get(c.slug, [])
             if not rows:
                 continue
             overall = [(p, d, mean(s.values())) for p, d, s in rows]
@@ -125,7 +136,7 @@ def connection_scores(ws: Workspace, clients: list[Client], start: date, end: da
                     by_period.setdefault((d, p), []).append(v)
         book_metrics = {}
         for m in ritual.metrics:
-            vals = [float(s[m.key]) for c in clients for _, d, s in reviews(ws, ritual, c.slug, end)
+            vals = [float(s[m.key]) for c in clients for _, d, s in index.get(c.slug, [])
                     if m.key in s and in_range(d, start, end)]
             book_metrics[m.key] = {"label": m.label, "average": _r(mean(vals)) if vals else None}
         out[ritual.key] = {
@@ -143,23 +154,33 @@ def _answer_rituals(ws: Workspace, key: str) -> list[Ritual]:
     return [r for r in ws.rituals.values() if any(a.key == key for a in r.answers)]
 
 
-def answer_history(ws: Workspace, key: str, slug: str, end: date) -> list[tuple[date, str, str, str]]:
-    """``(date, period, value, path)`` of a client's ``key`` answers (grade, level) in records up to ``end``."""
+Answered = tuple[date, str, str, str]  # (date, period, value, path)
+
+
+def answer_index(ws: Workspace, key: str, end: date) -> dict[str, list[Answered]]:
+    """Every client's ``key`` answers (grade, level) in the records up to ``end``, oldest first."""
     keys = {r.key for r in _answer_rituals(ws, key)}
-    out = []
+    out: dict[str, list[Answered]] = {}
     for r in ws.records:
         if r.ritual in keys and r.date <= end:
             for e in r.entries:
-                if e.client == slug and e.answers.get(key):
-                    out.append((r.date, r.period, e.answers[key], r.source.path))
-    return sorted(out)
+                if e.answers.get(key):
+                    out.setdefault(e.client, []).append((r.date, r.period, e.answers[key], r.source.path))
+    for rows in out.values():
+        rows.sort()
+    return out
+
+
+def answer_history(ws: Workspace, key: str, slug: str, end: date) -> list[Answered]:
+    return answer_index(ws, key, end).get(slug, [])
 
 
 def _moves(ws: Workspace, clients: list[Client], key: str, order: tuple[str, ...], start: date, end: date):
     """Changes between consecutive recorded values; ``order`` runs from worst to best."""
     moves, unrecorded = [], []
+    index = answer_index(ws, key, end)
     for c in clients:
-        hist = answer_history(ws, key, c.slug, end)
+        hist = index.get(c.slug, [])
         for (d0, _, v0, _), (d1, p1, v1, path) in zip(hist, hist[1:]):
             if v0 != v1 and in_range(d1, start, end) and v0 in order and v1 in order:
                 steps = order.index(v1) - order.index(v0)
@@ -188,8 +209,9 @@ def grades(ws: Workspace, clients: list[Client], start: date, end: date) -> dict
     after = max((int(str(r.settings.get("let_go_after", LET_GO_AFTER))) for r in _answer_rituals(ws, "grade")),
                 default=LET_GO_AFTER)
     let_go = []
+    index = answer_index(ws, "grade", end)
     for c in current:
-        hist = answer_history(ws, "grade", c.slug, end)
+        hist = index.get(c.slug, [])
         run = 0
         for _, _, g, _ in reversed(hist):
             if g != "three":
@@ -225,7 +247,7 @@ def business(clients: list[Client], start: date, end: date, today: date, previou
     out: dict[str, Any] = {
         "clients_at_start": len(at_start), "retained": len(retained),
         "retention": _ratio(len(retained), len(at_start)),
-        "lost": [c.slug for c in at_start if c not in retained],
+        "lost": [c.slug for c in at_start if not on_book(c, asof)],
         "new": [c.slug for c in clients if c.since and in_range(c.since, start, end)],
         "clients_on_book": len(book),
         "sales": len(sales), "revenue": _r(total), "average_sale": _r(total / len(sales)) if sales else None,

@@ -76,14 +76,7 @@ def records_of(ws: Workspace, key: str) -> list[RitualRecord]:
 
 def last_entry(ws: Workspace, key: str, slug: str, before: date) -> tuple[RitualRecord, RitualEntry] | None:
     """A client's latest entry in the ritual's records dated before ``before``."""
-    found = None
-    for r in records_of(ws, key):
-        if r.date >= before:
-            break
-        for e in r.entries:
-            if e.client == slug:
-                found = (r, e)
-    return found
+    return last_entries(ws, key, before).get(slug)
 
 
 # ---------------------------------------------------------------- due
@@ -182,6 +175,8 @@ def start_record(ws: Workspace, key: str, on: date, today: date, year: int | Non
     if ritual.settings.get("sheets") == "per-client":
         from .twelve_days import plan_sheets
         return plan_sheets(ws, ritual, period, today)
+    if not covered_clients(ws, ritual) and (ritual.metrics or ritual.answers):
+        return []  # nothing to score or answer: the command says whom the ritual would cover
     rel = f"rituals/{ritual.key}/{period.label}.md"
     exists = (Path(ws.root) / rel).exists()
     held = on if period.contains(on) else period.start
@@ -193,9 +188,21 @@ def _comment(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def entry_lines(ws: Workspace, ritual: Ritual, c: Client, before: date, indent: str = "    ") -> list[str]:
+def last_entries(ws: Workspace, key: str, before: date) -> dict[str, tuple[RitualRecord, RitualEntry]]:
+    """Each client's latest entry in the ritual's records dated before ``before``."""
+    found: dict[str, tuple[RitualRecord, RitualEntry]] = {}
+    for r in records_of(ws, key):
+        if r.date >= before:
+            break
+        for e in r.entries:
+            found[e.client] = (r, e)
+    return found
+
+
+def entry_lines(ws: Workspace, ritual: Ritual, c: Client, before: date, indent: str = "    ",
+                last: dict[str, tuple[RitualRecord, RitualEntry]] | None = None) -> list[str]:
     """A client's keys in a new record, each with last time's value as a comment."""
-    prev = last_entry(ws, ritual.key, c.slug, before)
+    prev = (last if last is not None else last_entries(ws, ritual.key, before)).get(c.slug)
     last_e = prev[1] if prev else None
     when = f" ({prev[0].period})" if prev else ""
     keys = [m.key for m in ritual.metrics] + [a.key for a in ritual.answers] + ["why"]
@@ -240,9 +247,10 @@ def prompt_sections(ws: Workspace, ritual: Ritual, before: date) -> list[str]:
 def record_text(ws: Workspace, ritual: Ritual, period: Period, held: date) -> str:
     clients = covered_clients(ws, ritual)
     lines = ["---", f"date: {held.isoformat()}", "clients:" if clients else "clients: {}"]
+    last = last_entries(ws, ritual.key, period.start)
     for c in clients:
         lines.append(f"  {c.slug}:  # {_profile(c)}")
-        lines += entry_lines(ws, ritual, c, period.start)
+        lines += entry_lines(ws, ritual, c, period.start, last=last)
     lines += ["---", f"# {ritual.name}, {period.label}", ""]
     if ritual.metrics:
         m0 = ritual.metrics[0]
