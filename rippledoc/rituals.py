@@ -104,8 +104,8 @@ def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
         last = max(calls, default=None)
         n = calls.count(today)
         working = today.weekday() in ws.settings.working_days
-        due = ritual.enabled and working and n == 0
-        reason = (f"{n} call{'s' * (n != 1)} logged today" if n else
+        due = ritual.enabled and working and n == 0 and covered > 0
+        reason = (f"{n} call{'s' * (n != 1)} logged today" if n else "no client to call yet" if not covered else
                   "no call logged today" if working else "not a working day")
         return RitualStatus(**base, period=None, last_done=last, last_period=None,
                             due=due, reason=reason if ritual.enabled else "disabled")
@@ -129,6 +129,8 @@ def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
         if season and not done and not season[0] <= today <= season[1]:
             done = True  # out of season: not due
             reason = (f"in season from {season[0]}" if today < season[0] else f"season ended {season[1]}, not done")
+    if not covered and (ritual.metrics or ritual.answers):
+        done, reason = True, "covers no client yet"
     if not ritual.enabled:
         done, reason = True, "disabled"
     return RitualStatus(**base, period=current.label, last_done=last.date if last else None,

@@ -345,3 +345,12 @@ def test_start_with_a_date_picks_that_period_and_refuses_log_rituals(workspace):
 def test_sections_of_a_body_without_comments():
     body = "# Title\n\n## One\n\nfirst <!-- hidden -->\n\n## Two\nsecond\nline\n"
     assert sections(body) == {"One": "first", "Two": "second\nline"}
+
+
+def test_an_empty_book_has_nothing_due(workspace):
+    ws, _ = load(workspace({"rippledoc.yaml": "me: ann\n"}))
+    rows = {s.ritual: (s.due, s.reason) for s in ritual_status(ws, MONDAY)}
+    assert rows == {"client-for-life": (False, "covers no client yet"), "high-grade": (False, "covers no client yet"),
+                    "one-a-day": (False, "no client to call yet"), "twelve-days": (False, "covers no client yet"),
+                    "weekly-connection-review": (False, "covers no client yet")}
+    assert start_record(ws, "weekly-connection-review", MONDAY, MONDAY) == []

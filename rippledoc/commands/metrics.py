@@ -82,7 +82,7 @@ def _trend(x: float | None) -> str:
 
 def render(d: dict[str, Any]) -> str:
     out = [f"Metrics {d['from']} to {d['to']}" + (f", clients of {d['owner']}" if d["owner"] else "")
-           + f" ({d['clients_counted']} clients)"]
+           + f" ({d['clients_counted']} client{'s' * (d['clients_counted'] != 1)})"]
     for key, s in d["scores"].items():
         out += ["", f"{s['name']} (scores {s['scale'][0]}-{s['scale'][1]}; trend = slope over the last 8 reviews)"]
         if not s["clients"]:
