@@ -275,6 +275,7 @@ def _entry(slug: str, items: list, ritual: Ritual | None, path: str, line: int,
                 diags.append(error(path, v.line, v.col, "E402",
                                    f"score {k.text}: '{v.text}' is not a whole number from {m.low} to {m.high}",
                                    f"{m.label}: score it {m.low} (worst) to {m.high} (best)"))
+                fields.setdefault("bad_scores", []).append(k.text)  # reported here, not again as missing
                 continue
             scores[k.text] = int(text)
         elif k.text in answers_def:

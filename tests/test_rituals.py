@@ -195,7 +195,6 @@ def test_records_are_checked_with_file_and_line(workspace):
     found = {(d.path.split("rituals/")[1], d.line, d.col, d.code) for d in diags}
     assert found == {
         ("weekly-connection-review/2026-W47.md", 4, 23, "E402"),  # solves: 6 on a 1-5 scale
-        ("weekly-connection-review/2026-W47.md", 4, 3, "W400"),  # ... so solves is missing
         ("weekly-connection-review/2026-W47.md", 5, 36, "E401"),  # expectatons
         ("weekly-connection-review/2026-W47.md", 5, 3, "W400"),
         ("weekly-connection-review/2026-W47.md", 6, 3, "E303"),  # nothwind
