@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from . import yamltree
 from .diagnostics import Diagnostic, error
-from .fields import Fields
+from .fields import Fields, did_you_mean
 from .model import WEEKDAYS, Settings, Source, TeamMember
 from .source import Text
 
@@ -37,14 +37,17 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
             diags.append(error(src.path, value.line, value.col, "E101",
                                f"team member '{key.text}' must be a mapping like {{name: …, email: …}}"))
     days = []
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    wd = f.node.get("working_days")
     for day in f.text_list("working_days"):
-        d = day.strip().lower()[:3]
-        if d in WEEKDAYS:
-            days.append(WEEKDAYS.index(d))
+        d = day.strip().lower()
+        if d in WEEKDAYS or d in full:
+            days.append(WEEKDAYS.index(d[:3]))
         else:
-            node_ = f.node.get("working_days")
-            diags.append(error(src.path, node_.line, node_.col, "E103",  # type: ignore[union-attr]
-                               f"working day '{day}' is not one of {', '.join(WEEKDAYS)}"))
+            at = next((n for n in getattr(wd, "items", ()) if getattr(n, "text", None) == day), wd)
+            diags.append(error(src.path, at.line, at.col, "E103",  # type: ignore[union-attr]
+                               f"working day '{day}' is not one of {', '.join(WEEKDAYS)}",
+                               did_you_mean(d, WEEKDAYS + full)))
     max_bytes = default.max_file_bytes
     limits = f.mapping("limits")
     if limits is not None:
@@ -53,6 +56,10 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
         kb = g.number("max_file_kb")
         if kb is not None and kb > 0:
             max_bytes = int(kb * 1024)
+        elif kb is not None:
+            at = limits.get("max_file_kb")
+            diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
+                               f"max_file_kb: {kb:g} must be more than 0", "the default is 1024"))
     me = f.text("me")
     if me and team and me not in team:
         k = node.get("me")
