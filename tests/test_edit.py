@@ -191,3 +191,16 @@ def test_set_field_refuses_an_unknown_owner(book):
 ])
 def test_yaml_scalar_reads_back_as_typed(value, written):
     assert yaml_scalar(value) == written
+
+
+def test_every_edit_keeps_crlf_and_the_bom(book):
+    raw = b"\xef\xbb\xbf" + NORTHWIND.replace("\n", "\r\n").encode()
+    p = put(book, raw)
+    set_field(book, p, "owner", "stan")
+    mark_done(book, p, "fix the vpn", date(2026, 10, 19))
+    mark_done(book, p, "send the migration plan", date(2026, 11, 21))
+    new = p.read_bytes()
+    assert new.startswith(b"\xef\xbb\xbf---\r\n") and b"\n" not in new.replace(b"\r\n", b"")
+    assert new.decode("utf-8-sig").replace("\r\n", "\n") == NORTHWIND.replace(
+        "    what: Fix the VPN\n---\n", "    what: Fix the VPN\n    done: 2026-10-19\nowner: stan\n---\n").replace(
+        "plan}", "plan, done: 2026-11-21}")
