@@ -134,11 +134,13 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(book: Path, monkeypatch: pytes
 
 def test_an_entry_with_a_valid_checksum_but_a_wrong_shape_is_ignored(book: Path) -> None:
     expected = load_workspace(book, TODAY)
-    import hashlib
+    import zlib
     for entry in entries(book):
         key = entry.read_text().split("\n", 1)[0]
-        payload = '[["not", "a", "client"], [], null]'
-        entry.write_text(f"{key}\n{hashlib.sha256(payload.encode()).hexdigest()}\n{payload}")
+        for payload in ('[["not", "a", "client"], [], null]', '[null, [["a", 1, 1, "fatal", "E1", "m", ""]], null]',
+                        '[null, [], 42]', '{"a": 1}'):
+            entry.write_text(f"{key}\n{zlib.crc32(payload.encode()):08x}\n{payload}")
+            assert load_workspace(book, TODAY) == expected
     assert load_workspace(book, TODAY) == expected
 
 
