@@ -213,3 +213,19 @@ def test_the_sample_workspace_round_trips_through_csv(tmp_path):
     r = rd("-C", str(empty), "import", "csv", str(exported), "--today", TODAY.isoformat())
     assert r.exit_code == 0, r.output
     same_clients(REPO, empty, FIELDS)
+
+
+def test_importing_your_own_export_changes_nothing(tmp_path):
+    import shutil
+    book = tmp_path / "book"
+    shutil.copytree(REPO / "clients", book / "clients")
+    shutil.copy(REPO / "rippledoc.yaml", book / "rippledoc.yaml")
+    before = {p.name: p.read_bytes() for p in (book / "clients").glob("*.md")}
+    for fmt in ("csv", "vcard"):
+        exported = tmp_path / f"book.{fmt}"
+        rd("-C", str(book), "export", fmt, "-o", str(exported))
+        r = rd("-C", str(book), "import", fmt, str(exported), "--today", TODAY.isoformat())
+        assert r.exit_code == 0, r.output
+        assert r.output.splitlines()[-1] == \
+            f"created 0, updated 0 (0 fields), unchanged {len(before)}, conflicts 0, rejected 0", r.output
+    assert {p.name: p.read_bytes() for p in (book / "clients").glob("*.md")} == before

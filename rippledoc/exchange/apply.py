@@ -41,9 +41,13 @@ def prepare(p: Plan, settings: Settings, today: date) -> list[NewFile]:
     for t in p.created:
         text = render(t, settings)
         client, diags = parse_client(Text(t.path, text, text.encode()), settings, today)
-        bad = diags
-        if client is None or bad:
-            why = bad[0].message if bad else "the file would not parse"
+        if len(text.encode()) > settings.max_file_bytes:
+            why = f"the file would be over the limit of {settings.max_file_bytes // 1024} KiB (limits.max_file_kb)"
+        elif client is None or diags:
+            why = diags[0].message if diags else "the file would not parse"
+        else:
+            why = ""
+        if why:
             p.rejected.extend(Rejected(w, f"{t.name}: {why}") for w in t.sources)
             p.targets.remove(t)
             continue

@@ -10,6 +10,9 @@ from .merge import Plan, plan
 from .record import Parsed
 
 
+MAX_IMPORT_BYTES = 64 << 20
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
     parsed: Parsed
@@ -26,6 +29,8 @@ def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (
     from .csvin import read_csv
     from .vcardin import read_vcard
     today = today or date.today()
+    if len(raw) > MAX_IMPORT_BYTES:
+        return None, f"the file is {len(raw) >> 20} MiB; rippledoc imports files up to {MAX_IMPORT_BYTES >> 20} MiB", True
     parsed, problem = read_csv(raw, overrides, today) if kind == "csv" else read_vcard(raw)
     if parsed is None:
         return None, problem, True
@@ -87,7 +92,8 @@ def to_json(r: Report, source: str) -> dict[str, object]:
         "file": source, "format": r.parsed.fmt, "dry_run": r.dry_run,
         "mapping": [{"column": h, "field": t} for h, t in r.parsed.mapping],
         "ignored_columns": list(r.parsed.ignored),
-        "created": [{"path": f.target.path, "name": f.target.name, "from": f.target.sources} for f in r.files],
+        "created": [{"path": f.target.path, "name": f.target.name, "from": f.target.sources, "text": f.text}
+                    for f in r.files],
         "updated": [{"path": t.path, "name": t.name, "fields": t.fills} for t in p.updated],
         "unchanged": p.unchanged,
         "conflicts": [{"from": c.where, "path": c.path, "field": c.field, "file": c.have, "import": c.incoming}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import yamltree
-from ..fields import parse_cadence
+from ..fields import parse_cadence, parse_time_range
 from ..model import Settings, Workspace
 from ..names import fold, name_key, slugify, unique_slug
 from ..source import split_front_matter, Text
@@ -34,6 +34,7 @@ class Target:
     path: str = ""  # relative to the workspace
     digest: str = ""  # sha256 of the file the values were read from
     fills: dict[str, str] = field(default_factory=dict)  # existing files: field -> text to write
+    defaults: dict[str, str] = field(default_factory=dict)  # what an empty field means (the workspace's zone…)
     notes: str = ""
     people: list[Person] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # where each record came from
@@ -84,6 +85,8 @@ def same(key: str, a: object, b: object) -> bool:
         return clean.phone_key(a) == clean.phone_key(b) and bool(clean.phone_key(a))
     if key == "cadence":
         return parse_cadence(a) == parse_cadence(b)
+    if key == "hours":
+        return parse_time_range(a) == parse_time_range(b)
     if key == "contact":
         return name_key(a) == name_key(b) or fold(clean.one_line(a)) == fold(clean.one_line(b))
     return clean.text_key(a) == clean.text_key(b)
@@ -127,12 +130,14 @@ def slug_base(rec: Incoming) -> str:
 def plan(records: tuple[Incoming, ...] | list[Incoming], ws: Workspace, taken_slugs: set[str],
          rejected: tuple[Rejected, ...] = ()) -> Plan:
     root = Path(ws.root)
+    s = ws.settings
+    defaults = {"timezone": s.timezone, "hours": str(s.client_hours), "level": "base", "status": "active"}
     targets: list[Target] = []
     by_email: dict[str, Target] = {}
     by_name: dict[str, Target] = {}
     for c in ws.clients:
         values, sha = file_values(root, c.path)
-        t = Target(c.name, c.slug, values, False, c.path, sha, notes=c.notes)
+        t = Target(c.name, c.slug, values, False, c.path, sha, notes=c.notes, defaults=defaults)
         targets.append(t)
         if c.email:
             by_email.setdefault(clean.email_key(c.email), t)
@@ -149,7 +154,7 @@ def plan(records: tuple[Incoming, ...] | list[Incoming], ws: Workspace, taken_sl
         if t is None:
             slug = unique_slug(slug_base(rec), taken)
             taken.add(slug)
-            t = Target(rec.name, slug, {}, True, f"clients/{slug}.md", notes=rec.notes)
+            t = Target(rec.name, slug, {}, True, f"clients/{slug}.md", notes=rec.notes, defaults=defaults)
             targets.append(t)
             by_name[key] = t
         before = (dict(t.fills), dict(t.values), list(t.people))
@@ -224,6 +229,8 @@ def _set(t: Target, key: str, incoming: str, result: Plan, where: str, report: b
     their address or website describes them, not the client)."""
     have = t.current(key)
     if _is_empty(have):
+        if key in t.defaults and same(key, t.defaults[key], incoming):
+            return  # the file already means this: the workspace's zone, hours, base level, active
         if t.new:
             t.values[key] = incoming
         else:

@@ -1,7 +1,7 @@
 """What an import reads from a file, before it meets the workspace."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 # The client fields an import can fill, in the order of the client template.
 TEXT_FIELDS = ("contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
@@ -40,9 +40,6 @@ class Incoming:
         if not self.get("contact"):
             return None
         return Person(self.get("contact"), self.title, self.get("email"), self.get("phone"))
-
-    def with_name(self, name: str) -> "Incoming":
-        return replace(self, name=name)
 
 
 @dataclass(frozen=True, slots=True)
