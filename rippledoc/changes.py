@@ -271,14 +271,15 @@ def render(ch: Changes) -> str:
         return lines[0] + "\n"
     touches = ch.of("touch")
     reached = sum(e.reached for e in touches)
-    lines.append(f"  touches logged    {len(touches):4}  ({reached} reached, {len({e.client for e in touches})} clients)")
+    n_clients = len({e.client for e in touches})
+    lines.append(f"  touches logged    {len(touches):4}  ({reached} reached, {n_clients} client{'s' * (n_clients != 1)})")
     for kind, label in (("client-added", "clients added"), ("level", "levels moved"), ("grade", "grades moved"),
                         ("commitment-made", "commitments made"), ("commitment-kept", "commitments kept")):
         lines.append(f"  {label:17} {len(ch.of(kind)):4}")
     cols = ("commits", "touches", "reached", "clients_touched", "client_added", "level", "grade",
             "commitment_made", "commitment_kept")
     heads = ("commits", "touches", "reached", "clients", "added", "levels", "grades", "made", "kept")
-    width = max([len(w) for w in people] + [6])
+    width = max([len(w) for w in people] + [len("By person") - 2])
     lines += ["", "By person".ljust(width + 2) + "".join(f"{h:>9}" for h in heads)]
     for who, row in people.items():
         lines.append(f"  {who:{width}}" + "".join(f"{row[c]:9}" for c in cols))

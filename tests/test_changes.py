@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.changes import Commit, client_events, collect, who_is
+from rippledoc.changes import Commit, client_events, collect, render, who_is
 from rippledoc.cli import main
 from rippledoc.clientfile import parse_client
 from rippledoc.model import Settings, TeamMember
@@ -162,3 +162,14 @@ def test_client_events_of_an_import_count_only_recent_history():
     c = Commit("abc", None, "Stan", "s@x", date(2026, 11, 20), "import", "stan")
     assert [(e.kind, e.detail) for e in client_events(None, after, c, date(2026, 11, 15))] == [
         ("client-added", "Acme"), ("touch", "- 2026-11-20 call by stan: new")]
+
+
+def test_a_workspace_below_the_top_of_the_repository(tmp_path: Path):
+    root = tmp_path / "repo"
+    (root / "book").mkdir(parents=True)
+    git(root, "init", "-q", "-b", "main")
+    commit(root, {"book/rippledoc.yaml": SETTINGS, "book/clients/northwind.md": NORTHWIND, "README": "hi\n"},
+           "book", STAN, "2026-11-16T10:00:00+00:00")
+    ch = collect(root / "book", "2026-11-16", TODAY)
+    assert [(e.kind, e.client) for e in ch.events] == [("client-added", "northwind")]  # its history predates
+    assert "touches logged       0  (0 reached, 0 clients)" in render(ch)
