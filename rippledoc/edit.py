@@ -41,7 +41,7 @@ import yaml
 
 from . import atomic, yamltree
 from .fields import parse_date
-from .logline import find_log, is_skippable
+from .logline import find_log
 from .source import Text, split_front_matter
 
 BOM = "\ufeff"

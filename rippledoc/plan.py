@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .cadence import Policy, policy as cadence_policy
-from .due import DueItem, client_items, due_items, next_due, sort_key
+from .due import DueItem, due_items, next_due, sort_key
 from .model import Client, Settings, Source, TimeRange, Touch, Workspace
 
 CLIENT_DAYS = (0, 1, 2, 3, 4)  # a client's business days: Monday to Friday, in their zone
