@@ -25,6 +25,8 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "ritual": ("ritual", "ritual", "List rituals and what is due; start this period's record; show records."),
     "metrics": ("metrics", "metrics", "How the relationships are doing: scores, triangle, grades, business, coverage."),
     "export": ("export", "export", "Write calendars, contacts or the whole model (ics, csv, vcard, json)."),
+    "build": ("site", "build", "Build the private static site into _site/."),
+    "serve": ("site", "serve", "Serve the site locally, rebuild on save, reload open tabs."),
     "import": ("exchange", "import_", "Bring clients in from a CSV sheet or vCards; never overwrites a field."),
     "merge-driver": ("team", "merge_driver", "git's merge driver for client and ritual files (%O %A %B %P)."),
     "git-setup": ("team", "git_setup", "Register the merge driver in .gitattributes and this clone's git config."),

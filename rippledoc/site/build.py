@@ -1,0 +1,238 @@
+"""Build the site: gather everything, render it in memory, write a temporary folder, swap it in.
+
+A failed build (a template error, ``--strict`` with problems) raises
+``BuildError`` before the output folder is touched, so there is never half a
+site. The swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux and two renames
+elsewhere. ``SiteBuilder.update`` is the incremental path ``serve`` uses: it
+re-renders the changed clients' pages and the aggregate pages only.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, Iterable
+
+import jinja2
+
+from ..diagnostics import Diagnostic, promote_warnings
+from ..loader import load_workspace
+from .pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, site_pages
+from .render import TEMPLATE_DIR, make_env, template_dirs
+
+MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
+ASSETS = "assets"
+ASSET_SUFFIXES = (".css", ".js", ".svg", ".png", ".ico", ".txt")
+
+Progress = Callable[[int, int], None]
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says why and where. Nothing was written."""
+
+
+@dataclass
+class BuildResult:
+    out: Path
+    rendered: list[str]  # the pages rendered by this build, relative paths
+    removed: list[str] = field(default_factory=list)
+    diags: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def index(self) -> Path:
+        return self.out / "index.html"
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diags)
+
+
+def check_output(root: Path, out: Path) -> None:
+    """Refuse an output folder that would overwrite a person's files."""
+    root, out = root.resolve(), out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise BuildError(f"the output folder {out} would contain the workspace; choose another with -o")
+    for protected in ("clients", "rituals", TEMPLATE_DIR, ".git"):
+        if out.is_relative_to(root / protected):
+            raise BuildError(f"the output folder {out} lies inside the workspace's {protected}/; choose another")
+    if out.exists() and not out.is_dir():
+        raise BuildError(f"{out} exists and is not a folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise BuildError(f"{out} is not empty and was not built by rippledoc; refusing to replace it "
+                         "(remove it or choose another folder with -o)")
+
+
+def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | None = None,
+           total: int = 0) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    for i, page in enumerate(pages, 1):
+        try:
+            html = env.get_template(page.template).render(**page.context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+        except jinja2.TemplateNotFound as exc:
+            raise BuildError(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs(Path(page.context['ws'].root))))}") from None
+        except Exception as exc:  # a template's runtime error: say which page and template, never a traceback
+            raise BuildError(f"rendering {page.path} with template {page.template}: {type(exc).__name__}: {exc}") from None
+        out[page.path] = html.encode("utf-8")
+        if progress:
+            progress(i, total)
+    return out
+
+
+def assets(root: Path) -> dict[str, bytes]:
+    """The static files: the package's ``site_templates/assets``, each overridable by the workspace's."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(template_dirs(root)):
+        src = folder / ASSETS
+        if not src.is_dir():
+            continue
+        for path in sorted(src.iterdir()):
+            if path.is_file() and not path.is_symlink() and path.suffix in ASSET_SUFFIXES:
+                files[f"{ASSETS}/{path.name}"] = path.read_bytes()
+    return files
+
+
+def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        target = folder / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    (folder / MARKER).write_text("built by rippledoc; this folder is replaced by every build\n")
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False when the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def swap_in(tmp: Path, out: Path) -> None:
+    """Make ``tmp`` the output folder; the old one is removed afterwards."""
+    if not out.exists():
+        os.rename(tmp, out)
+        return
+    if _exchange(tmp, out):
+        shutil.rmtree(tmp, ignore_errors=True)
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.rename(out, old)
+    os.rename(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_site(files: dict[str, bytes], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        _write_tree(tmp, files)
+        os.chmod(tmp, 0o755)
+        swap_in(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def write_file(out: Path, rel: str, data: bytes) -> None:
+    """Replace one page of a built site atomically."""
+    target = out / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+Stage = Callable[[dict[str, bytes]], dict[str, bytes]]
+
+
+def build_site(root: Path, out: Path, today: date, strict: bool = False, live: bool = False,
+               progress: Progress | None = None, stage: Stage | None = None) -> BuildResult:
+    """Load, gather, render, then swap the new site in. Raises ``BuildError`` and writes nothing on failure.
+
+    ``stage``: a last step over the rendered files (path -> bytes) before they are written, e.g. encryption.
+    """
+    started = time.monotonic()
+    root = Path(root).resolve()
+    out = Path(out).resolve()
+    check_output(root, out)
+    ws, diags = load_workspace(root, today)
+    if strict:
+        diags = promote_warnings(diags)
+        if diags:
+            raise BuildError(f"--strict: {len(diags)} problem{'s' * (len(diags) != 1)} in the workspace "
+                             "(run 'rippledoc check' to see them); the site was not built")
+    inp = make_input(ws, diags, today, live)
+    pages = site_pages(inp)
+    files = render(make_env(root), pages, progress, len(pages))
+    files.update(assets(root))
+    if stage is not None:
+        files = stage(files)
+    write_site(files, out)
+    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started)
+
+
+class SiteBuilder:
+    """Keeps what ``serve`` needs between rebuilds: which client pages exist, so deleted ones go."""
+
+    def __init__(self, root: Path, out: Path, today: Callable[[], date], live: bool = True) -> None:
+        self.root, self.out, self.today, self.live = Path(root).resolve(), Path(out).resolve(), today, live
+        self.client_pages: dict[str, str] = {}  # source file -> page path
+        self.env = make_env(self.root)
+
+    def _load(self) -> SiteInput:
+        ws, diags = load_workspace(self.root, self.today())
+        return make_input(ws, diags, self.today(), self.live)
+
+    def full(self) -> BuildResult:
+        started = time.monotonic()
+        check_output(self.root, self.out)
+        inp = self._load()
+        pages = site_pages(inp)
+        self.env = make_env(self.root)  # a full rebuild may follow a change of the templates
+        files = render(self.env, pages)
+        files.update(assets(self.root))
+        write_site(files, self.out)
+        self.client_pages = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}
+        return BuildResult(self.out, [p.path for p in pages], [], inp.diags, time.monotonic() - started)
+
+    def update(self, slugs: Iterable[str]) -> BuildResult:
+        """Re-render the pages of these clients and the aggregate pages; remove pages of deleted clients."""
+        started = time.monotonic()
+        inp = self._load()
+        pages = aggregate_pages(inp)
+        removed = []
+        for slug in sorted(set(slugs)):
+            source = f"clients/{slug}.md"
+            page = client_page_for(inp, slug)
+            if page is not None:
+                pages.append(page)
+                old = self.client_pages.get(source)
+                if old and old != page.path:
+                    removed.append(old)
+                self.client_pages[source] = page.path
+            elif source in self.client_pages:
+                removed.append(self.client_pages.pop(source))
+        files = render(self.env, pages)
+        for rel, data in files.items():
+            write_file(self.out, rel, data)
+        for rel in removed:
+            (self.out / rel).unlink(missing_ok=True)
+        return BuildResult(self.out, [p.path for p in pages], removed, inp.diags, time.monotonic() - started)

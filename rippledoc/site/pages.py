@@ -1,0 +1,281 @@
+"""Gather: the model -> one context per page, before anything is rendered or written.
+
+``site_pages`` returns every page; ``client_pages`` and ``aggregate_pages``
+are the two halves ``serve`` uses to rebuild only what a change affects.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..diagnostics import Diagnostic
+from ..loader import source_lines
+from ..model import GRADES, LEVELS, Client, Workspace
+from . import computed, history, views
+
+NAV = (
+    ("index.html", "Today"),
+    ("clients.html", "Clients"),
+    ("rituals.html", "Rituals"),
+    ("metrics.html", "Metrics"),
+    ("stories.html", "Stories"),
+    ("intel.html", "Intelligence"),
+    ("problems.html", "Problems"),
+)
+STORY_TAGS, KUDOS_TAGS, INTEL_TAGS = ("success", "story"), ("kudos", "praise"), ("intel",)
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path, relative, forward slashes
+    template: str
+    title: str
+    context: dict[str, Any] = field(default_factory=dict)
+    source: str | None = None  # the workspace file the page shows, for incremental rebuilds
+
+
+@dataclass(frozen=True)
+class SiteInput:
+    """Everything a page may need, computed once per build."""
+    ws: Workspace
+    diags: list[Diagnostic]
+    today: date
+    root: Path
+    by_path: dict[str, list[Diagnostic]]
+    excerpts: dict[tuple[str, int], str]
+    history: history.History | None
+    live: bool = False
+
+    @property
+    def errors(self) -> int:
+        return sum(d.is_error for d in self.diags)
+
+
+def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: bool = False) -> SiteInput:
+    root = Path(ws.root)
+    excerpts: dict[tuple[str, int], str] = {}
+    cache: dict[str, list[str] | None] = {}
+    for d in diags:
+        if d.line:
+            lines = cache.setdefault(d.path, source_lines(root, d.path))
+            if lines and d.line <= len(lines):
+                excerpts[(d.path, d.line)] = lines[d.line - 1].rstrip("\r")
+    return SiteInput(ws, diags, today, root, views.diagnostics_by_path(diags), excerpts,
+                     history.load_history(root), live)
+
+
+def _depth_root(path: str) -> str:
+    return "../" * path.count("/")
+
+
+def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source: str | None = None,
+          **context: Any) -> Page:
+    ctx = {
+        "root": _depth_root(path),
+        "title": title,
+        "nav": NAV,
+        "current": nav,
+        "site": {"title": inp.ws.settings.title, "today": inp.today, "errors": inp.errors,
+                 "warnings": len(inp.diags) - inp.errors, "live": inp.live},
+        "ws": inp.ws,
+        "today": inp.today,
+        "views": views,
+        "client_page": views.client_page,
+        "record_page": views.record_page,
+        "excerpts": inp.excerpts,
+        "available": computed.available,
+        **context,
+    }
+    return Page(path, template, title, ctx, source)
+
+
+# ---- one page per client ---------------------------------------------------------------------------
+
+def _client_context(inp: SiteInput, c: Client) -> dict[str, Any]:
+    ws, today = inp.ws, inp.today
+    entries = [(r, e) for r in sorted(ws.records, key=lambda r: r.date, reverse=True)
+               for e in r.entries if e.client == c.slug]
+    return {
+        "client": c,
+        "zone": views.zone_view(c, ws, today),
+        "tenure": views.tenure(c.since, today),
+        "last_reached": c.last_reached(),
+        "owner": ws.settings.team.get(c.owner) if c.owner else None,
+        "log": list(reversed(c.log)),
+        "commitments": sorted(c.commitments, key=lambda k: k.due, reverse=True),
+        "sales": sorted(c.sales, key=lambda s: s.date, reverse=True),
+        "sales_total": sum(s.amount for s in c.sales),
+        "scores": views.score_series(ws, c.slug),
+        "rituals": ws.rituals,
+        "entries": entries,
+        "history": inp.history.of(c.path) if inp.history is not None else None,
+        "uncommitted": inp.history is not None and c.path in inp.history.uncommitted,
+        "problems": inp.by_path.get(c.path, []),
+    }
+
+
+def client_page_for(inp: SiteInput, slug: str) -> Page | None:
+    """The page of one client file: the client, or the problems that kept it from loading."""
+    path = f"clients/{slug}.md"
+    c = inp.ws.client(slug)
+    if c is not None:
+        return _page(inp, views.client_page(slug), "client.html", c.name, "clients.html", path,
+                     **_client_context(inp, c))
+    problems = inp.by_path.get(path, [])
+    if problems:
+        return _page(inp, views.client_page(slug), "broken.html", f"{slug}: cannot be read", "clients.html", path,
+                     file=path, problems=problems)
+    return None
+
+
+def client_slugs(inp: SiteInput) -> list[str]:
+    """Slugs of every client file: loaded ones and the ones that failed to load."""
+    slugs = {c.slug for c in inp.ws.clients}
+    slugs |= {s for s in (views.slug_of_path(p) for p in inp.by_path) if s}
+    return sorted(slugs)
+
+
+def client_pages(inp: SiteInput, slugs: Iterable[str] | None = None) -> list[Page]:
+    pages = (client_page_for(inp, s) for s in (client_slugs(inp) if slugs is None else slugs))
+    return [p for p in pages if p is not None]
+
+
+# ---- aggregate pages -------------------------------------------------------------------------------
+
+def _table_rows(inp: SiteInput, due: Any) -> list[dict[str, Any]]:
+    """One row per client; ``due``: rippledoc.due items over a long horizon (the soonest call item counts)."""
+    next_call: dict[str, Any] = {}
+    if computed.available(due):
+        for item in due:
+            if getattr(item, "is_call", True):
+                slug = item.client.slug
+                if slug not in next_call or item.date < next_call[slug].date:
+                    next_call[slug] = item
+    rows = []
+    for c in sorted(inp.ws.clients, key=lambda c: c.name.lower()):
+        reached = c.last_reached()
+        item = next_call.get(c.slug)
+        rows.append({
+            "client": c,
+            "last": reached.date if reached else None,
+            "due": item.date if item is not None else None,
+            "why": item.reason if item is not None else "",
+            "problems": len(inp.by_path.get(c.path, [])),
+        })
+    return rows
+
+
+def dashboard(inp: SiteInput) -> Page:
+    ws, today = inp.ws, inp.today
+    plan = computed.call("plan", "daily_plan", ws, today)
+    research: dict[str, Any] = {}
+    for call in getattr(plan, "calls", ()) if computed.available(plan) else ():
+        notes = computed.call("research", "research_notes", call.client, ws, today, at=call.start)
+        if computed.available(notes):
+            research[call.client.slug] = notes
+    return _page(
+        inp, "index.html", "index.html", "Today", "index.html",
+        plan=plan,
+        research=research,
+        due=computed.call("due", "due_items", ws, today, days=0),
+        commitments=views.commitments(ws, today),
+        rituals_due=computed.call("rituals", "ritual_status", ws, today),
+        recent=views.recent_touches(ws, today),
+    )
+
+
+def clients_table(inp: SiteInput) -> Page:
+    due = computed.call("due", "due_items", inp.ws, inp.today, days=3650)
+    rows = _table_rows(inp, due)
+    values = {
+        "level": [lv for lv in LEVELS if any(r["client"].level == lv for r in rows)],
+        "grade": [g for g in GRADES if any(r["client"].grade == g for r in rows)],
+        "status": sorted({r["client"].status for r in rows}),
+        "owner": sorted({r["client"].owner for r in rows if r["client"].owner}),
+        "tag": sorted({t for r in rows for t in r["client"].tags}),
+    }
+    broken = [s for s in client_slugs(inp) if inp.ws.client(s) is None]
+    return _page(inp, "clients.html", "clients.html", "Clients", "clients.html", rows=rows, values=values,
+                 due_available=computed.available(due), broken=broken)
+
+
+def rituals_page(inp: SiteInput) -> Page:
+    ws = inp.ws
+    active = [c for c in ws.clients if c.status == "active"]
+    twelve = sorted((r for r in ws.records if r.ritual == "twelve-days"), key=lambda r: (r.date, r.period))
+    return _page(
+        inp, "rituals.html", "rituals.html", "Rituals", "rituals.html",
+        status=computed.call("rituals", "ritual_status", ws, inp.today),
+        records={k: sorted((r for r in ws.records if r.ritual == k), key=lambda r: r.date, reverse=True)
+                 for k in ws.rituals},
+        heatmaps=views.heatmaps(ws),
+        heat_class=views.heat_class,
+        board={g: sorted((c for c in active if c.grade == g), key=lambda c: c.name.lower()) for g in (*GRADES, None)},
+        levels=Counter(c.level for c in active),
+        twelve=twelve,
+        metrics=computed.call("metrics", "compute_metrics", ws, inp.today - timedelta(days=365), inp.today, inp.today),
+    )
+
+
+def metrics_page(inp: SiteInput) -> Page:
+    ws, today = inp.ws, inp.today
+    year_ago = today - timedelta(days=365)
+    active = [c for c in ws.clients if c.status == "active"]
+    touches = [t for c in ws.clients for t in c.log if year_ago < t.date <= today]
+    return _page(
+        inp, "metrics.html", "metrics.html", "Metrics", "metrics.html",
+        metrics=computed.call("metrics", "compute_metrics", ws, year_ago, today, today),
+        start=year_ago,
+        levels=Counter(c.level for c in active),
+        grades=[(g, sum(c.grade == g for c in active)) for g in GRADES]
+               + [("ungraded", sum(c.grade is None for c in active))],
+        outcomes=Counter(t.outcome for t in touches).most_common(),
+        kinds=Counter(t.kind for t in touches).most_common(),
+        touch_counts=views.touch_counts(ws),
+        reliability=views.reliability(ws, today),
+        revenue_level=views.sales_by(ws, year_ago, today, "level"),
+        revenue_grade=views.sales_by(ws, year_ago, today, "grade"),
+        scores=views.score_series(ws),
+        active=len(active),
+    )
+
+
+def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]]) -> Page:
+    return _page(inp, path, "tagged.html", title, path,
+                 groups=[(heading, tags, views.tagged(inp.ws, tags)) for heading, tags in groups])
+
+
+def problems_page(inp: SiteInput) -> Page:
+    return _page(inp, "problems.html", "problems.html", "Problems", "problems.html", diags=inp.diags,
+                 files=inp.ws.files)
+
+
+def record_pages(inp: SiteInput) -> list[Page]:
+    pages = []
+    for r in inp.ws.records:
+        ritual = inp.ws.rituals.get(r.ritual)
+        title = f"{ritual.name if ritual else r.ritual} · {r.period}"
+        pages.append(_page(inp, views.record_page(r), "record.html", title, "rituals.html", r.source.path,
+                           record=r, ritual=ritual, problems=inp.by_path.get(r.source.path, [])))
+    return pages
+
+
+def aggregate_pages(inp: SiteInput) -> list[Page]:
+    """The pages that summarise many files: rebuilt on every change."""
+    return [
+        dashboard(inp),
+        clients_table(inp),
+        rituals_page(inp),
+        metrics_page(inp),
+        tagged_page(inp, "stories.html", "Success stories",
+                    [("Success stories", STORY_TAGS), ("Praise for the team", KUDOS_TAGS)]),
+        tagged_page(inp, "intel.html", "Market intelligence", [("Market intelligence", INTEL_TAGS)]),
+        problems_page(inp),
+    ]
+
+
+def site_pages(inp: SiteInput) -> list[Page]:
+    return aggregate_pages(inp) + client_pages(inp) + record_pages(inp)

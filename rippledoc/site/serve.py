@@ -1,0 +1,372 @@
+"""``rippledoc serve``: build, serve on 127.0.0.1, watch the workspace, rebuild what changed, reload tabs.
+
+- The server binds 127.0.0.1 unless told otherwise, answers only requests
+  whose ``Host`` names this server (DNS rebinding), only GET and HEAD, and
+  only files inside the built site (no ``..``, no symlink out).
+- The watchdog callback only records which files changed; one thread waits
+  until the changes stop for ``DEBOUNCE`` seconds and rebuilds: a change to
+  ``clients/X.md`` re-renders X's page and the aggregate pages, anything else
+  the whole site. Editors' atomic saves arrive as moved events: the
+  destination path counts.
+- Open tabs poll ``/__rippledoc/version.js`` and reload when the version
+  changes. A failed rebuild shows its error instead of the pages, and the
+  next good save recovers. Nothing is ever printed as a traceback.
+"""
+from __future__ import annotations
+
+import http.server
+import json
+import mimetypes
+import os
+import posixpath
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Callable, TextIO
+from urllib.parse import unquote, urlsplit
+
+from markupsafe import escape
+
+from .build import BuildError, BuildResult, SiteBuilder
+from .render import TEMPLATE_DIR
+from .views import slug_of_path
+
+DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
+WATCHED_TOP = ("clients", "rituals", TEMPLATE_DIR)
+WATCHED_FILES = ("rippledoc.yaml",)
+IGNORED_TOP = (".git", ".rippledoc-cache", "_site", ".venv", "node_modules", "__pycache__")
+CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; "
+       "form-action 'none'; frame-ancestors 'none'")
+LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+
+
+class ServeError(Exception):
+    """The server cannot start (the port is taken, the address cannot be bound)."""
+
+
+@dataclass
+class State:
+    version: int = 0
+    rebuilds: int = 0
+    rendered: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    error: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def snapshot(self) -> dict[str, object]:
+        with self.lock:
+            return {"version": self.version, "rebuilds": self.rebuilds, "rendered": list(self.rendered),
+                    "removed": list(self.removed), "error": self.error}
+
+
+# ---- what a change affects ---------------------------------------------------------------------------
+
+def relevant(root: Path, path: str, ignored: tuple[Path, ...]) -> str | None:
+    """The workspace-relative path of a changed file that matters to the site, else None."""
+    try:
+        p = Path(os.path.abspath(path))
+        rel = p.relative_to(root)
+    except (ValueError, OSError):
+        return None
+    if any(p == d or p.is_relative_to(d) for d in ignored):
+        return None
+    parts = rel.parts
+    if not parts or parts[0] in IGNORED_TOP:
+        return None
+    name = parts[-1]
+    if name.startswith((".", "#", "~")) or name.endswith(("~", ".swp", ".swx", ".tmp", ".part", ".crdownload")):
+        return None
+    if rel.as_posix() in WATCHED_FILES:
+        return rel.as_posix()
+    if parts[0] in WATCHED_TOP and len(parts) > 1:
+        return rel.as_posix()
+    return None
+
+
+def affected_clients(paths: set[str]) -> set[str] | None:
+    """The client slugs to re-render, or None when the change needs a full rebuild."""
+    slugs = set()
+    for p in paths:
+        slug = slug_of_path(p)
+        if slug is None:
+            return None
+        slugs.add(slug)
+    return slugs
+
+
+# ---- the rebuild loop ----------------------------------------------------------------------------------
+
+class Rebuilder:
+    """Collects changed paths from the watcher and rebuilds once they settle."""
+
+    def __init__(self, builder: SiteBuilder, state: State, log: Callable[[str], None]) -> None:
+        self.builder, self.state, self.log = builder, state, log
+        self.pending: set[str] = set()
+        self.last_event = 0.0
+        self.cond = threading.Condition()
+        self.stopped = False
+
+    def changed(self, rel: str) -> None:
+        with self.cond:
+            self.pending.add(rel)
+            self.last_event = time.monotonic()
+            self.cond.notify()
+
+    def stop(self) -> None:
+        with self.cond:
+            self.stopped = True
+            self.cond.notify()
+
+    def loop(self) -> None:
+        while True:
+            with self.cond:
+                while not self.pending and not self.stopped:
+                    self.cond.wait()
+                if self.stopped:
+                    return
+                while (wait := self.last_event + DEBOUNCE - time.monotonic()) > 0 and not self.stopped:
+                    self.cond.wait(wait)
+                paths, self.pending = self.pending, set()
+            self.rebuild(paths)
+
+    def rebuild(self, paths: set[str] | None) -> None:
+        slugs = affected_clients(paths) if paths else None
+        try:
+            result = self.builder.full() if slugs is None else self.builder.update(slugs)
+        except BuildError as exc:
+            self._failed(str(exc))
+            return
+        except Exception as exc:  # never a traceback in the terminal: say what failed and keep serving
+            self._failed(f"{type(exc).__name__}: {exc}")
+            return
+        with self.state.lock:
+            self.state.version += 1
+            self.state.rebuilds += 1
+            self.state.rendered, self.state.removed, self.state.error = result.rendered, result.removed, None
+        self.log(describe(result, slugs, paths))
+
+    def _failed(self, message: str) -> None:
+        with self.state.lock:
+            self.state.version += 1
+            self.state.error = message
+        self.log(f"rippledoc: rebuild failed: {message}")
+
+
+def describe(result: BuildResult, slugs: set[str] | None, paths: set[str] | None) -> str:
+    errors = f"; {result.errors} error{'s' * (result.errors != 1)} in the files" if result.errors else ""
+    if slugs is None:
+        what = f"rebuilt all {len(result.rendered)} pages"
+        if paths:
+            what += f" ({', '.join(sorted(paths)[:3])}{', …' if len(paths) > 3 else ''} changed)"
+    else:
+        clients = [p for p in result.rendered if p.startswith("clients/")]
+        what = f"rebuilt {', '.join(clients) or 'no client page'} and {len(result.rendered) - len(clients)} summary pages"
+        if result.removed:
+            what += f"; removed {', '.join(result.removed)}"
+    return f"{what} in {result.seconds:.2f}s{errors}"
+
+
+# ---- the watcher -------------------------------------------------------------------------------------
+
+def make_watcher(root: Path, ignored: tuple[Path, ...], on_change: Callable[[str], None]):  # type: ignore[no-untyped-def]
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+            if event.event_type not in ("created", "modified", "deleted", "moved", "closed"):
+                return
+            if event.is_directory and event.event_type in ("modified", "closed"):
+                return
+            for path in (event.src_path, getattr(event, "dest_path", "") or ""):
+                if path:
+                    rel = relevant(root, path if isinstance(path, str) else path.decode(), ignored)
+                    if rel:
+                        on_change(rel)
+
+    observer = Observer()
+    observer.schedule(Handler(), str(root), recursive=True)
+    return observer
+
+
+# ---- the HTTP side ----------------------------------------------------------------------------------
+
+ERROR_PAGE = """<!doctype html>
+<html lang="en"><head>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'">
+<meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex,nofollow">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>The site could not be rebuilt</title>
+<link rel="stylesheet" href="/assets/site.css"><script src="/assets/reload.js" defer></script>
+</head><body><main id="main" class="wrap">
+<h1>The site could not be rebuilt</h1>
+<section class="panel problems"><p class="diag error"><span class="sev">error</span> {message}</p></section>
+<p class="sub">Fix the file and save it: this page reloads by itself when the site builds again.</p>
+</main></body></html>
+"""
+
+
+class SiteServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], site: Path, state: State, allowed_hosts: set[str]) -> None:
+        self.site, self.state, self.allowed_hosts = site, state, allowed_hosts
+        self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
+        super().__init__(address, Handler)
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        pass  # a browser closing a connection early is not worth a traceback
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    server: SiteServer
+    server_version = "rippledoc"
+    sys_version = ""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+    def _send(self, status: int, body: bytes, ctype: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Referrer-Policy", "no-referrer")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("X-Robots-Tag", "noindex, nofollow")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _text(self, status: int, message: str) -> None:
+        self._send(status, (message + "\n").encode(), "text/plain; charset=utf-8")
+
+    def do_GET(self) -> None:
+        host = (self.headers.get("Host") or "").lower()
+        if host not in self.server.allowed_hosts:
+            self._text(421, "rippledoc serve: this server answers only to " + ", ".join(sorted(self.server.allowed_hosts)))
+            return
+        path = unquote(urlsplit(self.path).path)
+        if path == "/__rippledoc/version.js":
+            v = self.server.state.snapshot()["version"]
+            self._send(200, f"window.__rippledocVersion && window.__rippledocVersion({v});\n".encode(),
+                       "text/javascript; charset=utf-8")
+            return
+        if path == "/__rippledoc/status.json":
+            self._send(200, json.dumps(self.server.state.snapshot()).encode(), "application/json")
+            return
+        target = self._resolve(path)
+        if target is None:
+            self._text(404, "not found")
+            return
+        error = self.server.state.snapshot()["error"]
+        if error and target.suffix == ".html":
+            self._send(500, ERROR_PAGE.format(message=escape(error)).encode(), "text/html; charset=utf-8")
+            return
+        try:
+            body = target.read_bytes()
+        except OSError:
+            self._text(404, "not found")
+            return
+        ctype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        if ctype.startswith("text/") or ctype in ("application/javascript", "text/javascript"):
+            ctype += "; charset=utf-8"
+        self._send(200, body, ctype)
+
+    do_HEAD = do_GET
+
+    def _refuse(self) -> None:
+        self._text(405, "rippledoc serve is read-only")
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = _refuse  # type: ignore[assignment]
+
+    def _resolve(self, path: str) -> Path | None:
+        """The file under the site for a URL path; None for anything outside it."""
+        if "\x00" in path or "\\" in path:
+            return None
+        parts = [p for p in path.split("/") if p]
+        if any(p in (".", "..") or p.startswith(".") for p in parts):
+            return None
+        site = self.server.site.resolve()
+        target = (site / posixpath.join(*parts)) if parts else site
+        try:
+            target = target.resolve()
+        except OSError:
+            return None
+        if not target.is_relative_to(site):
+            return None
+        if target.is_dir():
+            target = target / "index.html"
+        return target if target.is_file() else None
+
+
+def allowed_hosts(host: str, port: int) -> set[str]:
+    names = set(LOOPBACK) | {host.lower() if ":" not in host else f"[{host.lower()}]"}
+    hosts = {f"{n}:{port}" for n in names}
+    if port == 80:
+        hosts |= names
+    return hosts
+
+
+# ---- putting it together ------------------------------------------------------------------------------
+
+def run(root: Path, host: str = "127.0.0.1", port: int = 8000, today: date | None = None, quiet: bool = False,
+        out: TextIO | None = None) -> None:
+    """Serve until interrupted. ``today``: a fixed date (tests, --today); default: the real date at each rebuild."""
+    stream = out or sys.stdout
+
+    def log(message: str) -> None:
+        print(message, file=stream, flush=True)
+
+    root = Path(root).resolve()
+    workdir = Path(tempfile.mkdtemp(prefix="rippledoc-serve-"))
+    site = workdir / "site"
+    state = State()
+    builder = SiteBuilder(root, site, (lambda: today) if today else date.today, live=True)
+    rebuilder = Rebuilder(builder, state, (lambda m: None) if quiet else log)
+    try:
+        try:
+            server = SiteServer((host, port), site, state, set())
+        except OSError as exc:
+            raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                             + ("; choose another with --port" if port else "")) from None
+        real_port = server.server_address[1]
+        server.allowed_hosts = allowed_hosts(host, real_port)
+        rebuilder.rebuild(None)
+        if state.error:
+            log(f"rippledoc: the first build failed: {state.error}")
+        url_host = host if ":" not in host else f"[{host}]"
+        log(f"serving http://{url_host}:{real_port}/ (Ctrl-C to stop)")
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            log(f"rippledoc: warning: listening on {host}: anyone who can reach this address can read your notes")
+        observer = make_watcher(root, (workdir,), rebuilder.changed)
+        observer.start()
+        worker = threading.Thread(target=rebuilder.loop, name="rippledoc-rebuild", daemon=True)
+        worker.start()
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            log("stopped")
+        finally:
+            rebuilder.stop()
+            observer.stop()
+            server.server_close()
+            observer.join(timeout=2)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

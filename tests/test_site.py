@@ -1,0 +1,458 @@
+"""``rippledoc build``: every page of a workspace, private by construction, written atomically.
+
+The fixtures are small workspaces written as text; the sample workspace of
+the repository is built too. Pages are checked by parsing their HTML, not by
+looking for substrings where structure matters.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+from datetime import date
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import REPO, TODAY, write
+from rippledoc.cli import main
+from rippledoc.site.build import MARKER, BuildError, SiteBuilder, build_site
+
+CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; "
+       "form-action 'none'")
+
+SETTINGS = """\
+    title: Test book
+    me: stan
+    timezone: America/New_York
+    team:
+      stan: {name: Stan Ortiz, role: principal}
+      priya: {name: Priya Shah, role: head of training}
+    """
+
+ACME = """\
+    ---
+    name: Acme Tools
+    contact: Ana Ruiz
+    email: ana@acme.example
+    phone: "+1 312 555 0142"
+    website: https://acme.example
+    timezone: America/Chicago
+    since: 2017-03-01
+    owner: stan
+    level: key
+    grade: top
+    tags: [manufacturing]
+    sales:
+      - {date: 2026-02-10, amount: 4200, what: Backup upgrade}
+    commitments:
+      - {made: 2026-11-02, due: 2026-11-30, what: Send the migration plan}
+    ---
+    Ana wants **fewer surprises**. See [their status page](https://status.acme.example/).
+
+    ## Log
+    - 2026-10-02 call reached by stan: loved the dashboard. #success solved B and C with us
+    - 2026-11-20 call voicemail by stan: said I'd call back Tuesday. next: 2026-11-24
+    """
+
+BETA = """\
+    ---
+    name: Beta Bakery
+    owner: priya
+    level: base
+    grade: two
+    tags: [food]
+    ---
+    Small and loyal.
+
+    ## Log
+    - 2026-09-01 visit by priya: #intel they read Bakers Weekly and go to the Chicago food fair.
+    """
+
+# Every way a note could try to run code or leak: shown as text, never executed.
+EVIL = """\
+    ---
+    name: "Evil \\"Quotes\\" <b>Co</b>"
+    contact: "<script>alert('contact')</script>"
+    email: "x\\" onmouseover=\\"alert(1)@evil.example"
+    website: "javascript:alert('website')"
+    phone: "<img src=x onerror=alert('phone')>"
+    level: base
+    tags: [xss, "\\"><script>alert('tag')</script>"]
+    custom:
+      note: "' onfocus='alert(1)"
+    ---
+    <script>alert('notes')</script>
+    <img src=x onerror="alert('img')">
+    A [javascript link](javascript:alert('link')), a [data link](data:text/html;base64,PHNjcmlwdD4=),
+    a [spaced one](java&#x09;script:alert('entity')) and ![a tracking image](https://tracker.example/pixel.png).
+    <a href="javascript:alert('raw')">raw anchor</a>
+
+    ## Log
+    - 2026-11-02 call reached by stan: <script>alert('log')</script> "quoted" & <b>bold</b> #success
+    """
+
+
+def make(tmp_path: Path, files: dict[str, str | bytes], settings: str = SETTINGS) -> Path:
+    root = tmp_path / "ws"
+    root.mkdir()
+    write(root, {"rippledoc.yaml": settings, **files})
+    return root
+
+
+def build(root: Path, out: Path | None = None, **kw) -> Path:
+    out = out or root / "_site"
+    build_site(root, out, TODAY, **kw)
+    return out
+
+
+def pages(out: Path) -> dict[str, str]:
+    return {p.relative_to(out).as_posix(): p.read_text("utf-8") for p in sorted(out.rglob("*.html"))}
+
+
+class Tags(HTMLParser):
+    """Every start tag with its attributes, and the text inside <script> elements."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.script_text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script and data.strip():
+            self.script_text.append(data)
+
+
+def parse(html: str) -> Tags:
+    t = Tags()
+    t.feed(html)
+    return t
+
+
+# ---- what the site is made of -------------------------------------------------------------------------
+
+def test_build_writes_every_page_and_says_where_the_site_is(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA})
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--today", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    out = root / "_site"
+    assert result.output.strip().splitlines()[-1] == f"site: {out / 'index.html'}"
+    assert sorted(pages(out)) == [
+        "clients.html", "clients/acme.html", "clients/beta.html", "index.html", "intel.html", "metrics.html",
+        "problems.html", "rituals.html", "stories.html"]
+    assert sorted(p.name for p in (out / "assets").iterdir()) == ["reload.js", "site.css", "site.js"]
+    assert (out / MARKER).exists()
+
+
+def test_quiet_build_prints_nothing(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "-q", "--today", "2026-11-22"])
+    assert result.exit_code == 0 and result.output == ""
+
+
+def test_every_page_starts_its_head_with_the_csp_and_keeps_the_referrer_and_robots_out(tmp_path):
+    out = build(make(tmp_path, {"clients/acme.md": ACME, "clients/evil.md": EVIL}))
+    for name, html in pages(out).items():
+        tags = parse(html).tags
+        head = [i for i, (t, _) in enumerate(tags) if t == "head"][0]
+        first, attrs = tags[head + 1]
+        assert (first, attrs.get("http-equiv"), attrs.get("content")) == ("meta", "Content-Security-Policy", CSP), name
+        metas = {a.get("name"): a.get("content") for t, a in tags if t == "meta" and a.get("name")}
+        assert metas["referrer"] == "no-referrer" and metas["robots"] == "noindex,nofollow", name
+        # only our own script files, never inline code
+        scripts = [a for t, a in tags if t == "script"]
+        assert all(re.fullmatch(r"(\.\./)*assets/site\.js", a["src"]) for a in scripts), name
+        assert parse(html).script_text == [], name
+
+
+def test_the_static_build_has_no_live_reload_script(tmp_path):
+    out = build(make(tmp_path, {"clients/acme.md": ACME}))
+    assert all("reload.js" not in html for html in pages(out).values())
+
+
+def test_client_page_shows_the_card_notes_log_commitments_and_sales(tmp_path):
+    out = build(make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA}))
+    html = (out / "clients/acme.html").read_text()
+    assert "<h1 id=\"client-name\">Acme Tools</h1>" in html
+    assert "client for 9 years 8 months, since 2017-03-01" in html
+    assert "America/Chicago (UTC−06:00)" in html
+    assert "09:00-17:00 their time; 10:00-18:00 mine" in html
+    assert '<a href="tel:+13125550142">+1 312 555 0142</a>' in html
+    assert '<a href="mailto:ana@acme.example">ana@acme.example</a>' in html
+    assert "<p>Ana wants <strong>fewer surprises</strong>." in html
+    assert "Send the migration plan" in html and 'state-open">open' in html
+    assert "4,200" in html
+    log = re.findall(r'<li class="touch (\w[\w-]*)">\s*<time datetime="([\d-]+)"', html)
+    assert log == [("voicemail", "2026-11-20"), ("reached", "2026-10-02")]
+    assert "next: 2026-11-24" in html
+
+
+def test_stories_and_intelligence_are_collected_from_tagged_touches(tmp_path):
+    out = build(make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA}))
+    stories = (out / "stories.html").read_text()
+    intel = (out / "intel.html").read_text()
+    assert "loved the dashboard. #success solved B and C with us" in stories and "Bakers Weekly" not in stories
+    assert "they read Bakers Weekly" in intel and "loved the dashboard" not in intel
+
+
+# ---- privacy ----------------------------------------------------------------------------------------
+
+def test_xss_fixture_is_shown_as_text_and_nothing_can_run(tmp_path):
+    out = build(make(tmp_path, {"clients/evil.md": EVIL, "clients/acme.md": ACME}))
+    for name, html in pages(out).items():
+        parsed = parse(html)
+        for tag, attrs in parsed.tags:
+            assert tag not in ("img", "iframe", "object", "embed", "form", "base"), (name, tag)
+            for key, value in attrs.items():
+                assert not key.startswith("on"), (name, tag, key)
+                if key in ("href", "src") and value:
+                    assert not re.match(r"\s*(javascript|data|vbscript):", value, re.I), (name, value)
+        assert parsed.script_text == [], name
+    evil = (out / "clients/evil.html").read_text()
+    # the notes, through markdown: raw HTML is text, refused links stay text
+    assert "<p>&lt;script&gt;alert('notes')&lt;/script&gt;\n&lt;img src=x onerror=&quot;alert('img')&quot;&gt;" in evil
+    assert "A [javascript link](javascript:alert('link')), a [data link](data:text/html;base64," in evil
+    assert "a [spaced one](java\tscript:alert('entity'))" in evil
+    assert '!<a href="https://tracker.example/pixel.png" rel="noopener noreferrer nofollow">a tracking image</a>' in evil
+    assert "&lt;a href=&quot;javascript:alert('raw')&quot;&gt;raw anchor&lt;/a&gt;" in evil
+    # the fields, through Jinja2's autoescape
+    assert "Evil &#34;Quotes&#34; &lt;b&gt;Co&lt;/b&gt;" in evil
+    assert "javascript:alert(&#39;website&#39;)" in evil  # shown, not linked
+    assert "&lt;script&gt;alert(&#39;log&#39;)&lt;/script&gt; &#34;quoted&#34; &amp; &lt;b&gt;bold&lt;/b&gt;" in evil
+    table = (out / "clients.html").read_text()
+    assert 'data-tags="xss &#34;&gt;&lt;script&gt;alert(&#39;tag&#39;)&lt;/script&gt;"' in table
+
+
+def absolute_urls(out: Path) -> list[tuple[str, str, str]]:
+    """(page, tag, url) for every absolute URL in an attribute, and every URL in the assets."""
+    found = []
+    for name, html in pages(out).items():
+        for tag, attrs in parse(html).tags:
+            for key, value in attrs.items():
+                if value and re.match(r"\s*(https?:)?//", value, re.I):
+                    found.append((name, f"{tag}[{key}]", value))
+    for asset in (out / "assets").iterdir():
+        for url in re.findall(r"https?://[^\s\"')]+", asset.read_text()):
+            found.append((asset.name, "asset", url))
+    return found
+
+
+def person_written_urls(root: Path) -> set[str]:
+    urls = set()
+    for path in [*root.glob("clients/*.md"), *root.glob("rituals/**/*.md")]:
+        text = path.read_text("utf-8")
+        urls |= set(re.findall(r"https?://[^\s)\"'>]+", text))
+    return urls
+
+
+def test_no_absolute_url_except_the_links_a_person_wrote(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/evil.md": EVIL})
+    out = build(root)
+    found = absolute_urls(out)
+    assert {(tag, url) for _, tag, url in found} == {
+        ("a[href]", "https://acme.example"), ("a[href]", "https://status.acme.example/"),
+        ("a[href]", "https://tracker.example/pixel.png"),  # an image is shown as a link, never loaded
+    }
+
+
+def test_the_sample_workspace_site_links_only_to_what_people_wrote(tmp_path):
+    out = tmp_path / "site"
+    build_site(REPO, out, TODAY)
+    allowed = person_written_urls(REPO)
+    leaving = [(page, tag, url) for page, tag, url in absolute_urls(out) if tag != "a[href]" or url not in allowed]
+    assert leaving == []
+
+
+def test_every_relative_link_of_the_sample_site_leads_to_a_file_of_the_site(tmp_path):
+    out = tmp_path / "site"
+    build_site(REPO, out, TODAY)
+    checked = 0
+    for name, html in pages(out).items():
+        for tag, attrs in parse(html).tags:
+            for key in ("href", "src"):
+                url = attrs.get(key)
+                if not url or re.match(r"[a-z]+:", url) or url.startswith("#"):
+                    continue
+                assert not url.startswith("/"), (name, url)  # relative: works from file:// and any sub-path
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(name), url.split("#")[0]))
+                assert (out / target).is_file(), f"{name}: {url} leads nowhere"
+                checked += 1
+    assert checked > 500
+
+
+# ---- safe output ----------------------------------------------------------------------------------
+
+def test_a_broken_client_file_gets_a_page_with_its_problem_and_the_rest_builds(tmp_path):
+    broken = "---\nname: Broken Co\nlevel: [unclosed\n---\nnotes\n"
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/broken.md": broken})
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--today", "2026-11-22"])
+    assert result.exit_code == 0
+    assert "1 error in the workspace" in result.output
+    out = root / "_site"
+    page = (out / "clients/broken.html").read_text()
+    assert "This client file could not be read" in page and "clients/broken.md:3" in page
+    problems = (out / "problems.html").read_text()
+    assert "clients/broken.md" in problems and "E012" in problems
+    assert (out / "clients/acme.html").exists()
+    assert 'href="clients/broken.html">clients/broken.md</a>' in (out / "clients.html").read_text()
+
+
+def test_strict_fails_on_any_problem_and_keeps_the_old_site(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    build(root)
+    before = (root / "_site/index.html").read_bytes()
+    write(root, {"clients/bad.md": "---\nname: Bad\ngrade: tree\n---\n"})
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--strict", "--today", "2026-11-22"])
+    assert result.exit_code == 1
+    assert "--strict: 1 problem in the workspace" in result.output
+    assert (root / "_site/index.html").read_bytes() == before
+    assert not (root / "_site/clients/bad.html").exists()
+
+
+def test_pages_of_deleted_clients_disappear(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA})
+    out = build(root)
+    assert (out / "clients/beta.html").exists()
+    (root / "clients/beta.md").unlink()
+    build(root)
+    assert not (out / "clients/beta.html").exists()
+    assert "Beta Bakery" not in (out / "clients.html").read_text()
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith("._site")] == []  # no temporary left
+
+
+def test_a_template_error_fails_with_its_place_and_leaves_the_site_alone(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    out = build(root)
+    before = (out / "index.html").read_bytes()
+    write(root, {"site_templates/index.html": '{% extends "base.html" %}\n{% block main %}\n{% if %}\n{% endblock %}\n'})
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--today", "2026-11-22"])
+    assert result.exit_code == 1
+    assert re.search(r"rippledoc: .*site_templates/index.html:3: template syntax error", result.output)
+    assert "Traceback" not in result.output
+    assert (out / "index.html").read_bytes() == before
+
+
+def test_an_undefined_variable_in_a_template_fails_loudly(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    write(root, {"site_templates/tagged.html": '{% extends "base.html" %}{% block main %}{{ no_such_thing }}{% endblock %}'})
+    with pytest.raises(BuildError, match="rendering stories.html with template tagged.html: UndefinedError: "
+                                         "'no_such_thing' is undefined"):
+        build(root)
+
+
+def test_a_folder_not_built_by_rippledoc_is_never_replaced(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    precious = tmp_path / "precious"
+    precious.mkdir()
+    (precious / "thesis.txt").write_text("years of work")
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "-o", str(precious)])
+    assert result.exit_code == 1 and "not empty and was not built by rippledoc" in result.output
+    assert (precious / "thesis.txt").read_text() == "years of work"
+    for inside in (root, root / "clients"):
+        with pytest.raises(BuildError):
+            build(root, inside)
+
+
+# ---- templates: the workspace's before the package's -----------------------------------------------------
+
+def test_a_workspace_template_overrides_the_default_of_the_same_name(tmp_path):
+    root = make(tmp_path, {
+        "clients/acme.md": ACME,
+        "site_templates/client.html": (
+            '{% extends "base.html" %}{% block main %}<h1 class="mine">{{ client.name }} by my template</h1>'
+            "{% endblock %}"),
+        "site_templates/assets/site.css": "body { color: rebeccapurple; }\n",
+    })
+    out = build(root)
+    assert '<h1 class="mine">Acme Tools by my template</h1>' in (out / "clients/acme.html").read_text()
+    assert (out / "assets/site.css").read_text() == "body { color: rebeccapurple; }\n"
+    assert 'aria-current="page">Today' in (out / "index.html").read_text()  # the rest are the defaults
+
+
+# ---- git history -------------------------------------------------------------------------------------
+
+def git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "Stan", "GIT_AUTHOR_EMAIL": "s@x.example", "GIT_COMMITTER_NAME": "Stan",
+           "GIT_COMMITTER_EMAIL": "s@x.example", "GIT_AUTHOR_DATE": "2026-11-20T10:00:00",
+           "GIT_COMMITTER_DATE": "2026-11-20T10:00:00"}
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_client_page_lists_the_commits_of_its_file_following_a_rename(tmp_path):
+    root = make(tmp_path, {"clients/acme-old.md": ACME, "clients/beta.md": BETA})
+    git(root, "init", "-q")
+    git(root, "add", ".")
+    git(root, "commit", "-q", "-m", "Add Acme and Beta")
+    git(root, "mv", "clients/acme-old.md", "clients/acme.md")
+    git(root, "commit", "-q", "-m", "Rename Acme's file")
+    with open(root / "clients/acme.md", "a") as fh:
+        fh.write("- 2026-11-21 email by stan: sent the plan\n")
+    out = build(root)
+    html = (out / "clients/acme.html").read_text()
+    commits = re.findall(r'<time datetime="2026-11-20">2026-11-20</time> <span class="subject">([^<]+)</span>', html)
+    assert commits == ["Rename Acme&#39;s file", "Add Acme and Beta"]
+    assert "changes that are not committed yet" in html
+    assert "not committed" not in (out / "clients/beta.html").read_text()
+
+
+def test_outside_a_git_repository_the_history_is_absent_gracefully(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    html = (build(root) / "clients/acme.html").read_text()
+    assert "Not in a git repository: no history to show." in html
+
+
+# ---- incremental rebuilds, as serve does them ------------------------------------------------------
+
+def test_update_renders_the_changed_client_and_the_aggregate_pages_only(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA})
+    builder = SiteBuilder(root, tmp_path / "out", lambda: TODAY)
+    full = builder.full()
+    assert "clients/beta.html" in full.rendered
+    beta_before = (tmp_path / "out/clients/beta.html").stat().st_mtime_ns
+    (root / "clients/acme.md").write_text((root / "clients/acme.md").read_text().replace("fewer surprises", "calm"))
+    result = builder.update({"acme"})
+    assert sorted(result.rendered) == ["clients.html", "clients/acme.html", "index.html", "intel.html",
+                                       "metrics.html", "problems.html", "rituals.html", "stories.html"]
+    assert "<strong>calm</strong>" in (tmp_path / "out/clients/acme.html").read_text()
+    assert (tmp_path / "out/clients/beta.html").stat().st_mtime_ns == beta_before
+    (root / "clients/beta.md").unlink()
+    gone = builder.update({"beta"})
+    assert gone.removed == ["clients/beta.html"] and not (tmp_path / "out/clients/beta.html").exists()
+
+
+def test_update_of_a_client_saved_with_broken_yaml_shows_the_problem_then_recovers(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    builder = SiteBuilder(root, tmp_path / "out", lambda: TODAY)
+    builder.full()
+    good = (root / "clients/acme.md").read_text()
+    (root / "clients/acme.md").write_text(good.replace("level: key", "level: [key"))
+    builder.update({"acme"})
+    page = (tmp_path / "out/clients/acme.html").read_text()
+    assert "could not be read" in page and "E012" in page
+    assert 'class="count bad"' in (tmp_path / "out/index.html").read_text()
+    (root / "clients/acme.md").write_text(good)
+    builder.update({"acme"})
+    assert "<h1 id=\"client-name\">Acme Tools</h1>" in (tmp_path / "out/clients/acme.html").read_text()
+
+
+def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path):
+    from rippledoc.loader import load_workspace
+    ws, _ = load_workspace(REPO, TODAY)
+    out = tmp_path / "site"
+    result = build_site(REPO, out, TODAY)
+    assert len(result.rendered) == 7 + len(ws.clients) + len(ws.records)
+    for c in ws.clients:
+        assert f">{c.name.replace('&', '&amp;')}</h1>" in (out / f"clients/{c.slug}.html").read_text()
