@@ -1,10 +1,11 @@
 """Lossless edits: one line in, every other byte the same, or nothing written."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rippledoc import atomic
 from rippledoc.edit import EditError, FileChanged, append_touch, mark_done, set_field, yaml_scalar
@@ -204,3 +205,27 @@ def test_every_edit_keeps_crlf_and_the_bom(book):
     assert new.decode("utf-8-sig").replace("\r\n", "\n") == NORTHWIND.replace(
         "    what: Fix the VPN\n---\n", "    what: Fix the VPN\n    done: 2026-10-19\nowner: stan\n---\n").replace(
         "plan}", "plan, done: 2026-11-21}")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(days=st.lists(st.integers(0, 60), max_size=8), new=st.integers(0, 60), crlf=st.booleans(),
+       newest_first=st.booleans(), tail=st.sampled_from(["", "\n", "\n## Next\nmore\n"]))
+def test_append_is_lossless_and_keeps_the_order_whatever_the_log(tmp_path_factory, days, new, crlf,
+                                                                  newest_first, tail):
+    book = tmp_path_factory.mktemp("book")
+    (book / "clients").mkdir()
+    (book / "rippledoc.yaml").write_text(SETTINGS)
+    base = date(2026, 9, 1)
+    dated = sorted(days, reverse=newest_first)
+    log = "".join(f"- {base + timedelta(days=d)} call reached by stan: touch {i}\n" for i, d in enumerate(dated))
+    text = f"---\nname: Acme\n---\nNotes.\n\n## Log\n{log}{tail}"
+    eol = "\r\n" if crlf else "\n"
+    p = put(book, text.replace("\n", eol))
+    line = f"- {base + timedelta(days=new)} email by stan: the new one"
+    r = append_touch(book, p, line)
+    after = p.read_bytes().decode()
+    lines = after.split(eol)
+    assert lines[r.line - 1] == line
+    assert eol.join(lines[:r.line - 1] + lines[r.line:]) == text.replace("\n", eol)
+    order = [l[2:12] for l in lines if l.startswith("- 20")]
+    assert order == sorted(order, reverse=newest_first and len(dated) > 1 and dated[0] != dated[-1])
