@@ -44,6 +44,10 @@ OUTCOME_WORDS = {**{o: o for o in OUTCOMES}, "vm": "voicemail", "noanswer": "no-
 KIND_OF_OUTCOME = {"reached": "call", "voicemail": "call", "no-answer": "call", "sent": "email"}
 
 
+class InboxError(Exception):
+    """The inbox cannot be read (too large, not UTF-8, a link out of the workspace)."""
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     line: int  # 1-based line of inbox.md
@@ -208,10 +212,13 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
     from . import atomic
     from .edit import EditError, append_touch
     from .loader import load_workspace
+    from .source import read_text
     path = Path(root) / INBOX
-    raw = path.read_bytes()
-    text = raw.decode("utf-8").removeprefix("\ufeff")
     ws, _ = load_workspace(root, today)
+    src, problems = read_text(Path(root), path, ws.settings.max_file_bytes)
+    if src is None:
+        raise InboxError(f"{problems[0].location()}: {problems[0].message}" if problems else f"cannot read {INBOX}")
+    text = src.text
     decisions = plan(text, ws.clients, ws.settings, today, by or ws.settings.me)
     if dry_run:
         return Report(tuple(decisions), False)

@@ -173,3 +173,12 @@ def test_no_inbox_is_not_an_error(workspace):
     book = workspace({"rippledoc.yaml": SETTINGS})
     result = CliRunner().invoke(main, ["-C", str(book), "inbox"])
     assert result.exit_code == 0 and "No inbox.md" in result.output
+
+
+def test_an_inbox_that_is_not_utf8_is_an_error_and_nothing_is_filed(book):
+    (book / "inbox.md").write_bytes(b"northwind call reached: caf\xe9\n")
+    before = (book / "clients/northwind-traders.md").read_bytes()
+    result = CliRunner().invoke(main, ["-C", str(book), "inbox"])
+    assert result.exit_code == 1
+    assert "rippledoc: inbox.md:1:28: not UTF-8: byte 0xe9 cannot be decoded" in result.output
+    assert (book / "clients/northwind-traders.md").read_bytes() == before

@@ -168,7 +168,7 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
     client or several match, no kind, a date in the future) stays with a
     <!-- rippledoc: why --> comment.
     """
-    from ..inbox import INBOX, file_inbox
+    from ..inbox import INBOX, InboxError, file_inbox
     root = root_from(ctx)
     day = parse_today(today)
     if not (root / INBOX).is_file():
@@ -176,8 +176,8 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         return
     try:
         report = file_inbox(root, day, by, dry_run)
-    except UnicodeDecodeError:
-        fail(f"{INBOX} is not UTF-8 text; save it as UTF-8", EXIT_ERRORS)
+    except InboxError as exc:
+        fail(str(exc), EXIT_ERRORS)
         return
     except OSError as exc:
         fail(f"{INBOX}: {exc.strerror or exc}", EXIT_ERRORS)
