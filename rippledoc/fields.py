@@ -213,9 +213,12 @@ class Fields:
         if node is None:
             return None
         value = parse_time_range(node.text)
-        if value is None:
+        if value is None and _RANGE.match(node.text.strip()):
+            self._err(node, "E106", f"'{key}: {node.text}' starts after it ends",
+                      "write the earlier time first; a range cannot run past midnight")
+        elif value is None:
             self._err(node, "E106", f"'{key}: {node.text}' is not a time range",
-                      f"write it as \"09:00-17:00\" (quoted, start before end)")
+                      "write it as \"09:00-17:00\" (quoted, 24-hour clock, start before end)")
         return value
 
     def number(self, key: str) -> float | None:

@@ -13,8 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
+from rippledoc import yamltree
 from rippledoc.cli import main
 from rippledoc.diagnostics import CODES
 from rippledoc.loader import load_workspace
@@ -40,8 +42,16 @@ def test_every_code_has_a_fixture():
     assert sorted(CODES) == ALL
 
 
+PARSERS = {"libyaml": getattr(yaml, "CSafeLoader", None), "pure": yaml.SafeLoader}
+
+
+@pytest.mark.parametrize("parser", sorted(PARSERS))
 @pytest.mark.parametrize("code", ALL)
-def test_fixture_gives_exactly_its_diagnostics(code: str, tmp_path: Path):
+def test_fixture_gives_exactly_its_diagnostics(code: str, parser: str, tmp_path: Path, monkeypatch):
+    """With the C parser and the pure-Python one (what RIPPLEDOC_PURE_YAML=1 selects)."""
+    if PARSERS[parser] is None:
+        pytest.skip("PyYAML was built without libyaml")
+    monkeypatch.setattr(yamltree, "_Parser", PARSERS[parser])
     root = copy_fixture(code, tmp_path)
     ws, diags = load_workspace(root, TODAY)
     # Only the fixture's own files: the built-in rituals are checked by test_init_new.
