@@ -240,8 +240,8 @@ def _build(start: object, end: object, children: list, path: str, where: _Locato
 
 
 def _yaml_hint(problem: str) -> str:
-    if "tab" in problem:
-        return "indent with spaces, not tabs"
+    if "tab" in problem or "'\\t'" in problem:
+        return "use spaces instead of tabs, in the indentation and between a key and its value"
     if "mapping values are not allowed" in problem:
         return "a value containing ': ' must be quoted"
     if "found character" in problem and ("'@'" in problem or "'`'" in problem):
