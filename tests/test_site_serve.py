@@ -1,0 +1,198 @@
+"""``rippledoc serve``: loopback only, refuses foreign hosts and paths out of the site, rebuilds what changed.
+
+The server runs as a real ``rippledoc serve`` process on a free port; the
+tests talk to it over HTTP and edit the workspace as an editor would.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, write
+from rippledoc.site.serve import affected_clients, allowed_hosts, relevant
+from test_site import ACME, BETA, SETTINGS, make
+
+
+ENV = {**os.environ, "PYTHONUNBUFFERED": "1",
+       "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+
+
+class Served:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "rippledoc", "-C", str(root), "serve", "--port", "0", "--today", "2026-11-22"],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root,
+            env=ENV)
+        self.lines: list[str] = []
+        while True:
+            line = self.proc.stdout.readline()  # type: ignore[union-attr]
+            if not line:
+                raise AssertionError("serve exited: " + "".join(self.lines))
+            self.lines.append(line)
+            m = re.match(r"serving http://127\.0\.0\.1:(\d+)/", line)
+            if m:
+                self.port = int(m[1])
+                break
+
+    def get(self, path: str, host: str | None = None) -> tuple[int, dict[str, str], str]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
+        conn.putheader("Host", host or f"127.0.0.1:{self.port}")
+        conn.endheaders()
+        resp = conn.getresponse()
+        body = resp.read().decode("utf-8", "replace")
+        conn.close()
+        return resp.status, dict(resp.getheaders()), body
+
+    def status(self) -> dict:
+        return json.loads(self.get("/__rippledoc/status.json")[2])
+
+    def wait_version(self, after: int, timeout: float = 10) -> dict:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            st = self.status()
+            if st["version"] > after:
+                return st
+            time.sleep(0.05)
+        raise AssertionError(f"no rebuild within {timeout}s; output: {self.output()}")
+
+    def output(self) -> str:
+        return "".join(self.lines)
+
+    def stop(self) -> str:
+        self.proc.terminate()
+        rest, _ = self.proc.communicate(timeout=10)
+        self.lines.append(rest)
+        return self.output()
+
+
+@pytest.fixture
+def served(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA})
+    s = Served(root)
+    yield s
+    if s.proc.poll() is None:
+        s.stop()
+
+
+def test_serves_the_site_with_privacy_headers_and_the_reload_script(served):
+    status, headers, body = served.get("/")
+    assert status == 200 and "<h1>Today" in body
+    assert '<script src="assets/reload.js" defer></script>' in body
+    assert headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
+    assert served.get("/clients/acme.html")[0] == 200
+    assert served.get("/__rippledoc/version.js")[2] == "window.__rippledocVersion && window.__rippledocVersion(1);\n"
+
+
+def test_refuses_foreign_host_headers(served):
+    for host in ("evil.example", f"evil.example:{served.port}", "127.0.0.1.nip.io", f"10.0.0.1:{served.port}"):
+        status, _, body = served.get("/", host=host)
+        assert status == 421 and "answers only to" in body, host
+    assert served.get("/", host=f"localhost:{served.port}")[0] == 200
+
+
+def test_refuses_paths_leaving_the_site(served, tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("do not serve")
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "/assets/../../secret.txt",
+                 "//etc/passwd", "/.rippledoc-site", "/clients/acme.md"):
+        status, _, body = served.get(path)
+        assert status == 404 and "do not serve" not in body, path
+
+
+def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
+    v = served.status()["version"]
+    path = served.root / "clients/acme.md"
+    path.write_text(path.read_text().replace("fewer surprises", "no surprises at all"))
+    st = served.wait_version(v)
+    assert sorted(st["rendered"]) == ["clients.html", "clients/acme.html", "index.html", "intel.html",
+                                      "metrics.html", "problems.html", "rituals.html", "stories.html"]
+    assert "<strong>no surprises at all</strong>" in served.get("/clients/acme.html")[2]
+    assert re.search(r"^rebuilt clients/acme\.html and 7 summary pages in \d+\.\d\ds$", served.stop(), re.M)
+
+
+def test_an_editors_atomic_save_is_seen_through_its_destination(served):
+    v = served.status()["version"]
+    tmp = served.root / "clients/.beta.md.swp-tmp"
+    tmp.write_text((served.root / "clients/beta.md").read_text().replace("Small and loyal.", "Small, loyal, growing."))
+    os.replace(tmp, served.root / "clients/beta.md")
+    st = served.wait_version(v)
+    assert "clients/beta.html" in st["rendered"] and "clients/acme.html" not in st["rendered"]
+    assert "Small, loyal, growing." in served.get("/clients/beta.html")[2]
+
+
+def test_broken_yaml_shows_the_problem_then_the_next_good_save_recovers(served):
+    path = served.root / "clients/acme.md"
+    good = path.read_text()
+    v = served.status()["version"]
+    path.write_text(good.replace("level: key", "level: [key"))
+    v = served.wait_version(v)["version"]
+    page = served.get("/clients/acme.html")[2]
+    assert "could not be read" in page and "E012" in page
+    assert "E012" in served.get("/problems.html")[2]
+    path.write_text(good)
+    served.wait_version(v)
+    assert '<h1 id="client-name">Acme Tools</h1>' in served.get("/clients/acme.html")[2]
+    assert "Traceback" not in served.stop()
+
+
+def test_a_new_and_a_deleted_client(served):
+    v = served.status()["version"]
+    write(served.root, {"clients/gamma.md": "---\nname: Gamma Gardens\n---\nNew.\n"})
+    v = served.wait_version(v)["version"]
+    assert served.get("/clients/gamma.html")[0] == 200
+    (served.root / "clients/beta.md").unlink()
+    st = served.wait_version(v)
+    assert st["removed"] == ["clients/beta.html"]
+    assert served.get("/clients/beta.html")[0] == 404
+
+
+def test_a_template_error_shows_an_error_page_and_recovers(served):
+    v = served.status()["version"]
+    write(served.root, {"site_templates/tagged.html": "{% if %}"})
+    st = served.wait_version(v)
+    assert "template syntax error" in st["error"]
+    status, _, body = served.get("/index.html")
+    assert status == 500 and "The site could not be rebuilt" in body and "tagged.html:1" in body
+    assert '<script src="/assets/reload.js" defer></script>' in body
+    (served.root / "site_templates/tagged.html").unlink()
+    st = served.wait_version(st["version"])
+    assert st["error"] is None and served.get("/index.html")[0] == 200
+    out = served.stop()
+    assert "rippledoc: rebuild failed:" in out and "Traceback" not in out
+
+
+def test_the_output_and_cache_folders_are_not_watched(tmp_path):
+    root = tmp_path.resolve()
+    ignored = (root / "out",)
+    assert relevant(root, str(root / "clients/a.md"), ignored) == "clients/a.md"
+    assert relevant(root, str(root / "rippledoc.yaml"), ignored) == "rippledoc.yaml"
+    assert relevant(root, str(root / "rituals/weekly/2026-W47.md"), ignored) == "rituals/weekly/2026-W47.md"
+    for path in ("out/index.html", "_site/index.html", ".rippledoc-cache/x", ".git/index", "clients/.a.md.swp",
+                 "clients/a.md~", "README.md", "clients/#a.md#"):
+        assert relevant(root, str(root / path), ignored) is None, path
+    assert affected_clients({"clients/a.md", "clients/b.md"}) == {"a", "b"}
+    assert affected_clients({"clients/a.md", "rippledoc.yaml"}) is None
+
+
+def test_only_loopback_names_are_allowed_unless_another_host_is_chosen():
+    assert allowed_hosts("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
+    assert "192.168.1.5:8000" in allowed_hosts("192.168.1.5", 8000)
+
+
+def test_a_taken_port_is_a_clear_error(served):
+    result = subprocess.run([sys.executable, "-m", "rippledoc", "-C", str(served.root), "serve", "--port",
+                             str(served.port)], capture_output=True, text=True, timeout=30, env=ENV)
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"rippledoc: cannot listen on 127.0.0.1:{served.port}: ")
+    assert "Traceback" not in result.stderr
