@@ -411,3 +411,23 @@ def test_excel_sep_line_and_utf16_are_understood():
     parsed, _ = read_csv("company\tphone\nZoë Café\t0700 1\n".encode("utf-16"))
     assert parsed.fmt == "plain sheet, UTF-16, tab-separated"
     assert [(r.name, r.get("phone")) for r in parsed.records] == [("Zoë Café", "0700 1")]
+
+
+@given(st.binary(max_size=400) | st.text(alphabet=',;"\n\r\tabc@.é李 \x00', max_size=200).map(str.encode))
+def test_no_input_makes_the_reader_raise(raw):
+    parsed, problem = read_csv(raw, today=TODAY)
+    assert (parsed is None) == bool(problem)
+
+
+def test_a_file_changed_after_planning_is_not_written(book):
+    from rippledoc.exchange.apply import prepare, write
+    from rippledoc.exchange.merge import plan
+    (book / "clients" / "acme.md").write_text("---\nname: Acme\nphone:\n---\n")
+    parsed, _ = read_csv(b"company,phone\nAcme,+1 555 0100\n", today=TODAY)
+    ws, _ = load_workspace(book, TODAY)
+    p = plan(parsed.records, ws, set())
+    assert p.updated[0].fills == {"phone": "+1 555 0100"}
+    (book / "clients" / "acme.md").write_text("---\nname: Acme\nphone:\nemail: typed meanwhile\n---\n")
+    errors = write(book, prepare(p, ws.settings, TODAY), p, TODAY)
+    assert len(errors) == 1 and errors[0].startswith("clients/acme.md: phone not set: clients/acme.md changed on disk")
+    assert (book / "clients" / "acme.md").read_text() == "---\nname: Acme\nphone:\nemail: typed meanwhile\n---\n"

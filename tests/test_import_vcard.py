@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 from click.testing import CliRunner
 
 from rippledoc.cli import main
@@ -148,3 +149,15 @@ def test_cards_are_cut_apart_before_parsing():
     assert [line for line, _ in cards] == [3]
     assert [(r.where, r.reason) for r in rejected] == [("card 1 (line 1)", "has no END:VCARD before the next card")]
     assert read_vcard(b"name,email\n")[1] == "no BEGIN:VCARD in the file: it is not a vCard file"
+
+
+_LINES = st.sampled_from(["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:4.0", "FN:Zoë", "ORG:A\\;B,C",
+                           "N:;;;;", "ADR:;;;", "TEL;VALUE=uri:tel:", "EMAIL:x@y.z", "NOTE;ENCODING=QUOTED-PRINTABLE:a=",
+                           "=C3=", " folded", "X-ABShowAs:COMPANY", "KIND:org", "BDAY:notadate", "PHOTO;b:", ""])
+
+
+@given(st.binary(max_size=300) | st.lists(_LINES | st.text(max_size=20), max_size=30).map(
+    lambda lines: "\r\n".join(lines).encode("utf-8", "surrogatepass")))
+def test_no_input_makes_the_card_reader_raise(raw):
+    parsed, problem = read_vcard(raw)
+    assert (parsed is None) == bool(problem)
