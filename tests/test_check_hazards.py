@@ -302,12 +302,15 @@ BOMB = "---\nname: Bomb\n" + 'a: &a ["lol","lol","lol","lol","lol","lol","lol","
     f"{chr(98 + i)}: &{chr(98 + i)} [{','.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8)) + "---\n"
 
 
-def test_alias_bomb_is_refused_within_200_mb(tmp_path, parser):
-    put(tmp_path, "clients/bomb.md", BOMB)
+@pytest.mark.parametrize("where", ["clients/bomb.md", "rituals/bomb.md", "rippledoc.yaml"])
+def test_alias_bomb_is_refused_within_200_mb(tmp_path, parser, where):
+    put(tmp_path, where, BOMB.replace("---\nname: Bomb\n", "").removesuffix("---\n") if where.endswith(".yaml")
+        else BOMB)
     put(tmp_path, "clients/northwind.md", CLIENT.replace("grade: tree", "grade: top"))
     result = run_check(tmp_path, pure=parser == "pure", measure=True)
     assert result.returncode == 1, result.stderr
-    assert "clients/bomb.md:3:4: error[E014]: YAML anchor '&a' is not allowed" in result.stdout
+    line = 1 if where.endswith(".yaml") else 3
+    assert f"{where}:{line}:4: error[E014]: YAML anchor '&a' is not allowed" in result.stdout
     peak_mib = int(result.stdout.rsplit("PEAK_KIB", 1)[1]) / 1024
-    print(f"peak memory of 'rippledoc check' on an alias bomb ({parser}): {peak_mib:.1f} MiB")
+    print(f"peak memory of 'rippledoc check' on an alias bomb in {where} ({parser}): {peak_mib:.1f} MiB")
     assert peak_mib < 200
