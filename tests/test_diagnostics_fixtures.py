@@ -60,7 +60,7 @@ def test_fixture_gives_exactly_its_diagnostics(code: str, parser: str, tmp_path:
     assert got == expected(code)
     assert code in {d.code for d in own}
     for d in own:
-        assert d.message and d.code in CODES
+        assert d.message and d.hint and d.code in CODES  # what is wrong, where, and how to fix it
         assert d.severity.value == ("warning" if d.code.startswith("W") else "error")
 
 
