@@ -204,7 +204,7 @@ ERROR_PAGE = """<!doctype html>
 <meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex,nofollow">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The site could not be rebuilt</title>
-<link rel="stylesheet" href="/assets/site.css"><script src="/assets/reload.js" defer></script>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"><script src="/assets/reload.js" defer></script>
 </head><body><main id="main" class="wrap">
 <h1>The site could not be rebuilt</h1>
 <section class="panel problems"><p class="diag error"><span class="sev">error</span> {message}</p></section>

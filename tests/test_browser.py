@@ -1,0 +1,226 @@
+"""The site in a real browser: headless Chromium from Debian, driven by Playwright.
+
+- the sample workspace's site, opened from file:// and from ``rippledoc
+  serve``, shows no console error and makes no request outside the site;
+- the client table filters and sorts;
+- an edited client file appears in the open page after the live reload, and
+  only that client's page was re-rendered;
+- the XSS fixture never executes.
+
+Needs /usr/bin/chromium and the playwright package; it never downloads a
+browser. Skipped with a message when either is missing, unless
+RIPPLEDOC_REQUIRE_BROWSER=1 (CI sets it), which turns the skip into a failure.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, TODAY
+from rippledoc.site.build import build_site
+from test_site import ACME, EVIL, make
+from test_site_serve import Served
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("RIPPLEDOC_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"RIPPLEDOC_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(f"browser tests skipped: {reason} (set RIPPLEDOC_REQUIRE_BROWSER=1 to make this a failure)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Console errors, page errors, dialogs and requests leaving the site, for one page."""
+
+    def __init__(self, page, origin: str | None) -> None:
+        self.errors: list[str] = []
+        self.leaving: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", lambda m: self.errors.append(f"console {m.type}: {m.text}")
+                if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
+
+        def dialog(d):
+            self.dialogs.append(d.message)
+            d.dismiss()
+        page.on("dialog", dialog)
+
+        def request(r):
+            url = r.url
+            if url.startswith("data:") or (origin is None and url.startswith("file:")):
+                return
+            if origin is not None and url.startswith(origin + "/"):
+                return
+            self.leaving.append(url)
+        page.on("request", request)
+
+
+def sample_workspace(tmp_path: Path) -> Path:
+    """A copy of the repository's sample workspace, so that edits and _site stay out of the repository."""
+    root = tmp_path / "sample"
+    root.mkdir()
+    shutil.copy(REPO / "rippledoc.yaml", root / "rippledoc.yaml")
+    shutil.copytree(REPO / "clients", root / "clients")
+    if (REPO / "rituals").is_dir():
+        shutil.copytree(REPO / "rituals", root / "rituals")
+    return root
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory):
+    root = sample_workspace(tmp_path_factory.mktemp("browser"))
+    out = root / "_site"
+    result = build_site(root, out, TODAY)
+    return root, out, result.rendered
+
+
+def visit_all(browser, base: str, rendered: list[str], origin: str | None) -> list[str]:
+    problems = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    watch = Watch(page, origin)
+    for rel in rendered:
+        page.goto(f"{base}/{rel}")
+        page.wait_for_load_state("load")
+        problems += [f"{rel}: {e}" for e in watch.errors] + [f"{rel}: request to {u}" for u in watch.leaving]
+        watch.errors.clear()
+        watch.leaving.clear()
+    context.close()
+    return problems
+
+
+def test_every_page_from_file_has_no_console_error_and_no_request_leaving(browser, sample_site):
+    _, out, rendered = sample_site
+    assert len(rendered) > 25
+    assert visit_all(browser, out.as_uri(), rendered, None) == []
+
+
+def test_every_page_from_serve_has_no_console_error_and_no_request_leaving(browser, tmp_path):
+    root = sample_workspace(tmp_path)
+    served = Served(root)
+    try:
+        origin = f"http://127.0.0.1:{served.port}"
+        rendered = served.status()["rendered"]
+        assert visit_all(browser, origin, rendered, origin) == []
+    finally:
+        assert "Traceback" not in served.stop()
+
+
+def test_the_client_filter_and_sort_work(browser, sample_site):
+    from rippledoc.loader import load_workspace
+    root, out, _ = sample_site
+    ws, _ = load_workspace(root, TODAY)
+    page = browser.new_page()
+    Watch(page, None)
+    page.goto((out / "clients.html").as_uri())
+    rows = page.locator("#client-table tbody tr")
+    visible = page.locator("#client-table tbody tr:not([hidden])")
+    assert rows.count() == len(ws.clients)
+    assert page.locator("#filters").is_visible()
+
+    page.select_option("#f-level", "key")
+    keys = sorted(c.name for c in ws.clients if c.level == "key")
+    assert sorted(visible.locator("td:first-child a").all_inner_texts()) == keys
+    assert page.inner_text("#shown") == f"{len(keys)} of {len(ws.clients)} clients"
+
+    page.select_option("#f-grade", "top")
+    both = sorted(c.name for c in ws.clients if c.level == "key" and c.grade == "top")
+    assert sorted(visible.locator("td:first-child a").all_inner_texts()) == both
+
+    page.select_option("#f-level", "")
+    page.select_option("#f-grade", "")
+    first = ws.clients[0]
+    page.fill("#f-text", first.name[:6].lower())
+    shown = visible.locator("td:first-child a").all_inner_texts()
+    assert first.name in shown and len(shown) < len(ws.clients)
+
+    page.fill("#f-text", "no client is called this")
+    assert visible.count() == 0 and page.locator("#no-match").is_visible()
+    page.fill("#f-text", "")
+
+    page.click("#client-table th:first-child button")
+    names = visible.locator("td:first-child a").all_inner_texts()
+    assert names == sorted(names, key=str.lower)
+    assert page.get_attribute("#client-table th:first-child", "aria-sort") == "ascending"
+    page.click("#client-table th:first-child button")
+    assert visible.locator("td:first-child a").all_inner_texts() == list(reversed(names))
+    page.close()
+
+
+def test_the_table_is_a_readable_table_without_javascript(browser, sample_site):
+    _, out, _ = sample_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto((out / "clients.html").as_uri())
+    assert not page.locator("#filters").is_visible()
+    assert page.locator("#client-table tbody tr:visible").count() > 10
+    context.close()
+
+
+def test_the_xss_fixture_never_executes(browser, tmp_path):
+    root = make(tmp_path, {"clients/evil.md": EVIL, "clients/acme.md": ACME})
+    out = root / "_site"
+    build_site(root, out, TODAY)
+    page = browser.new_page()
+    watch = Watch(page, None)
+    for rel in ("clients/evil.html", "clients.html", "index.html", "stories.html"):
+        page.goto((out / rel).as_uri())
+        page.wait_for_timeout(100)
+    page.goto((out / "clients/evil.html").as_uri())
+    for link in page.locator("main a").all():
+        link.hover()  # no onmouseover may fire
+    assert watch.dialogs == []
+    assert page.evaluate("document.querySelectorAll('script:not([src])').length") == 0
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert "<script>alert('notes')</script>" in page.inner_text(".notes")
+    assert watch.errors == [] and watch.leaving == []
+    page.close()
+
+
+def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_path):
+    root = sample_workspace(tmp_path)
+    served = Served(root)
+    try:
+        origin = f"http://127.0.0.1:{served.port}"
+        page = browser.new_page()
+        watch = Watch(page, origin)
+        page.goto(f"{origin}/clients/aurora-dental-group.html")
+        other = browser.new_page()
+        other.goto(f"{origin}/clients/harbor-lane-bakery.html")
+        page.wait_for_timeout(1000)  # the reload script has seen the current version
+        version = served.status()["version"]
+        path = root / "clients/aurora-dental-group.md"
+        text = path.read_text()
+        path.write_text(text.replace("Underlying interest:", "Underlying interest, checked live:", 1))
+        page.locator(".notes", has_text="checked live").wait_for(timeout=15000)  # no reload by hand: the page did it
+        st = served.status()
+        assert st["version"] == version + 1
+        assert [p for p in st["rendered"] if p.startswith("clients/")] == ["clients/aurora-dental-group.html"]
+        assert watch.errors == [] and watch.leaving == []
+        other.close()
+        page.close()
+    finally:
+        out = served.stop()
+    assert "rebuilt clients/aurora-dental-group.html and 7 summary pages" in out
