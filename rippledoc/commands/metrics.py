@@ -89,12 +89,13 @@ def render(d: dict[str, Any]) -> str:
             out.append("  no scored reviews yet: rippledoc ritual start " + key)
             continue
         keys = list(s["metrics"])
-        out.append(f"  {'client':<30} {'latest':>6} {'avg':>5} {'trend':>6}   " + " ".join(f"{k[:6]:>6}" for k in keys))
+        w = {k: max(len(k), 5) for k in keys}
+        out.append(f"  {'client':<30} {'latest':>6} {'avg':>5} {'trend':>6}   " + " ".join(f"{k:>{w[k]}}" for k in keys))
         for slug, f in s["clients"].items():
             o = f["overall"]
-            per = " ".join(f"{_num(f[k]['latest'], '{:.0f}'):>6}" for k in keys)
+            per = " ".join(f"{_num(f[k]['latest'], '{:.0f}'):>{w[k]}}" for k in keys)
             out.append(f"  {slug:<30} {_num(o['latest']):>6} {_num(o['average']):>5} {_trend(o['trend']):>6}   {per}")
-        book = " ".join(f"{_num(s['metrics'][k]['average']):>6}" for k in keys)
+        book = " ".join(f"{_num(s['metrics'][k]['average']):>{w[k]}}" for k in keys)
         out.append(f"  {'whole book (average)':<30} {'':>6} {'':>5} {'':>6}   {book}")
         for f in s["falling"]:
             out.append(f"  FALLING {f['name']}: {f['trend']:+.2f} per review ({', '.join(f['metrics']) or 'overall'})")
