@@ -431,3 +431,15 @@ def test_a_file_changed_after_planning_is_not_written(book):
     errors = write(book, prepare(p, ws.settings, TODAY), p, TODAY)
     assert len(errors) == 1 and errors[0].startswith("clients/acme.md: phone not set: clients/acme.md changed on disk")
     assert (book / "clients" / "acme.md").read_text() == "---\nname: Acme\nphone:\nemail: typed meanwhile\n---\n"
+
+
+def test_control_characters_are_dropped_so_every_file_stays_readable(book):
+    sheet = book / "in.csv"
+    sheet.write_bytes(b'company,phone,notes\r\n"Del\x7f Co","+1\x0b555","line one\x07\r\nline\x1b two"\r\n')
+    r = imp(book, str(sheet))
+    assert r.output.splitlines()[-1] == "created 1, updated 0 (0 fields), unchanged 0, conflicts 0, rejected 0"
+    assert (book / "clients" / "del-co.md").read_text() == (
+        '---\nname: Del Co\ncontact:\nemail:\nphone: "+1555"\ntimezone: America/New_York\nsince:\nowner:\n'
+        "level: base\ngrade:\nstatus: active\nproducts: []\ntags: []\nsales: []\ncommitments: []\n---\n"
+        "line one\nline two\n\n## Log\n")
+    clean_check(book)

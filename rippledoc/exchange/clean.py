@@ -18,9 +18,17 @@ _DOT_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 _ISO_TIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff\ufffe\uffff]")
+
+
 def one_line(text: str) -> str:
-    """Whitespace, line breaks included, collapsed to single spaces."""
-    return " ".join(text.split())
+    """Whitespace, line breaks included, collapsed to single spaces; control characters dropped."""
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def notes(text: str) -> str:
+    """Free text kept over several lines: line endings made LF, control characters dropped."""
+    return _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def joined_lines(text: str) -> str:

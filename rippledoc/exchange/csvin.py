@@ -198,6 +198,6 @@ def build(where: str, row: list[str], columns: list[tuple[str, int]], today: dat
             items += tuple(t for t in clean.tags(cell) if t not in items)
         if items:
             lists[key] = items
-    notes = "\n".join(n.replace("\r\n", "\n").replace("\r", "\n").strip() for n in got.get("notes", []))
+    notes = "\n".join(clean.notes(n) for n in got.get("notes", []))
     title = clean.one_line(got["title"][0]) if "title" in got else ""
     return Incoming(where, name or contact, values, lists, notes, title), ""

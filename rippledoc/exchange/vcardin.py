@@ -230,6 +230,6 @@ def from_card(where: str, card) -> tuple[Incoming | None, str]:
     for line in _all(card, "categories"):
         items = line.value if isinstance(line.value, list) else [line.value]
         tags += tuple(t for t in (clean.one_line(i) for i in items) if t and t not in tags)
-    notes = "\n".join(str(line.value).replace("\r\n", "\n").strip() for line in _all(card, "note") if line.value)
+    notes = "\n".join(clean.notes(_text(line.value)) for line in _all(card, "note") if line.value)
     title = clean.one_line(_one(card, "title"))
     return Incoming(where, org or contact, values, {"tags": tags} if tags else {}, notes, title), ""
