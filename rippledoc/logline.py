@@ -14,7 +14,7 @@ from .diagnostics import Diagnostic, error
 from .fields import did_you_mean, parse_date
 from .model import DEFAULT_OUTCOME, KINDS, OUTCOMES, Source, Touch
 
-_HEAD = re.compile(r"^-\s+(\S+)\s+(\S+)(?:\s+(?!by\b)(\S+))?(?:\s+by\s+(\S+))?\s*(?::\s?(.*))?$")
+_HEAD = re.compile(r"^-\s+(\S+)\s+([^\s:]+)(?:\s+(?!by\b)([^\s:]+))?(?:\s+by\s+([^\s:]+))?\s*(?::\s?(.*))?$")
 TAG = re.compile(r"(?<![\w&/])#([A-Za-z][\w-]*)")
 MENTION = re.compile(r"(?<![\w.])@([A-Za-z][\w-]*)")
 NEXT = re.compile(r"\bnext:\s*(\S+)")
@@ -56,16 +56,15 @@ def parse_touch(line: str, path: str, lineno: int, today: date | None = None) ->
         return None, [error(path, lineno, 1, "E200", "log line does not parse",
                             "write it as '- 2026-11-20 call voicemail by stan: note. next: 2026-11-24'")]
     raw_date, kind, outcome, by, note = m[1], m[2], m[3], m[4], (m[5] or "").strip()
-    col_of = lambda part: line.index(part, 2) + 1  # noqa: E731
     when = parse_date(raw_date)
     if when is None:
         what = "is not a date that exists" if re.match(r"^\d{4}-\d{2}-\d{2}$", raw_date) else "is not a date (YYYY-MM-DD)"
         return None, [error(path, lineno, 3, "E102", f"'{raw_date}' {what}")]
     if kind not in KINDS:
-        return None, [error(path, lineno, col_of(kind), "E201", f"unknown touch kind '{kind}'; one of {', '.join(KINDS)}",
+        return None, [error(path, lineno, m.start(2) + 1, "E201", f"unknown touch kind '{kind}'; one of {', '.join(KINDS)}",
                             did_you_mean(kind, KINDS))]
     if outcome is not None and outcome not in OUTCOMES:
-        return None, [error(path, lineno, col_of(outcome), "E202",
+        return None, [error(path, lineno, m.start(3) + 1, "E202",
                             f"unknown outcome '{outcome}'; one of {', '.join(OUTCOMES)}",
                             did_you_mean(outcome, OUTCOMES) or "a note starts after a colon: '- DATE KIND OUTCOME: note'")]
     diags: list[Diagnostic] = []
@@ -73,11 +72,11 @@ def parse_touch(line: str, path: str, lineno: int, today: date | None = None) ->
         diags.append(error(path, lineno, 3, "E203", f"touch dated {when} lies in the future",
                            "log what happened; a planned call is a 'next: DATE' on the last touch"))
     nxt = None
-    nm = NEXT.search(note)
+    nm = NEXT.search(line, m.start(5)) if m[5] is not None else None
     if nm:
         nxt = parse_date(nm[1].rstrip(".,;)"))
         if nxt is None:
-            diags.append(error(path, lineno, line.index(nm[0]) + 7, "E102",
+            diags.append(error(path, lineno, nm.start(1) + 1, "E102",
                                f"next: '{nm[1]}' is not a date", "write it as next: YYYY-MM-DD"))
     touch = Touch(
         date=when, kind=kind, outcome=outcome or DEFAULT_OUTCOME[kind], by=by, note=note,
