@@ -42,7 +42,8 @@ def match_clients(query: str, clients: Sequence[Client]) -> list[Client]:
 
     Tried in order, the first that finds anything wins: exact slug; exact
     name; slug or name starting with the query; every word of the query in
-    the name or slug.
+    the name or slug. The loose tests need at least three letters, so that a
+    stray "a" never picks a client.
     """
     q = query.strip()
     if not q:
@@ -54,6 +55,8 @@ def match_clients(query: str, clients: Sequence[Client]) -> list[Client]:
         lambda c: c.slug.startswith(qs) or name_key(c.name).startswith(qk),
         lambda c: all(w in name_key(c.name) or w in c.slug for w in qk.split()),
     )
+    if len(qs.replace("-", "")) < 3:
+        tests = tests[:2]
     for test in tests:
         found = [c for c in clients if test(c)]
         if found:
