@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import format_text, promote_warnings, summary, to_json
-from .common import EXIT_ERRORS, EXIT_OK, color_enabled, find_root, parse_today, root_from, today_option
+from .common import EXIT_ERRORS, EXIT_OK, find_root, parse_today, root_from, today_option
 
 
 @click.command()
@@ -39,7 +39,8 @@ def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, directory: 
     if as_json or fmt == "json":
         click.echo(to_json(diags, ws.files))
     else:
-        color = color_enabled()
+        from ..output import use_color
+        color = use_color()
         cache: dict[str, list[str] | None] = {}
         for d in diags:
             if d.path not in cache:
