@@ -217,7 +217,7 @@ def test_xss_fixture_is_shown_as_text_and_nothing_can_run(tmp_path):
             assert tag not in ("img", "iframe", "object", "embed", "form", "base"), (name, tag)
             for key, value in attrs.items():
                 assert not key.startswith("on"), (name, tag, key)
-                if key in ("href", "src") and value:
+                if key in ("href", "src") and value and (tag, value) != ("link", "data:,"):  # the empty favicon
                     assert not re.match(r"\s*(javascript|data|vbscript):", value, re.I), (name, value)
         assert parsed.script_text == [], name
     evil = (out / "clients/evil.html").read_text()

@@ -73,7 +73,7 @@ def bars(items: Sequence[tuple[str, float]], title: str, unit: str = "", fmt: st
 
 def trend(series: Mapping[str, Sequence[tuple[date, float]]], low: float, high: float, title: str) -> Markup:
     """Lines over time on a fixed scale (low..high): one line per series, a legend below."""
-    w, h, left, right, top, bottom = 560, 220, 34, 12, 10, 26
+    w, h, left, right, top, bottom = 480, 220, 34, 12, 10, 26
     points = [d for s in series.values() for d, _ in s]
     parts = []
     for v in range(int(low), int(high) + 1):

@@ -258,8 +258,12 @@ def record_pages(inp: SiteInput) -> list[Page]:
     for r in inp.ws.records:
         ritual = inp.ws.rituals.get(r.ritual)
         title = f"{ritual.name if ritual else r.ritual} · {r.period}"
+        if len(r.entries) == 1:  # a per-client sheet: the client names the page
+            c = inp.ws.client(r.entries[0].client)
+            title += f" · {c.name if c else r.entries[0].client}"
+        labels = {a.key: a.label for a in getattr(ritual, "answers", ())} if ritual else {}
         pages.append(_page(inp, views.record_page(r), "record.html", title, "rituals.html", r.source.path,
-                           record=r, ritual=ritual, problems=inp.by_path.get(r.source.path, [])))
+                           record=r, ritual=ritual, answer_labels=labels, problems=inp.by_path.get(r.source.path, [])))
     return pages
 
 

@@ -91,7 +91,8 @@
           el.textContent = new Intl.DateTimeFormat(undefined, {
             timeZone: el.getAttribute("data-tz"), weekday: "short", hour: "2-digit", minute: "2-digit"
           }).format(new Date());
-        } catch (e) { /* an unknown zone keeps the printed offset */ }
+          if (el.parentNode && el.parentNode.hasAttribute("hidden")) el.parentNode.hidden = false;
+        } catch (e) { /* an unknown zone: the clock stays hidden */ }
       });
     }
     tick();
