@@ -400,6 +400,7 @@ def test_read_csv_is_a_pure_function_of_the_bytes():
     assert problem == "" and parsed.fmt == "plain sheet, UTF-8, semicolon-separated"
     assert [(r.name, r.values) for r in parsed.records] == [("Acme", {"email": "a@acme.example"})]
     assert read_csv(b"")[1] == "the file is empty"
+    assert read_csv(b"BEGIN:VCARD\r\nFN:x\r\n")[1] == "this is a vCard file: import it with 'rippledoc import vcard'"
     assert read_csv(b"a,b\x00c\n")[1].startswith("the file contains NUL bytes")
 
 

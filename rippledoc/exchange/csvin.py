@@ -94,6 +94,8 @@ def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), today: dat
         text = text.split("\n", 1)[1] if "\n" in text else ""
     if not text.strip():
         return None, "the file is empty"
+    if text.lstrip().upper().startswith("BEGIN:VCARD"):
+        return None, "this is a vCard file: import it with 'rippledoc import vcard'"
     delimiter = delimiter or delimiter_of(text)
     csv.field_size_limit(MAX_FIELD)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
