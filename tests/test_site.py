@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from conftest import REPO, TODAY, write
 from rippledoc.cli import main
@@ -456,3 +457,36 @@ def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path)
     assert len(result.rendered) == 7 + len(ws.clients) + len(ws.records)
     for c in ws.clients:
         assert f">{c.name.replace('&', '&amp;')}</h1>" in (out / f"clients/{c.slug}.html").read_text()
+
+
+# ---- the computations of other modules: wired in, and a clear section while one is absent ---------------
+
+def test_the_dashboard_shows_todays_plan_with_slots_and_research(tmp_path):
+    from rippledoc.loader import load_workspace
+    from rippledoc.plan import daily_plan
+    monday = date(2026, 11, 23)
+    out = tmp_path / "site"
+    build_site(REPO, out, monday)
+    ws, _ = load_workspace(REPO, monday)
+    plan = daily_plan(ws, monday)
+    assert plan.calls, "the sample workspace has a call on Monday 23 November"
+    html = (out / "index.html").read_text()
+    for call in plan.calls:
+        assert f'<time datetime="{call.start.isoformat()}">{call.start:%H:%M}</time>–{call.end:%H:%M}' in html
+        assert f'href="clients/{call.client.slug}.html">{escape(call.client.name)}</a>' in html
+    assert html.count('<details class="research"') == len(plan.calls)
+    assert "Before you dial" in html and "is not available" not in html
+
+
+def test_a_module_that_is_absent_leaves_a_clear_section_and_the_rest_builds(tmp_path, monkeypatch):
+    import sys
+    for name in ("rippledoc.plan", "rippledoc.metrics", "rippledoc.rituals"):
+        monkeypatch.setitem(sys.modules, name, None)  # importing it now raises ImportError
+    out = build(make(tmp_path, {"clients/acme.md": ACME}))
+    index = (out / "index.html").read_text()
+    assert "The daily plan is not available: rippledoc.plan is not available in this installation." in index
+    assert "Ritual status is not available: rippledoc.rituals is not available in this installation." in index
+    metrics = (out / "metrics.html").read_text()
+    assert "The metric summaries is not available" not in metrics  # grammar of the section title
+    assert "The metric summaries are not available: rippledoc.metrics is not available in this installation." in metrics
+    assert "Contact coverage" in metrics  # the charts made from the files alone still show
