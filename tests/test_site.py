@@ -490,3 +490,13 @@ def test_a_module_that_is_absent_leaves_a_clear_section_and_the_rest_builds(tmp_
     assert "The metric summaries is not available" not in metrics  # grammar of the section title
     assert "The metric summaries are not available: rippledoc.metrics is not available in this installation." in metrics
     assert "Contact coverage" in metrics  # the charts made from the files alone still show
+
+
+def test_build_encrypt_hands_the_rendered_site_to_the_encryption_stage(tmp_path, monkeypatch):
+    monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", "correct horse battery staple orbit")
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--encrypt", "--today", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    out = root / "_site"
+    assert (out / "index.html").exists() and not (out / "clients").exists()
+    assert not any(b"Acme Tools" in p.read_bytes() for p in out.rglob("*") if p.is_file())

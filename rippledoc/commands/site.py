@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from .common import EXIT_ERRORS, fail, parse_today, root_from, today_option
+from .encryption import encrypt_options, encryption_stage
 
 
 class ProgressLine:
@@ -40,9 +41,11 @@ class ProgressLine:
               help="Folder to write the site to (default: _site/ in the workspace).")
 @click.option("--strict", is_flag=True, help="Fail, and leave the old site alone, on any problem in the files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@encrypt_options
 @today_option
 @click.pass_context
-def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, today: str | None) -> None:
+def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, encrypt: bool,
+          kdf_iterations: int | None, today: str | None) -> None:
     """Build the private site into _site/ (or -o DIR).
 
     Renders every page into a temporary folder and swaps it in, so a failed
@@ -53,9 +56,10 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, tod
     from ..site.build import BuildError, build_site
     root = root_from(ctx)
     out = Path(output) if output else root / "_site"
+    stage = encryption_stage(encrypt, kdf_iterations)  # asks for the passphrase before the work starts
     progress = ProgressLine(quiet)
     try:
-        result = build_site(root, out, parse_today(today), strict=strict, progress=progress)
+        result = build_site(root, out, parse_today(today), strict=strict, progress=progress, stage=stage)
     except BuildError as exc:
         progress.end()
         fail(str(exc), EXIT_ERRORS)
