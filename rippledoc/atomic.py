@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import os
 import tempfile
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -21,6 +22,7 @@ except ImportError:  # pragma: no cover - Windows
     fcntl = None  # type: ignore[assignment]
 
 LOCK_NAME = ".rippledoc.lock"
+_local = threading.local()  # .held: lock file -> how deep this thread holds it
 
 
 class ChangedOnDisk(Exception):
@@ -33,9 +35,23 @@ def digest(data: bytes) -> str:
 
 @contextlib.contextmanager
 def locked(root: Path) -> Iterator[None]:
-    """An exclusive lock for the workspace, held on ``ROOT/.rippledoc.lock``."""
-    path = Path(root) / LOCK_NAME
+    """An exclusive lock for the workspace, held on ``ROOT/.rippledoc.lock``.
+
+    Re-entrant within a thread: a function that takes the lock may call
+    another that takes it too (``flock`` on a second descriptor would wait
+    for itself forever). Other threads and processes wait.
+    """
+    path = os.path.realpath(Path(root) / LOCK_NAME)
+    held: dict[str, int] = _local.__dict__.setdefault("held", {})
+    if held.get(path):
+        held[path] += 1
+        try:
+            yield
+        finally:
+            held[path] -= 1
+        return
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    held[path] = 1
     try:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
@@ -44,6 +60,7 @@ def locked(root: Path) -> Iterator[None]:
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+        del held[path]
 
 
 def atomic_write(path: Path, data: bytes, expect: str | None = None, create: bool = False) -> None:
