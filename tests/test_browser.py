@@ -224,3 +224,24 @@ def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_pa
     finally:
         out = served.stop()
     assert "rebuilt clients/aurora-dental-group.html and 7 summary pages" in out
+
+
+def test_every_page_fits_a_phone_and_the_keyboard_reaches_the_content(browser, sample_site):
+    _, out, rendered = sample_site
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    wide = []
+    for rel in rendered:
+        page.goto((out / rel).as_uri())
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 390:
+            wide.append((rel, width))
+    assert wide == []  # wide tables and the calendar scroll inside their own box
+    page.goto((out / "clients.html").as_uri())
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "f-text"  # the search box comes first
+    context.close()
