@@ -1,4 +1,5 @@
-"""What is due: callbacks promised, cadences run out, clients never contacted, commitments.
+"""What is due: callbacks promised, cadences run out, clients never contacted, commitments,
+handoffs not yet closed, success stories nobody asked a testimonial for.
 
 ``due_items(ws, today, days=0, owner=None)`` is a pure function of the
 workspace and the date. Each ``DueItem`` says why it is due, in words, and
@@ -9,6 +10,8 @@ carries a priority (higher first; docs/planning.md)::
     commitment overdue            50 + w * (1 + overdue_days)    (everything but callbacks stays below 1000)
     cadence or never, due now          w * (1 + overdue_days)    never contacted counts 7 days overdue
     anything due in n days             w / (1 + n)                (commitments: w * 7 / (1 + n))
+    handoff overdue or due today  50 + w * (1 + overdue_days)    shown from the day it is handed until closed
+    story nobody asked about yet       w                          once the story is story_ask_days old
 
 Paused and former clients are never due. A snooze moves cadence and
 never-contacted items to the snooze date; promises (callbacks, commitments)
@@ -29,19 +32,21 @@ NEVER_OVERDUE = 7  # a never-contacted client weighs as if a week overdue
 SOON = 7  # commitments are shown this many days before they fall due
 CAP = 999.0  # only a promised callback ranks above this
 CALL_KINDS = ("call", "meeting", "visit")
-KINDS = ("callback", "cadence", "never", "commitment")  # later: "handoff"
+KINDS = ("callback", "cadence", "never", "commitment", "handoff", "story-ask")
 
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
     client: Client
-    kind: str  # callback | cadence | never | commitment (more kinds may come)
+    kind: str  # callback | cadence | never | commitment | handoff | story-ask
     date: date  # when it is due
     reason: str  # why, in words
     priority: float  # higher first
     overdue_days: int  # 0 when due today or later
-    what: str = ""  # the commitment's text
+    what: str = ""  # the commitment's text, the handoff's note, the story's words
     cadence_days: int = 0
+    people: tuple[str, ...] = ()  # handoff: its owner and the caller; story-ask: who logged the story
+    line: int = 0  # the log line of a handoff or a story
 
     @property
     def is_call(self) -> bool:
@@ -52,7 +57,8 @@ class DueItem:
         return {"client": c.slug, "name": c.name, "kind": self.kind, "date": self.date.isoformat(),
                 "reason": self.reason, "priority": round(self.priority, 3), "overdue_days": self.overdue_days,
                 "what": self.what or None, "owner": c.owner, "level": c.level, "grade": c.grade,
-                "cadence_days": self.cadence_days or None, "path": c.path}
+                "cadence_days": self.cadence_days or None, "path": c.path,
+                "people": list(self.people), "line": self.line or None}
 
 
 def weight(client: Client) -> float:
@@ -164,12 +170,44 @@ def commitment_item(client: Client, c: Commitment, today: date, w: float, cad: i
 
 
 def due_items(ws: Workspace, today: date, days: int = 0, owner: str | None = None) -> list[DueItem]:
-    """What is due or overdue on ``today`` and over the next ``days`` days, highest priority first."""
+    """What is due or overdue on ``today`` and over the next ``days`` days, highest priority first.
+
+    ``owner``: the items of the clients that member owns, the handoffs they own or handed on, and the
+    stories they logged.
+    """
     pol, _ = cadence_policy(ws)
     horizon = today + timedelta(days=max(0, days))
     items = [i for c in ws.clients if owner is None or c.owner == owner
              for i in client_items(c, today, horizon, pol)]
+    items += [i for i in outcome_items(ws, today, horizon)
+              if owner is None or owner in i.people or (i.kind == "story-ask" and i.client.owner == owner)]
     return sorted(items, key=sort_key)
+
+
+def outcome_items(ws: Workspace, today: date, horizon: date) -> list[DueItem]:
+    """Every open handoff (however far its date: it stays on the list until closed), and every
+    success story nobody has asked a testimonial for once it is ``story_ask_days`` old."""
+    from .followups import handoff_list, handoff_words, story_list
+    items = []
+    for h in handoff_list(ws, today):
+        c = h.client
+        w = weight(c)
+        n = (h.due - today).days
+        prio = 50.0 + w * (1 - n) if n <= 0 else w * SOON / (1 + n)
+        people = tuple(dict.fromkeys(p for p in (h.owner, h.caller) if p))
+        items.append(DueItem(c, "handoff", h.due, handoff_words(h, today), min(prio, CAP), max(0, -n),
+                             what=h.what, people=people, line=h.source.line))
+    for v in story_list(ws, today):
+        if v.ask_due is None or v.ask_due > horizon or v.story.client.status != "active":
+            continue
+        s = v.story
+        n = (v.ask_due - today).days
+        words = (f"success story of {s.date:%a %d %b %Y} ({v.age_days} days ago): nobody has asked for a "
+                 "testimonial yet")
+        items.append(DueItem(s.client, "story-ask", v.ask_due, words, weight(s.client) / (1 + max(0, n)),
+                             max(0, -n), what=s.words, people=(s.touch.by,) if s.touch.by else (),
+                             line=s.touch.source.line))
+    return items
 
 
 def sort_key(item: DueItem) -> tuple[float, date, str, str]:

@@ -1,6 +1,6 @@
 """Lossless edits of a client file: change only the bytes meant, or nothing.
 
-Three edits, each one read-modify-write cycle under the workspace lock::
+Four edits, each one read-modify-write cycle under the workspace lock::
 
     append_touch(root, client_path, line, today=None) -> EditResult
         Insert one log line (``logline.format_touch`` makes one) into the
@@ -11,6 +11,9 @@ Three edits, each one read-modify-write cycle under the workspace lock::
         Add ``done: WHEN`` to the commitment whose ``what`` matches (exactly,
         else case-insensitively, else as the start or a part of it), in its
         flow ``{…}`` or block mapping.
+    close_handoff(root, client_path, line, when, today=None) -> EditResult
+        Write ``done: WHEN`` right after the due date of the handoff
+        (``handoff: training @priya by 2026-11-28``) on that log line.
     set_field(root, client_path, key, value, only_if_empty=True, today=None) -> EditResult
         Set a top-level front matter key (``owner``, ``snooze``, …) to a
         text or a date: fills an empty value, adds a line before the closing
@@ -130,7 +133,8 @@ def _validate(root: Path, rel: str, doc: _Doc, today: date | None):
     client, diags = parse_client(Text(rel, text, doc.bytes()), settings, today)
     if client is not None:
         ws = Workspace(str(root), settings, (client,), {}, (), 1)
-        diags = diags + list(known_owners(ws)) + list(known_authors(ws))
+        from .outcomes import check_outcomes
+        diags = diags + list(known_owners(ws)) + list(known_authors(ws)) + list(check_outcomes(ws))
     errors = [d for d in diags if d.is_error]
     if client is None or errors:
         first = errors[0] if errors else None
@@ -302,6 +306,28 @@ def _has_value(node: object) -> bool:
     return node is not None and not (isinstance(node, yamltree.Scalar) and node.plain and node.text in ("", "~", "null"))
 
 
+# ---------------------------------------------------------------- handoffs
+
+def close_handoff(root: str | Path, client_path: str | Path, line: int, when: date, today: date | None = None,
+                  expect: str | None = None) -> EditResult:
+    """Write ``done: WHEN`` after the due date of the handoff on file line ``line``: the same line, one change."""
+    from .outcomes import close_handoff_text
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        if not 1 <= line <= len(doc.lines):
+            raise EditError(f"{rel}:{line}: no such line")
+        text = doc.lines[line - 1]
+        body = text.rstrip("\r\n")
+        try:
+            new = close_handoff_text(body, when)
+        except ValueError as exc:
+            raise EditError(f"{rel}:{line}: {exc}") from None
+        doc.lines[line - 1] = new + text[len(body):]
+        return EditResult(rel, True, line, new, f"closed the handoff in {rel}:{line}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
 # ---------------------------------------------------------------- fields
 
 def yaml_scalar(value: str | date) -> str:
@@ -352,4 +378,5 @@ def set_field(root: str | Path, client_path: str | Path, key: str, value: str | 
     return _edit(root, client_path, change, today, expect)
 
 
-__all__ = ["EditError", "EditResult", "FileChanged", "append_touch", "mark_done", "set_field", "yaml_scalar"]
+__all__ = ["EditError", "EditResult", "FileChanged", "append_touch", "close_handoff", "mark_done", "set_field",
+           "yaml_scalar"]

@@ -322,6 +322,12 @@ def tagged(clients: list[Client], tag: str, start: date, end: date) -> list[dict
     return sorted(rows, key=lambda r: (r["date"], r["client"]))
 
 
+def _outcomes(ws: Workspace, clients: list[Client], start: date, end: date, today: date) -> dict[str, Any]:
+    """Handoffs, kudos, the story pipeline and intelligence topics (rippledoc.followups)."""
+    from .followups import outcome_metrics
+    return outcome_metrics(ws, clients, start, end, today)
+
+
 # ---------------------------------------------------------------- per client and the whole
 
 def client_row(c: Client, start: date, end: date, today: date, scores: dict[str, Any]) -> dict[str, Any]:
@@ -356,5 +362,6 @@ def compute_metrics(ws: Workspace, start: date, end: date, today: date, owner: s
         "reliability": reliability(clients, start, end, today),
         "stories": {"success": len(successes), "intel": len(intel), "success_stories": successes,
                     "intelligence": intel},
+        "outcomes": _outcomes(ws, clients, start, end, today),
         "clients": [client_row(c, start, end, today, scores) for c in sorted(clients, key=lambda c: c.name.lower())],
     }

@@ -131,6 +131,7 @@ class Settings:
     client_hours: TimeRange = TimeRange(time(9, 0), time(17, 0))
     team: Mapping[str, TeamMember] = field(default_factory=dict)
     max_file_bytes: int = 1024 * 1024
+    story_ask_days: int = 14  # a success story nobody asked a testimonial for is due after this many days
     extra: Mapping[str, object] = field(default_factory=dict)
     source: Source | None = None
 

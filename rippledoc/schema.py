@@ -175,6 +175,8 @@ def settings_schema() -> Schema:
             "team": {"type": ["object", "null"], "additionalProperties": member},
             "limits": {"type": ["object", "null"], "additionalProperties": False,
                        "properties": {"max_file_kb": {"type": "number", "exclusiveMinimum": 0}}},
+            "story_ask_days": {"type": "integer", "minimum": 1,
+                               "description": "days after a success story before asking for a testimonial is due"},
         },
         "additionalProperties": False,
     }

@@ -7,7 +7,8 @@ from .fields import Fields, did_you_mean
 from .model import WEEKDAYS, Settings, Source, TeamMember
 from .source import Text
 
-KNOWN_KEYS = ("title", "me", "timezone", "call_window", "working_days", "client_hours", "team", "limits")
+KNOWN_KEYS = ("title", "me", "timezone", "call_window", "working_days", "client_hours", "team", "limits",
+              "story_ask_days")
 SETTINGS_FILE = "rippledoc.yaml"
 
 
@@ -60,6 +61,15 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
             at = limits.get("max_file_kb")
             diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
                                f"max_file_kb: {kb:g} must be more than 0", "the default is 1024"))
+    ask_days = default.story_ask_days
+    asked = f.number("story_ask_days")
+    if asked is not None and asked >= 1 and asked == int(asked):
+        ask_days = int(asked)
+    elif asked is not None:
+        at = node.get("story_ask_days")
+        diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
+                           f"story_ask_days: {asked:g} must be a whole number of days, 1 or more",
+                           "the default is 14"))
     me = f.text("me")
     if me and team and me not in team:
         k = node.get("me")
@@ -72,7 +82,7 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
         call_window=f.time_range("call_window") or default.call_window,
         working_days=tuple(sorted(set(days))) if days else default.working_days,
         client_hours=f.time_range("client_hours") or default.client_hours,
-        team=team, max_file_bytes=max_bytes,
+        team=team, max_file_bytes=max_bytes, story_ask_days=ask_days,
         extra={k: yamltree.to_python(node.get(k)) for k in extra_keys},  # type: ignore[arg-type]
         source=Source(src.path, 1),
     )

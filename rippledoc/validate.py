@@ -6,6 +6,7 @@ from typing import Callable, Iterable
 from .diagnostics import Diagnostic, error, warning
 from .fields import did_you_mean
 from .model import Workspace
+from .outcomes import check_outcomes, handoff_owner
 
 
 def unique_names(ws: Workspace) -> Iterable[Diagnostic]:
@@ -52,7 +53,7 @@ def known_authors(ws: Workspace) -> Iterable[Diagnostic]:
                             f"'by {t.by}': not in the team of rippledoc.yaml ({', '.join(team)})",
                             did_you_mean(t.by, tuple(team)))
             for who in t.mentions:
-                if who not in team:
+                if who not in team and who != handoff_owner(t):  # a handoff's owner is E302
                     yield warning(t.source.path, t.source.line, t.text.find("@" + who) + 1, "W200",
                                   f"'@{who}' is not in the team of rippledoc.yaml",
                                   did_you_mean(who, tuple(team)) or "add them to team: or write the name without @")
@@ -87,6 +88,7 @@ CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
     known_owners,
     known_authors,
     record_references,
+    check_outcomes,
 ]
 
 

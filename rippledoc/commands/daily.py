@@ -67,7 +67,9 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
     color = use_color()
     now = [i for i in items if i.date <= day]
     later = sorted((i for i in items if i.date > day), key=lambda i: (i.date, -i.priority, i.client.slug))
-    rows = [(_when(i.date, day), i.client.name, i.kind, i.client.owner or "-", i.reason) for i in now + later]
+    rows = [(_when(i.date, day), i.client.name, i.kind,
+             (i.people[0] if i.kind == "handoff" and i.people else i.client.owner) or "-", i.reason)
+            for i in now + later]
     head = f"{len(now)} due now" + (f", {len(later)} coming up" if days or later else "")
     click.echo(paint(f"{span}" + (f" · {who}" if who else "") + f": {head}", "bold", color))
     click.echo(table(("WHEN", "CLIENT", "KIND", "OWNER", "WHY"), rows, styles=("yellow", "", "cyan", "dim", ""),

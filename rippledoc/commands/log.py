@@ -51,11 +51,23 @@ def _edit(fn, *args, **kwargs):
 @click.option("--note", default="", help="What happened. #success #intel #support tag it, @name names a colleague.")
 @click.option("--date", "when", metavar="YYYY-MM-DD", default=None, help="When it happened (default: today).")
 @click.option("--by", "by", metavar="NAME", default=None, help="Who made the touch (default: me: in rippledoc.yaml).")
+@click.option("--handoff", metavar="'DEPT: NAME by DATE'", default=None,
+              help="Hand a problem to a colleague, e.g. 'training: priya by 2026-11-28' (tell the customer who "
+                   "will call and by when).")
+@click.option("--kudos", "kudos", metavar="'NAME[: WORDS]'", multiple=True,
+              help="A colleague the customer praised, with their words: 'priya: best training we had'.")
+@click.option("--story", metavar="STEP[:REF]", default=None,
+              help="success (starts a story), asked, testimonial, published, webinar or declined; "
+                   "REF: the story's date or id (default: the client's latest story).")
+@click.option("--quote", metavar="WORDS", default=None, help="The testimonial's words (with --story testimonial).")
+@click.option("--intel", "intel", metavar="'[KIND: ]TOPIC'", multiple=True,
+              help="Market intelligence: 'conference: Midwest Fleet Expo', 'trend: …', 'site: …', 'competitor: …'.")
 @json_option
 @today_option
 @click.pass_context
 def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outcome: str | None, next_: str | None,
-        note: str, when: str | None, by: str | None, as_json: bool, today: str | None) -> None:
+        note: str, when: str | None, by: str | None, handoff: str | None, kudos: tuple[str, ...], story: str | None,
+        quote: str | None, intel: tuple[str, ...], as_json: bool, today: str | None) -> None:
     """Add a touch to CLIENT's log: one new line, every other byte unchanged.
 
     CLIENT is a slug or a name, matched loosely. The note may also follow the
@@ -66,6 +78,8 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
       rippledoc log kestrel --outcome voicemail --next 2026-11-26 --note "left a message"
       rippledoc log "Aurora Dental" loved the new backup #success
       rippledoc log maple --kind email --note "sent the quote"
+      rippledoc log prairie "tellers locked out" --handoff "training: priya by 2026-11-28"
+      rippledoc log maple --kudos "lena: she stayed until close" --intel "trend: card fees"
     """
     from ..cadence import policy
     from ..edit import append_touch
@@ -83,6 +97,10 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     c = pick_client(ws, client)
     who = by or ws.settings.me
     text = " ".join(x for x in (note.strip(), " ".join(words).strip()) if x)
+    outcome_words = None
+    if handoff or kudos or story or quote or intel:
+        from .outcomes import log_outcomes
+        text, outcome_words = log_outcomes(ws, c, text, handoff, kudos, story, quote, intel, by)
     if outcome is None and kind == "call":
         outcome = "reached"  # written out, as people write call lines
     line = format_touch(touch_day, kind, outcome, who, text, nxt)
@@ -92,6 +110,8 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
         return
     click.echo(f"Logged for {c.name} ({result.path}:{result.line}):")
     click.echo(f"  {result.text}")
+    for said in outcome_words or ():
+        click.echo(said)
     effective = outcome or ("reached" if kind in ("call", "meeting", "visit") else "sent")
     if effective in ("voicemail", "no-answer") and nxt is None:
         click.echo("Say when you will call back, and log it: --next YYYY-MM-DD (the callback becomes that day's call).")
