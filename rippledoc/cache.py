@@ -9,7 +9,10 @@ plain lists by codecs derived from the model's field types.
 The cache is safe to delete at any time. An entry that is corrupt, foreign
 (written for other bytes or by another version) or of the wrong shape is
 ignored and the file is parsed again; a cache folder that cannot be written
-only makes rippledoc slower.
+only makes rippledoc slower. Each entry is sealed with a keyed hash (BLAKE2b)
+under a secret kept outside the workspace (``~/.cache/rippledoc/cache-key``),
+so an entry that arrives from elsewhere (a committed cache, another machine,
+a hand edit) is never trusted, even one with a right-looking checksum.
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import re
 import sys
 import types
 import typing
-import zlib
+import hmac
 from datetime import date, time
 from pathlib import Path
 from typing import Any, Callable
@@ -61,6 +64,41 @@ def fingerprint() -> str:
     if _FINGERPRINT is None:
         _FINGERPRINT = _code_fingerprint()
     return _FINGERPRINT
+
+
+_SECRET: bytes | None = None
+
+
+def secret() -> bytes:
+    """This user's key for sealing cache entries, created on first use; a fresh one per process when it cannot be kept."""
+    global _SECRET
+    if _SECRET is None:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "rippledoc"
+        path = base / "cache-key"
+        try:
+            data = path.read_bytes()
+            if len(data) < 32:
+                raise OSError("short key")
+            _SECRET = data[:32]
+        except OSError:
+            _SECRET = os.urandom(32)
+            try:
+                base.mkdir(parents=True, exist_ok=True)
+                tmp = base / f".cache-key.{os.getpid()}"
+                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_SECRET)
+                os.replace(tmp, path)
+            except OSError:
+                pass  # the cache then lasts as long as this process
+    return _SECRET
+
+
+def seal(key: str, payload: str) -> str:
+    """The keyed hash of an entry: only this user's rippledoc could have written it."""
+    h = hashlib.blake2b(key.encode(), key=secret(), digest_size=16)
+    h.update(payload.encode())
+    return h.hexdigest()
 
 
 def entry_key(path: str, raw: bytes, salt: str) -> str:
@@ -300,7 +338,7 @@ def encode_entry(key: str, cls: type, record: Any, always: list[Diagnostic], lat
     _CONTEXT[0] = path
     payload = json.dumps([None if record is None else enc(record), [encode_diag(d) for d in always], latest],
                          ensure_ascii=False, separators=(",", ":"))
-    return f"{key}\n{zlib.crc32(payload.encode()):08x}\n{payload}"
+    return f"{key}\n{seal(key, payload)}\n{payload}"
 
 
 def decode_entry(text: str, key: str, cls: type, path: str) -> tuple[Any, list[Diagnostic], str | None]:
@@ -309,8 +347,8 @@ def decode_entry(text: str, key: str, cls: type, path: str) -> tuple[Any, list[D
     if not sep or head != key:
         raise ValueError("a foreign cache entry")
     check, sep, payload = rest.partition("\n")
-    if not sep or f"{zlib.crc32(payload.encode()):08x}" != check:  # a damaged entry (a foreign one fails the key)
-        raise ValueError("a corrupt cache entry")
+    if not sep or not hmac.compare_digest(seal(key, payload), check):
+        raise ValueError("a corrupt or foreign cache entry")
     row = json.loads(payload)
     if type(row) is not list or len(row) != 3 or not (row[2] is None or type(row[2]) is str):
         raise TypeError("a cache entry of the wrong shape")

@@ -5,6 +5,8 @@ broken file, and returns the model with every diagnostic, sorted.
 """
 from __future__ import annotations
 
+import os
+import stat
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -76,6 +78,37 @@ def _parse_to_entry(src: Text, parse, cls: type, key: str, cache: Cache, dated: 
     return record, split[0], split[1]
 
 
+def cached_only(root: Path, name: str, path: Path, salt: str, settings: Settings, cache: Cache, cls: type,
+                today: date | None) -> Parsed | None:
+    """The cached parse of a plain file, without ``read_text``'s checks, or None.
+
+    An entry exists only for bytes that ``read_text`` accepted at this path, and
+    its checks depend only on the bytes, the size and the file being a regular
+    file (not a link): so a hit on a regular file's bytes needs no other check.
+    """
+    if not cache.enabled:
+        return None
+    try:
+        st = os.lstat(path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > settings.max_file_bytes:
+            return None
+        with open(path, "rb") as fh:
+            raw = fh.read(settings.max_file_bytes + 1)
+    except OSError:
+        return None
+    if len(raw) > settings.max_file_bytes:
+        return None
+    key = entry_key(name, raw, salt)
+    text = cache.get(key)
+    if text is None:
+        return None
+    try:
+        record, always, latest = decode_entry(text, key, cls, name)
+    except _DECODE_ERRORS:
+        return None
+    return (record, always) if valid_for(latest, today) else None
+
+
 def client_salt(settings: Settings) -> str:
     from .cache import schema
     return f"client\0{schema(Client)}\0{settings!r}"
@@ -117,6 +150,10 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         misses = list(range(len(files)))
     else:
         for i, path in enumerate(files):
+            hit = cached_only(root, f"clients/{path.name}", path, salt, settings, cache, Client, today)
+            if hit is not None:
+                results[i] = hit
+                continue
             src, diags = read_text(root, path, settings.max_file_bytes)
             if src is None:
                 results[i] = (None, diags)

@@ -132,15 +132,28 @@ def test_a_corrupt_entry_is_ignored_and_rewritten(book: Path, monkeypatch: pytes
     assert load_workspace(book, TODAY) == expected
 
 
-def test_an_entry_with_a_valid_checksum_but_a_wrong_shape_is_ignored(book: Path) -> None:
+def test_an_entry_sealed_right_but_of_the_wrong_shape_is_ignored(book: Path) -> None:
     expected = load_workspace(book, TODAY)
-    import zlib
     for entry in entries(book):
         key = entry.read_text().split("\n", 1)[0]
         for payload in ('[["not", "a", "client"], [], null]', '[null, [["a", 1, 1, "fatal", "E1", "m", ""]], null]',
                         '[null, [], 42]', '{"a": 1}'):
-            entry.write_text(f"{key}\n{zlib.crc32(payload.encode()):08x}\n{payload}")
+            entry.write_text(f"{key}\n{cache_mod.seal(key, payload)}\n{payload}")
             assert load_workspace(book, TODAY) == expected
+
+
+def test_an_entry_written_elsewhere_is_not_trusted(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cache committed to git or copied from another machine: well-formed, but not sealed with this user's key."""
+    expected = load_workspace(book, TODAY)
+    target = book / "clients/northwind-traders.md"
+    entry = next(e for e in entries(book) if "Northwind" in e.read_text())
+    key, _, payload = entry.read_text().split("\n", 2)
+    forged = payload.replace("Northwind Traders", "Forged Name")
+    monkeypatch.setattr(cache_mod, "_SECRET", b"another machine's key, 32 bytes!")
+    entry.write_text(f"{key}\n{cache_mod.seal(key, forged)}\n{forged}")
+    monkeypatch.setattr(cache_mod, "_SECRET", None)
+    assert load_workspace(book, TODAY) == expected
+    assert "Forged" not in target.read_text()
     assert load_workspace(book, TODAY) == expected
 
 
