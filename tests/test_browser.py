@@ -14,6 +14,7 @@ RIPPLEDOC_REQUIRE_BROWSER=1 (CI sets it), which turns the skip into a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -218,12 +219,15 @@ def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_pa
         st = served.status()
         assert st["version"] == version + 1
         assert [p for p in st["rendered"] if p.startswith("clients/")] == ["clients/aurora-dental-group.html"]
+        records = [p for p in st["rendered"] if p.startswith("rituals/")]
+        assert records and all("aurora" in p or not p.startswith("rituals/twelve-days/") for p in records)
         assert watch.errors == [] and watch.leaving == []
         other.close()
         page.close()
     finally:
         out = served.stop()
-    assert "rebuilt clients/aurora-dental-group.html and 7 summary pages" in out
+    assert re.search(r"^rebuilt clients/aurora-dental-group\.html, \d+ ritual records naming it and 7 summary pages "
+                     r"in \d+\.\d\ds$", out, re.M), out
 
 
 def test_every_page_fits_a_phone_and_the_keyboard_reaches_the_content(browser, sample_site):

@@ -418,7 +418,9 @@ def test_outside_a_git_repository_the_history_is_absent_gracefully(tmp_path):
 # ---- incremental rebuilds, as serve does them ------------------------------------------------------
 
 def test_update_renders_the_changed_client_and_the_aggregate_pages_only(tmp_path):
-    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA})
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA,
+                           "rituals/weekly-connection-review/2026-W47.md":
+                               "---\ndate: 2026-11-20\nclients:\n  beta: {solves: 4}\n---\n"})
     builder = SiteBuilder(root, tmp_path / "out", lambda: TODAY)
     full = builder.full()
     assert "clients/beta.html" in full.rendered
@@ -432,6 +434,8 @@ def test_update_renders_the_changed_client_and_the_aggregate_pages_only(tmp_path
     (root / "clients/beta.md").unlink()
     gone = builder.update({"beta"})
     assert gone.removed == ["clients/beta.html"] and not (tmp_path / "out/clients/beta.html").exists()
+    assert "rituals/weekly-connection-review/2026-W47.html" in gone.rendered  # it names beta: no dead link left
+    assert "clients/beta.html" not in (tmp_path / "out/rituals/weekly-connection-review/2026-W47.html").read_text()
 
 
 def test_update_of_a_client_saved_with_broken_yaml_shows_the_problem_then_recovers(tmp_path):

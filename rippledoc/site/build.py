@@ -23,7 +23,7 @@ import jinja2
 
 from ..diagnostics import Diagnostic, promote_warnings
 from ..loader import load_workspace
-from .pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, site_pages
+from .pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages, site_pages
 from .render import TEMPLATE_DIR, make_env, template_dirs
 
 MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
@@ -214,12 +214,14 @@ class SiteBuilder:
         return BuildResult(self.out, [p.path for p in pages], [], inp.diags, time.monotonic() - started)
 
     def update(self, slugs: Iterable[str]) -> BuildResult:
-        """Re-render the pages of these clients and the aggregate pages; remove pages of deleted clients."""
+        """Re-render the pages of these clients, the aggregate pages and the ritual records naming these
+        clients (they show the client's name and link to its page); remove pages of deleted clients."""
         started = time.monotonic()
         inp = self._load()
-        pages = aggregate_pages(inp)
+        slugs = set(slugs)
+        pages = aggregate_pages(inp) + record_pages(inp, slugs)
         removed = []
-        for slug in sorted(set(slugs)):
+        for slug in sorted(slugs):
             source = f"clients/{slug}.md"
             page = client_page_for(inp, slug)
             if page is not None:

@@ -253,9 +253,12 @@ def problems_page(inp: SiteInput) -> Page:
                  files=inp.ws.files)
 
 
-def record_pages(inp: SiteInput) -> list[Page]:
+def record_pages(inp: SiteInput, clients: set[str] | None = None) -> list[Page]:
+    """One page per ritual record; ``clients``: only the records that name one of these clients."""
     pages = []
     for r in inp.ws.records:
+        if clients is not None and not any(e.client in clients for e in r.entries):
+            continue
         ritual = inp.ws.rituals.get(r.ritual)
         title = f"{ritual.name if ritual else r.ritual} · {r.period}"
         if len(r.entries) == 1:  # a per-client sheet: the client names the page

@@ -167,7 +167,12 @@ def describe(result: BuildResult, slugs: set[str] | None, paths: set[str] | None
             what += f" ({', '.join(sorted(paths)[:3])}{', …' if len(paths) > 3 else ''} changed)"
     else:
         clients = [p for p in result.rendered if p.startswith("clients/")]
-        what = f"rebuilt {', '.join(clients) or 'no client page'} and {len(result.rendered) - len(clients)} summary pages"
+        records = [p for p in result.rendered if p.startswith("rituals/")]
+        summary = len(result.rendered) - len(clients) - len(records)
+        what = f"rebuilt {', '.join(clients) or 'no client page'}"
+        if records:
+            what += f", {len(records)} ritual record{'s' * (len(records) != 1)} naming {'it' if len(slugs) == 1 else 'them'}"
+        what += f" and {summary} summary pages"
         if result.removed:
             what += f"; removed {', '.join(result.removed)}"
     return f"{what} in {result.seconds:.2f}s{errors}"
