@@ -390,7 +390,8 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
                 kind, topic = intel_topic(m.ref) if m.ref is not None else (None, None)
                 if m.ref is not None and (not topic or (kind is not None and kind not in INTEL_KINDS)):
                     continue  # E207, reported by parse_line
-                intel.append(Intel(c, t, kind, topic or None, m.words or lo.plain))
+                later = [x.words for x in lo.marks[lo.marks.index(m):] if x.tag == "intel" and x.words]
+                intel.append(Intel(c, t, kind, topic or None, later[0] if later else lo.plain))
             elif m.tag == "handoff-done":
                 closers.append((t, m))
             else:
