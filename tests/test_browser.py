@@ -210,6 +210,8 @@ def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_pa
         page.goto(f"{origin}/clients/aurora-dental-group.html")
         other = browser.new_page()
         other.goto(f"{origin}/clients/harbor-lane-bakery.html")
+        other_loads: list[str] = []
+        other.on("load", lambda p: other_loads.append(p.url))
         page.wait_for_timeout(1000)  # the reload script has seen the current version
         version = served.status()["version"]
         path = root / "clients/aurora-dental-group.md"
@@ -222,6 +224,8 @@ def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_pa
         records = [p for p in st["rendered"] if p.startswith("rituals/")]
         assert records and all("aurora" in p or not p.startswith("rituals/twelve-days/") for p in records)
         assert watch.errors == [] and watch.leaving == []
+        other.wait_for_timeout(1500)
+        assert other_loads == []  # a tab showing another client is left alone
         other.close()
         page.close()
     finally:

@@ -87,11 +87,12 @@ def served(tmp_path):
 def test_serves_the_site_with_privacy_headers_and_the_reload_script(served):
     status, headers, body = served.get("/")
     assert status == 200 and "<h1>Today" in body
-    assert '<script src="assets/reload.js" defer></script>' in body
+    assert '<script src="assets/reload.js" data-version="1" defer></script>' in body
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
     assert served.get("/clients/acme.html")[0] == 200
-    assert served.get("/__rippledoc/version.js")[2] == "window.__rippledocVersion && window.__rippledocVersion(1);\n"
+    assert served.get("/__rippledoc/version.js?page=%2F")[2] == (
+        "window.__rippledocVersion && window.__rippledocVersion(1, false);\n")
 
 
 def test_refuses_foreign_host_headers(served):
@@ -118,6 +119,10 @@ def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     assert sorted(st["rendered"]) == ["clients.html", "clients/acme.html", "index.html", "intel.html",
                                       "metrics.html", "problems.html", "rituals.html", "stories.html"]
     assert "<strong>no surprises at all</strong>" in served.get("/clients/acme.html")[2]
+    # only the tabs whose page was written again reload
+    assert served.get("/__rippledoc/version.js?page=/clients/acme.html")[2].endswith("(2, false);\n")
+    assert served.get("/__rippledoc/version.js?page=/clients/beta.html")[2].endswith("(1, false);\n")
+    assert served.get("/__rippledoc/version.js?page=/index.html")[2].endswith("(2, false);\n")
     assert re.search(r"^rebuilt clients/acme\.html and 7 summary pages in \d+\.\d\ds$", served.stop(), re.M)
 
 
@@ -164,7 +169,8 @@ def test_a_template_error_shows_an_error_page_and_recovers(served):
     assert "template syntax error" in st["error"]
     status, _, body = served.get("/index.html")
     assert status == 500 and "The site could not be rebuilt" in body and "tagged.html:1" in body
-    assert '<script src="/assets/reload.js" defer></script>' in body
+    assert '<script src="/assets/reload.js" data-version="error" defer></script>' in body
+    assert served.get("/__rippledoc/version.js?page=/index.html")[2].endswith(", true);\n")
     (served.root / "site_templates/tagged.html").unlink()
     st = served.wait_version(st["version"])
     assert st["error"] is None and served.get("/index.html")[0] == 200

@@ -22,7 +22,9 @@ from typing import Callable, Iterable
 import jinja2
 
 from ..diagnostics import Diagnostic, promote_warnings
+from ..cache import cached_markdown
 from ..loader import load_workspace
+from ..parallel import render_pages
 from .pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages, site_pages
 from .render import TEMPLATE_DIR, make_env, template_dirs
 
@@ -163,7 +165,7 @@ def write_file(out: Path, rel: str, data: bytes) -> None:
 Stage = Callable[[dict[str, bytes]], dict[str, bytes]]
 
 
-def build_site(root: Path, out: Path, today: date, strict: bool = False, live: bool = False,
+def build_site(root: Path, out: Path, today: date, strict: bool = False, live: int = 0,
                progress: Progress | None = None, stage: Stage | None = None) -> BuildResult:
     """Load, gather, render, then swap the new site in. Raises ``BuildError`` and writes nothing on failure.
 
@@ -181,7 +183,7 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: b
                              "(run 'rippledoc check' to see them); the site was not built")
     inp = make_input(ws, diags, today, live)
     pages = site_pages(inp)
-    files = render(make_env(root), pages, progress, len(pages))
+    files = render_pages(render, cached_markdown(make_env(root), root), pages, progress)
     files.update(assets(root))
     if stage is not None:
         files = stage(files)
@@ -194,20 +196,21 @@ class SiteBuilder:
 
     def __init__(self, root: Path, out: Path, today: Callable[[], date], live: bool = True) -> None:
         self.root, self.out, self.today, self.live = Path(root).resolve(), Path(out).resolve(), today, live
+        self.version = 0  # serve: the number of the next build, written into its pages for the reload script
         self.client_pages: dict[str, str] = {}  # source file -> page path
-        self.env = make_env(self.root)
+        self.env = cached_markdown(make_env(self.root), self.root)
 
     def _load(self) -> SiteInput:
         ws, diags = load_workspace(self.root, self.today())
-        return make_input(ws, diags, self.today(), self.live)
+        return make_input(ws, diags, self.today(), self.version if self.live else 0)
 
     def full(self) -> BuildResult:
         started = time.monotonic()
         check_output(self.root, self.out)
         inp = self._load()
         pages = site_pages(inp)
-        self.env = make_env(self.root)  # a full rebuild may follow a change of the templates
-        files = render(self.env, pages)
+        self.env = cached_markdown(make_env(self.root), self.root)  # a full rebuild may follow a change of the templates
+        files = render_pages(render, self.env, pages)
         files.update(assets(self.root))
         write_site(files, self.out)
         self.client_pages = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}

@@ -47,14 +47,14 @@ class SiteInput:
     by_path: dict[str, list[Diagnostic]]
     excerpts: dict[tuple[str, int], str]
     history: history.History | None
-    live: bool = False
+    live: int = 0  # serve: the version these pages are rendered as (0: a static build, no reload script)
 
     @property
     def errors(self) -> int:
         return sum(d.is_error for d in self.diags)
 
 
-def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: bool = False) -> SiteInput:
+def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
     root = Path(ws.root)
     excerpts: dict[tuple[str, int], str] = {}
     cache: dict[str, list[str] | None] = {}

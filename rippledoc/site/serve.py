@@ -8,8 +8,9 @@
   ``clients/X.md`` re-renders X's page and the aggregate pages, anything else
   the whole site. Editors' atomic saves arrive as moved events: the
   destination path counts.
-- Open tabs poll ``/__rippledoc/version.js`` and reload when the version
-  changes. A failed rebuild shows its error instead of the pages, and the
+- Each page is stamped with the number of the build that wrote it; open
+  tabs poll ``/__rippledoc/version.js?page=PATH`` and reload when their page
+  was written again (or a rebuild failed, or recovered). A failed rebuild shows its error instead of the pages, and the
   next good save recovers. Nothing is ever printed as a traceback.
 """
 from __future__ import annotations
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable, TextIO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from markupsafe import escape
 
@@ -54,6 +55,7 @@ class ServeError(Exception):
 @dataclass
 class State:
     version: int = 0
+    pages: dict[str, int] = field(default_factory=dict)  # page -> the build that last wrote it
     rebuilds: int = 0
     rendered: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -138,6 +140,7 @@ class Rebuilder:
 
     def rebuild(self, paths: set[str] | None) -> None:
         slugs = affected_clients(paths) if paths else None
+        self.builder.version = self.state.version + 1
         try:
             result = self.builder.full() if slugs is None else self.builder.update(slugs)
         except BuildError as exc:
@@ -149,6 +152,11 @@ class Rebuilder:
         with self.state.lock:
             self.state.version += 1
             self.state.rebuilds += 1
+            if slugs is None:
+                self.state.pages = {}
+            self.state.pages.update({p: self.state.version for p in result.rendered})
+            for p in result.removed:
+                self.state.pages.pop(p, None)
             self.state.rendered, self.state.removed, self.state.error = result.rendered, result.removed, None
         self.log(describe(result, slugs, paths))
 
@@ -209,7 +217,7 @@ ERROR_PAGE = """<!doctype html>
 <meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex,nofollow">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>The site could not be rebuilt</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"><script src="/assets/reload.js" defer></script>
+<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"><script src="/assets/reload.js" data-version="error" defer></script>
 </head><body><main id="main" class="wrap">
 <h1>The site could not be rebuilt</h1>
 <section class="panel problems"><p class="diag error"><span class="sev">error</span> {message}</p></section>
@@ -262,9 +270,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         path = unquote(urlsplit(self.path).path)
         if path == "/__rippledoc/version.js":
-            v = self.server.state.snapshot()["version"]
-            self._send(200, f"window.__rippledocVersion && window.__rippledocVersion({v});\n".encode(),
-                       "text/javascript; charset=utf-8")
+            page = unquote(parse_qs(urlsplit(self.path).query).get("page", ["/"])[0]).lstrip("/")
+            if page == "" or page.endswith("/"):
+                page += "index.html"
+            with self.server.state.lock:
+                v, failed = self.server.state.pages.get(page, 0), self.server.state.error is not None
+            body = f"window.__rippledocVersion && window.__rippledocVersion({v}, {'true' if failed else 'false'});\n"
+            self._send(200, body.encode(), "text/javascript; charset=utf-8")
             return
         if path == "/__rippledoc/status.json":
             self._send(200, json.dumps(self.server.state.snapshot()).encode(), "application/json")

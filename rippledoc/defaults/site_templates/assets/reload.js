@@ -1,19 +1,21 @@
-// rippledoc serve: reload this tab when the site is rebuilt.
-// It polls /__rippledoc/version.js by adding a <script> element (the page's
-// Content-Security-Policy allows scripts from this site and no fetch()), so
-// the policy stays the same as in the static build. It does nothing from file://.
+// rippledoc serve: reload this tab when its page has been rebuilt.
+// The page knows the build it came from (data-version). It asks the server,
+// by adding a <script> for /__rippledoc/version.js (the page's policy allows
+// scripts from this site and no fetch()), which build last wrote this page
+// and whether the last rebuild failed, and reloads when either changed.
+// It does nothing from file://.
 (function () {
   "use strict";
   if (location.protocol !== "http:" && location.protocol !== "https:") return;
-  var seen = null;
-  window.__rippledocVersion = function (version) {
-    if (seen === null) { seen = version; return; }
-    if (version !== seen) location.reload();
+  var me = document.currentScript;
+  var mine = me ? me.getAttribute("data-version") : null;
+  window.__rippledocVersion = function (version, failed) {
+    if (failed ? mine !== "error" : String(version) !== mine) location.reload();
   };
   function poll() {
     var s = document.createElement("script");
-    s.src = "/__rippledoc/version.js?t=" + Date.now();
-    s.onload = s.onerror = function () { s.remove(); setTimeout(poll, 700); };
+    s.src = "/__rippledoc/version.js?page=" + encodeURIComponent(location.pathname) + "&t=" + Date.now();
+    s.onload = s.onerror = function () { s.remove(); setTimeout(poll, 600); };
     document.head.appendChild(s);
   }
   poll();
