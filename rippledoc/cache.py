@@ -414,3 +414,55 @@ class Cache:
                     os.unlink(self.folder / name)
                 except OSError:
                     pass
+
+
+# --- rendered markdown ---------------------------------------------------------
+
+class MarkdownCache:
+    """A site's markdown filter through the cache: the HTML of each note, keyed by its text.
+
+    Notes shorter than ``MIN_CHARS`` are rendered each time (reading an entry
+    costs more). The key includes the code of the markdown module, so a new
+    renderer invalidates; an entry is sealed like every other.
+    """
+
+    MIN_CHARS = 400
+
+    def __init__(self, root: Path, render: Callable[..., Any], code: str = "") -> None:
+        self.render = render
+        self.cache = Cache(root, "markdown")
+        self.salt = hashlib.sha256(f"{fingerprint()}\0{code}".encode()).hexdigest()
+
+    def __call__(self, text: str, shift_headings: int = 1) -> Any:
+        text = text or ""
+        if len(text) < self.MIN_CHARS or not self.cache.enabled:
+            return self.render(text, shift_headings)
+        h = hashlib.sha256(f"{self.salt}\0{shift_headings}\0".encode())
+        h.update(text.encode("utf-8", "surrogatepass"))
+        key = h.hexdigest()
+        entry = self.cache.get(key)
+        if entry is not None:
+            head, _, rest = entry.partition("\n")
+            check, _, html = rest.partition("\n")
+            if head == key and hmac.compare_digest(seal(key, html), check):
+                from markupsafe import Markup
+                return Markup(html)
+        html = self.render(text, shift_headings)
+        self.cache.put(key, f"{key}\n{seal(key, str(html))}\n{html}")
+        return html
+
+
+def cached_markdown(env: Any, root: Path) -> Any:
+    """Route a Jinja2 environment's ``markdown`` filter through the cache; returns the environment."""
+    render = env.filters.get("markdown")
+    if render is None or isinstance(render, MarkdownCache):
+        return env
+    module = sys.modules.get(getattr(render, "__module__", "") or "")
+    code = ""
+    if module is not None and getattr(module, "__file__", None):
+        try:
+            code = hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
+        except OSError:
+            code = "unknown"
+    env.filters["markdown"] = MarkdownCache(root, render, code)
+    return env

@@ -52,8 +52,9 @@ def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], min_items: in
         return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    method = "fork" if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods() \
-        else "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    methods = multiprocessing.get_all_start_methods()
+    method = "fork" if threading.active_count() == 1 and "fork" in methods \
+        else "forkserver" if "forkserver" in methods else "spawn"
     parts = chunks(items, jobs * 4)
     try:
         pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
@@ -65,3 +66,37 @@ def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], min_items: in
         futures = [pool.submit(fn, part) for part in parts]
         for future in futures:
             yield future.result()
+
+
+# --- rendering a site's pages over every core ---------------------------------
+
+_SHARED: dict[str, object] = {}  # what forked workers inherit: the render function, environment and pages
+
+
+def _render_share(indexes: Sequence[int]) -> dict[str, bytes]:
+    render, env, pages = _SHARED["job"]  # type: ignore[misc]
+    return render(env, [pages[i] for i in indexes])  # type: ignore[operator,index]
+
+
+def render_pages(render: Callable[..., dict[str, bytes]], env: object, pages: Sequence[object],
+                 progress: Callable[[int, int], None] | None = None, min_items: int | None = None) -> dict[str, bytes]:
+    """``render(env, pages)`` over forked workers, results in page order: the same bytes as one process.
+
+    The workers inherit the pages and the environment by forking, so nothing
+    but page numbers and the rendered bytes travel. Where forking is not safe
+    (other threads are running, as in ``serve``) or not worth it, it renders here.
+    """
+    import multiprocessing
+    forkable = threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods()
+    if not forkable or cpu_count() == 1 or len(pages) < (MIN_ITEMS if min_items is None else min_items):
+        return render(env, pages, progress, len(pages))
+    _SHARED["job"] = (render, env, pages)
+    out: dict[str, bytes] = {}
+    try:
+        for part in map_chunks(_render_share, range(len(pages)), min_items=0):
+            out.update(part)
+            if progress:
+                progress(len(out), len(pages))
+    finally:
+        _SHARED.clear()
+    return out
