@@ -159,3 +159,24 @@ def test_the_sample_workspace_has_something_for_every_command():
     stories = ok(REPO, "stories")
     assert "published" in stories and "ask for a testimonial (due since" in stories
     assert "consolidation                   trend           3        3" in ok(REPO, "intel")
+
+
+def test_the_site_shows_handoffs_kudos_the_pipeline_and_topics(book, tmp_path):
+    ok(book, "log", "prairie", "Tellers locked out", "--handoff", "training: priya by 2026-11-28",
+       "--kudos", "omar: Omar had the VPN back in an hour", "--story", "success", "--intel", "trend: instant payments")
+    out = tmp_path / "site"
+    ok(book, "build", "-o", str(out))
+    index = (out / "index.html").read_text()
+    hand = index.split('id="hand-h"', 1)[1].split("</section>", 1)[0]
+    assert hand.count('<li class="item state-') == 3 and "3 days overdue" in hand and "in 6 days" in hand
+    assert "Diane Vasquez was told by 2026-11-28: Tellers locked out" in hand
+    kudos = (out / "kudos.html").read_text()
+    assert "Omar Haddad <small>2 kudos" in kudos and "“Omar had the VPN back in an hour”" in kudos
+    assert '<a href="kudos.html"' in index  # in the navigation
+    assert "in 12 days</span>" in index.split('id="due-h"', 1)[1].split("</section>", 1)[0]
+    stories = (out / "stories.html").read_text()
+    assert "invite them as a webinar guest" in stories and "from 2026-12-06" in stories
+    assert "“Three restaurants, one book of reservations" in stories
+    intel = (out / "intel.html").read_text()
+    row = intel.split('<th scope="row">instant payments</th>', 1)[1].split("</tr>", 1)[0]
+    assert '<td class="num">2</td>' in row and "2026-06-17" in row and "2026-11-22" in row

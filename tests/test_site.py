@@ -151,7 +151,7 @@ def test_build_writes_every_page_and_says_where_the_site_is(tmp_path):
     out = root / "_site"
     assert result.output.strip().splitlines()[-1] == f"site: {out / 'index.html'}"
     assert sorted(pages(out)) == [
-        "clients.html", "clients/acme.html", "clients/beta.html", "index.html", "intel.html", "metrics.html",
+        "clients.html", "clients/acme.html", "clients/beta.html", "index.html", "intel.html", "kudos.html", "metrics.html",
         "problems.html", "rituals.html", "stories.html"]
     assert sorted(p.name for p in (out / "assets").iterdir()) == ["reload.js", "site.css", "site.js"]
     assert (out / MARKER).exists()
@@ -427,7 +427,7 @@ def test_update_renders_the_changed_client_and_the_aggregate_pages_only(tmp_path
     beta_before = (tmp_path / "out/clients/beta.html").stat().st_mtime_ns
     (root / "clients/acme.md").write_text((root / "clients/acme.md").read_text().replace("fewer surprises", "calm"))
     result = builder.update({"acme"})
-    assert sorted(result.rendered) == ["clients.html", "clients/acme.html", "index.html", "intel.html",
+    assert sorted(result.rendered) == ["clients.html", "clients/acme.html", "index.html", "intel.html", "kudos.html",
                                        "metrics.html", "problems.html", "rituals.html", "stories.html"]
     assert "<strong>calm</strong>" in (tmp_path / "out/clients/acme.html").read_text()
     assert (tmp_path / "out/clients/beta.html").stat().st_mtime_ns == beta_before
@@ -458,7 +458,7 @@ def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path)
     ws, _ = load_workspace(REPO, TODAY)
     out = tmp_path / "site"
     result = build_site(REPO, out, TODAY)
-    assert len(result.rendered) == 7 + len(ws.clients) + len(ws.records)
+    assert len(result.rendered) == 8 + len(ws.clients) + len(ws.records)
     for c in ws.clients:
         assert f">{c.name.replace('&', '&amp;')}</h1>" in (out / f"clients/{c.slug}.html").read_text()
 

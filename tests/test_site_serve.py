@@ -116,14 +116,14 @@ def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     path = served.root / "clients/acme.md"
     path.write_text(path.read_text().replace("fewer surprises", "no surprises at all"))
     st = served.wait_version(v)
-    assert sorted(st["rendered"]) == ["clients.html", "clients/acme.html", "index.html", "intel.html",
+    assert sorted(st["rendered"]) == ["clients.html", "clients/acme.html", "index.html", "intel.html", "kudos.html",
                                       "metrics.html", "problems.html", "rituals.html", "stories.html"]
     assert "<strong>no surprises at all</strong>" in served.get("/clients/acme.html")[2]
     # only the tabs whose page was written again reload
     assert served.get("/__rippledoc/version.js?page=/clients/acme.html")[2].endswith("(2, false);\n")
     assert served.get("/__rippledoc/version.js?page=/clients/beta.html")[2].endswith("(1, false);\n")
     assert served.get("/__rippledoc/version.js?page=/index.html")[2].endswith("(2, false);\n")
-    assert re.search(r"^rebuilt clients/acme\.html and 7 summary pages in \d+\.\d\ds$", served.stop(), re.M)
+    assert re.search(r"^rebuilt clients/acme\.html and 8 summary pages in \d+\.\d\ds$", served.stop(), re.M)
 
 
 def test_an_editors_atomic_save_is_seen_through_its_destination(served):

@@ -161,10 +161,10 @@ def kudos(ctx: click.Context, start: str | None, end: str | None, person: str | 
         name = ws.settings.team[p].name if p in ws.settings.team else p
         click.echo(paint(f"{name} · {len(ks)} kudos", "bold", color))
         for k in ks:
-            who_said = k.client.contact or k.client.name
             words = f"“{k.words}”" if k.quoted else k.words
             click.echo(f"  {k.touch.date}  {words}")
-            click.echo(paint(f"              — {who_said}, {k.client.name}", "dim", color))
+            click.echo(paint(f"              — {k.client.name}" + (f", said to {k.touch.by}" if k.touch.by else ""),
+                             "dim", color))
         click.echo("")
 
 

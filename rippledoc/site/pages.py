@@ -22,6 +22,7 @@ NAV = (
     ("rituals.html", "Rituals"),
     ("metrics.html", "Metrics"),
     ("stories.html", "Stories"),
+    ("kudos.html", "Kudos"),
     ("intel.html", "Intelligence"),
     ("problems.html", "Problems"),
 )
@@ -184,6 +185,7 @@ def dashboard(inp: SiteInput) -> Page:
         commitments=views.commitments(ws, today),
         rituals_due=computed.call("rituals", "ritual_status", ws, today),
         recent=views.recent_touches(ws, today),
+        handoffs=computed.call("followups", "handoff_list", ws, today),
     )
 
 
@@ -243,9 +245,15 @@ def metrics_page(inp: SiteInput) -> Page:
     )
 
 
-def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]]) -> Page:
+def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]],
+                **extra: Any) -> Page:
     return _page(inp, path, "tagged.html", title, path,
-                 groups=[(heading, tags, views.tagged(inp.ws, tags)) for heading, tags in groups])
+                 groups=[(heading, tags, views.tagged(inp.ws, tags)) for heading, tags in groups], **extra)
+
+
+def kudos_page(inp: SiteInput) -> Page:
+    return _page(inp, "kudos.html", "kudos.html", "Kudos", "kudos.html",
+                 kudos=computed.call("followups", "kudos_list", inp.ws))
 
 
 def problems_page(inp: SiteInput) -> Page:
@@ -277,9 +285,11 @@ def aggregate_pages(inp: SiteInput) -> list[Page]:
         clients_table(inp),
         rituals_page(inp),
         metrics_page(inp),
-        tagged_page(inp, "stories.html", "Success stories",
-                    [("Success stories", STORY_TAGS), ("Praise for the team", KUDOS_TAGS)]),
-        tagged_page(inp, "intel.html", "Market intelligence", [("Market intelligence", INTEL_TAGS)]),
+        tagged_page(inp, "stories.html", "Success stories", [("Every success story", STORY_TAGS)],
+                    pipeline=computed.call("followups", "story_list", inp.ws, inp.today)),
+        kudos_page(inp),
+        tagged_page(inp, "intel.html", "Market intelligence", [("Every note", INTEL_TAGS)],
+                    topics=computed.call("followups", "intel_topics", inp.ws)),
         problems_page(inp),
     ]
 
