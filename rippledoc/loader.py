@@ -99,14 +99,23 @@ def cached_only(root: Path, name: str, path: Path, salt: str, settings: Settings
     if len(raw) > settings.max_file_bytes:
         return None
     key = entry_key(name, raw, salt)
-    text = cache.get(key)
-    if text is None:
-        return None
-    try:
-        record, always, latest = decode_entry(text, key, cls, name)
-    except _DECODE_ERRORS:
-        return None
+    known = _MEMORY.get((cache.folder, key))  # a long-running process (serve) keeps what it decoded
+    if known is None:
+        text = cache.get(key)
+        if text is None:
+            return None
+        try:
+            known = decode_entry(text, key, cls, name)
+        except _DECODE_ERRORS:
+            return None
+    _MEMORY_NEXT[cache.folder, key] = known
+    record, always, latest = known
     return (record, always) if valid_for(latest, today) else None
+
+
+# Entries decoded by the last load of this process: the next load reuses them (serve's rebuilds).
+_MEMORY: dict[tuple[Path, str], tuple] = {}
+_MEMORY_NEXT: dict[tuple[Path, str], tuple] = {}
 
 
 def client_salt(settings: Settings) -> str:
@@ -181,6 +190,8 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         if record is not None:
             clients.append(record)  # type: ignore[arg-type]
     cache.prune()
+    global _MEMORY, _MEMORY_NEXT
+    _MEMORY, _MEMORY_NEXT = _MEMORY_NEXT, {}
     return clients, diags, len(files)
 
 

@@ -10,7 +10,16 @@ import pytest
 from conftest import TODAY, write
 from rippledoc import cache as cache_mod
 from rippledoc.cache import CACHE_DIR
+from rippledoc import loader
 from rippledoc.loader import load_workspace
+
+
+
+def load(root: Path, today: date | None = None):
+    """A load from the files and the cache folder, as a new process does (not from this process's memory)."""
+    loader._MEMORY.clear()
+    return load_workspace(root, today)
+
 
 BOOK = {
     "rippledoc.yaml": """
@@ -96,7 +105,7 @@ def book(tmp_path: Path) -> Path:
 def uncached(root: Path, today: date | None, monkeypatch: pytest.MonkeyPatch):
     with monkeypatch.context() as m:
         m.setenv("RIPPLEDOC_NO_CACHE", "1")
-        return load_workspace(root, today)
+        return load(root, today)
 
 
 def entries(root: Path) -> list[Path]:
@@ -106,9 +115,9 @@ def entries(root: Path) -> list[Path]:
 def test_cold_warm_and_uncached_loads_are_equal(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plain = uncached(book, TODAY, monkeypatch)
     assert not (book / CACHE_DIR).exists()
-    cold = load_workspace(book, TODAY)
+    cold = load(book, TODAY)
     assert len(entries(book)) == 4  # three client files and one record
-    warm = load_workspace(book, TODAY)
+    warm = load(book, TODAY)
     assert plain == cold == warm
     codes = sorted(d.code for d in warm[1])
     assert codes == sorted(["E010", "W102", "E108", "E302", "E103", "W103", "E203", "E102", "W200",
@@ -118,33 +127,33 @@ def test_cold_warm_and_uncached_loads_are_equal(book: Path, monkeypatch: pytest.
 @pytest.mark.parametrize("today", [None, date(2026, 11, 1), TODAY, date(2026, 11, 25), date(2028, 1, 1)])
 def test_the_checks_against_today_follow_today_not_the_cache(book: Path, today: date | None,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    load_workspace(book, TODAY)  # the cache is written on another day
-    assert load_workspace(book, today) == uncached(book, today, monkeypatch)
+    load(book, TODAY)  # the cache is written on another day
+    assert load(book, today) == uncached(book, today, monkeypatch)
 
 
 def test_a_corrupt_entry_is_ignored_and_rewritten(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = load_workspace(book, TODAY)
+    expected = load(book, TODAY)
     for i, entry in enumerate(entries(book)):
         data = entry.read_bytes()
         entry.write_bytes([b"", data[: len(data) // 2], data.replace(b"Northwind", b"Southwind"),
                            b"\xff\xfe garbage"][i % 4])
-    assert load_workspace(book, TODAY) == expected
-    assert load_workspace(book, TODAY) == expected
+    assert load(book, TODAY) == expected
+    assert load(book, TODAY) == expected
 
 
 def test_an_entry_sealed_right_but_of_the_wrong_shape_is_ignored(book: Path) -> None:
-    expected = load_workspace(book, TODAY)
+    expected = load(book, TODAY)
     for entry in entries(book):
         key = entry.read_text().split("\n", 1)[0]
         for payload in ('[["not", "a", "client"], [], null]', '[null, [["a", 1, 1, "fatal", "E1", "m", ""]], null]',
                         '[null, [], 42]', '{"a": 1}'):
             entry.write_text(f"{key}\n{cache_mod.seal(key, payload)}\n{payload}")
-            assert load_workspace(book, TODAY) == expected
+            assert load(book, TODAY) == expected
 
 
 def test_an_entry_written_elsewhere_is_not_trusted(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A cache committed to git or copied from another machine: well-formed, but not sealed with this user's key."""
-    expected = load_workspace(book, TODAY)
+    expected = load(book, TODAY)
     target = book / "clients/northwind-traders.md"
     entry = next(e for e in entries(book) if "Northwind" in e.read_text())
     key, _, payload = entry.read_text().split("\n", 2)
@@ -152,56 +161,56 @@ def test_an_entry_written_elsewhere_is_not_trusted(book: Path, monkeypatch: pyte
     monkeypatch.setattr(cache_mod, "_SECRET", b"another machine's key, 32 bytes!")
     entry.write_text(f"{key}\n{cache_mod.seal(key, forged)}\n{forged}")
     monkeypatch.setattr(cache_mod, "_SECRET", None)
-    assert load_workspace(book, TODAY) == expected
+    assert load(book, TODAY) == expected
     assert "Forged" not in target.read_text()
-    assert load_workspace(book, TODAY) == expected
+    assert load(book, TODAY) == expected
 
 
 def test_a_foreign_entry_is_not_trusted(book: Path) -> None:
     """An entry copied under another file's key (same folder, other bytes) is refused by the key it names."""
-    expected = load_workspace(book, TODAY)
+    expected = load(book, TODAY)
     found = entries(book)
     first = found[0].read_bytes()
     for entry in found[1:]:
         entry.write_bytes(first)
-    assert load_workspace(book, TODAY) == expected
+    assert load(book, TODAY) == expected
 
 
 def test_a_changed_file_is_read_again(book: Path) -> None:
-    ws, _ = load_workspace(book, TODAY)
+    ws, _ = load(book, TODAY)
     assert ws.client("northwind-traders").grade == "top"
     path = book / "clients/northwind-traders.md"
     path.write_text(path.read_text().replace("grade: top", "grade: two"))
-    ws, _ = load_workspace(book, TODAY)
+    ws, _ = load(book, TODAY)
     assert ws.client("northwind-traders").grade == "two"
 
 
 def test_a_new_rippledoc_version_invalidates(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    load_workspace(book, TODAY)
+    load(book, TODAY)
     before = set(entries(book))
     import rippledoc
     monkeypatch.setattr(rippledoc, "__version__", "99.0.0")
     monkeypatch.setattr(cache_mod, "_FINGERPRINT", None)
-    ws, _ = load_workspace(book, TODAY)
+    ws, _ = load(book, TODAY)
     after = set(entries(book))
     assert before.isdisjoint(after - before) and len(after - before) == 4
     assert ws.client("northwind-traders").name == "Northwind Traders"
 
 
 def test_changed_settings_invalidate_the_clients(book: Path) -> None:
-    ws, _ = load_workspace(book, TODAY)
+    ws, _ = load(book, TODAY)
     assert ws.client("harbor-lane-bakery").timezone == "America/New_York"
     settings = book / "rippledoc.yaml"
     settings.write_text(settings.read_text().replace("America/New_York", "Europe/London"))
-    ws, _ = load_workspace(book, TODAY)
+    ws, _ = load(book, TODAY)
     assert ws.client("harbor-lane-bakery").timezone == "Europe/London"
 
 
 def test_the_cache_is_safe_to_delete(book: Path) -> None:
-    expected = load_workspace(book, TODAY)
+    expected = load(book, TODAY)
     import shutil
     shutil.rmtree(book / CACHE_DIR)
-    assert load_workspace(book, TODAY) == expected
+    assert load(book, TODAY) == expected
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write a read-only folder")
@@ -209,14 +218,14 @@ def test_an_unwritable_cache_only_makes_it_slower(book: Path, monkeypatch: pytes
     (book / CACHE_DIR).mkdir()
     (book / CACHE_DIR).chmod(0o500)
     try:
-        assert load_workspace(book, TODAY) == uncached(book, TODAY, monkeypatch)
+        assert load(book, TODAY) == uncached(book, TODAY, monkeypatch)
     finally:
         (book / CACHE_DIR).chmod(0o700)
 
 
 def test_an_unwritable_cache_folder_path_only_makes_it_slower(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (book / CACHE_DIR).write_text("a file where the folder should be")
-    assert load_workspace(book, TODAY) == uncached(book, TODAY, monkeypatch)
+    assert load(book, TODAY) == uncached(book, TODAY, monkeypatch)
 
 
 def test_a_cold_load_over_worker_processes_equals_the_serial_one(tmp_path: Path,
@@ -233,8 +242,19 @@ def test_a_cold_load_over_worker_processes_equals_the_serial_one(tmp_path: Path,
     calls = []
     real = parallel.map_chunks
     monkeypatch.setattr(parallel, "map_chunks", lambda fn, items: calls.append(len(items)) or real(fn, items))
-    pooled = load_workspace(tmp_path, TODAY)  # cold: no cache folder yet, so the pool does the work
+    pooled = load(tmp_path, TODAY)  # cold: no cache folder yet, so the pool does the work
     assert calls == [240] and len(entries(tmp_path)) >= 240
     assert pooled == serial
-    assert load_workspace(tmp_path, TODAY) == serial
+    assert load(tmp_path, TODAY) == serial
     assert len(serial[0].clients) == 240 and sorted(d.code for d in serial[1]) == ["E016", "E103"]
+
+
+def test_a_long_running_process_reuses_what_it_decoded_and_still_sees_edits(book: Path) -> None:
+    first = load(book, TODAY)
+    for entry in entries(book):
+        entry.write_bytes(b"damaged")
+    assert load_workspace(book, TODAY) == first  # from memory: the damaged entries are not even read
+    path = book / "clients/northwind-traders.md"
+    path.write_text(path.read_text().replace("grade: top", "grade: two"))
+    ws, _ = load_workspace(book, TODAY)
+    assert ws.client("northwind-traders").grade == "two"
