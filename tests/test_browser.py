@@ -230,7 +230,7 @@ def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_pa
         page.close()
     finally:
         out = served.stop()
-    assert re.search(r"^rebuilt clients/aurora-dental-group\.html, \d+ ritual records naming it and 7 summary pages "
+    assert re.search(r"^rebuilt clients/aurora-dental-group\.html, \d+ ritual records naming it and \d+ summary pages "
                      r"in \d+\.\d\ds$", out, re.M), out
 
 
