@@ -335,44 +335,64 @@ def test_a_weak_passphrase_gets_a_warning_and_a_strong_one_none():
     assert strength_warning(PASSPHRASE) is None
 
 
-# ---- the sample workspace's real site -------------------------------------------------------------------
+# ---- the sample workspace's real site, built by `rippledoc build` ----------------------------------------
+
+def run_build(out: Path, *args: str, passphrase: str | None = PASSPHRASE):
+    from click.testing import CliRunner
+
+    from rippledoc.cli import main
+    env = {"RIPPLEDOC_PASSPHRASE": passphrase} if passphrase is not None else {}
+    return CliRunner(env=env).invoke(main, ["-C", str(REPO), "build", "--today", TODAY.isoformat(),
+                                            "-o", str(out), *args])
+
+
+def every_file(folder: Path) -> dict[str, bytes]:
+    """Every file of a folder, dot files included."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
 
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory):
-    """The sample workspace built as a plain site, and the same site encrypted."""
-    from rippledoc.site.build import build_site
-    from rippledoc.site.pages import NAV
-    out = tmp_path_factory.mktemp("real") / "site"
-    build_site(REPO, out, TODAY)
-    files = read_tree(out)
-    return files, encrypt_site(files, PASSPHRASE, keep=[href for href, _ in NAV])
+    """The sample workspace built plain and built with --encrypt: (plain files, encrypted files)."""
+    base = tmp_path_factory.mktemp("real")
+    plain = run_build(base / "plain", passphrase=None)
+    assert plain.exit_code == 0, plain.output
+    encrypted = run_build(base / "encrypted", "--encrypt")
+    assert encrypted.exit_code == 0, encrypted.output
+    return every_file(base / "plain"), every_file(base / "encrypted")
 
 
 def test_the_sample_workspace_encrypted_leaks_nothing(real_site, clients):
-    files, enc = real_site
-    assert len(leaks(files, clients)) >= 6 * len(clients)  # the plain site does show them all
-    assert leaks(enc.files, clients) == []
-    assert sorted(p for p in enc.files if not p.startswith(("p/", "assets/"))) == sorted(
-        ["index.html", "clients.html", "rituals.html", "metrics.html", "stories.html", "intel.html", "problems.html"])
+    from rippledoc.site.pages import NAV
+    plain, encrypted = real_site
+    assert len(leaks(plain, clients)) >= 6 * len(clients)  # the plain site does show them all
+    assert leaks(encrypted, clients) == []
+    assert sorted(p for p in encrypted if not p.startswith(("p/", "assets/", "."))) == sorted(h for h, _ in NAV)
+    assert len([p for p in encrypted if p.startswith("p/")]) == len([p for p in plain if "/" in p and
+                                                                      p.endswith(".html")])
 
 
-def test_every_link_of_the_decrypted_sample_site_leads_to_a_page_of_the_encrypted_one(real_site, clients):
+def test_every_link_of_the_decrypted_sample_site_leads_to_a_page_of_the_encrypted_one(real_site):
     import posixpath
-    files, enc = real_site
-    plain_links = encrypted_links = 0
-    for old, new in enc.names.items():
-        page = decrypt_page(enc.files[new], PASSPHRASE).decode("utf-8")
+    plain, encrypted = real_site
+    pages = {p: decrypt_page(data, PASSPHRASE).decode("utf-8") for p, data in encrypted.items()
+             if p.endswith(".html")}
+    links = 0
+    for path, page in pages.items():
         for url in re.findall(r'(?:href|src)="([^"#?]+)[^"]*"', page):
-            if re.match(r"[a-z]+:", url):
-                continue
-            target = posixpath.normpath(posixpath.join(posixpath.dirname(new), url))
-            assert target in enc.files, f"{old} -> {new}: link {url} leads nowhere"
-            encrypted_links += 1
-        plain_links += len([u for u in re.findall(r'(?:href|src)="([^"#?]+)', files[old].decode())
-                            if not re.match(r"[a-z]+:", u)])
-    assert encrypted_links == plain_links > 1000
-    aurora = decrypt_page(enc.files[enc.names["clients/aurora-dental-group.html"]], PASSPHRASE).decode()
-    assert ">Aurora Dental Group</h1>" in aurora
+            if not re.match(r"[a-z]+:", url):
+                target = posixpath.normpath(posixpath.join(posixpath.dirname(path), url))
+                assert target in encrypted, f"{path}: link {url} leads nowhere"
+                links += 1
+    assert links > 1000
+    aurora = [p for p in pages.values() if ">Aurora Dental Group</h1>" in p]
+    assert len(aurora) == 1 and "renata@auroradental.example" in aurora[0]
+
+
+def test_the_build_command_takes_more_iterations(tmp_path):
+    result = run_build(tmp_path / "site", "--encrypt", "--kdf-iterations", "900000")
+    assert result.exit_code == 0, result.output
+    assert parse_shell((tmp_path / "site" / "index.html").read_bytes())["iterations"] == "900000"
 
 
 # ---- the options of `rippledoc build --encrypt` ---------------------------------------------------------
@@ -408,6 +428,7 @@ def test_the_passphrase_comes_from_the_environment(monkeypatch):
 def test_the_passphrase_is_asked_twice_without_echo(monkeypatch):
     from click.testing import CliRunner
     monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
+    monkeypatch.setattr("rippledoc.commands.encryption.interactive", lambda: True)
     result = CliRunner().invoke(_command(), ["--encrypt"], input=f"{PASSPHRASE}\n{PASSPHRASE}\n")
     assert result.exit_code == 0, result.output
     assert PASSPHRASE not in result.output  # hidden input is not echoed
@@ -418,6 +439,7 @@ def test_the_passphrase_is_asked_twice_without_echo(monkeypatch):
 def test_a_mistyped_confirmation_asks_again_and_a_weak_passphrase_is_warned_about(monkeypatch):
     from click.testing import CliRunner
     monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
+    monkeypatch.setattr("rippledoc.commands.encryption.interactive", lambda: True)
     result = CliRunner().invoke(_command(), ["--encrypt"], input="hunter2\nhunter3\nhunter2\nhunter2\n")
     assert "Error: The two entered values do not match." in result.stderr
     assert "rippledoc: warning: the passphrase is weak: about 16 bits" in result.stderr
@@ -428,10 +450,14 @@ def test_a_mistyped_confirmation_asks_again_and_a_weak_passphrase_is_warned_abou
     (["--encrypt", "--kdf-iterations", "100000"], PASSPHRASE, "100000 is not in the range 600000<=x<=10000000"),
     (["--kdf-iterations", "700000"], PASSPHRASE, "rippledoc: --kdf-iterations only makes sense with --encrypt"),
     (["--encrypt"], "", "rippledoc: the passphrase is empty"),
+    (["--encrypt"], None, "rippledoc: --encrypt needs a passphrase: set RIPPLEDOC_PASSPHRASE or run in a terminal"),
 ])
 def test_usage_errors_exit_2(monkeypatch, args, env, message):
     from click.testing import CliRunner
-    monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", env)
+    if env is None:
+        monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
+    else:
+        monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", env)
     result = CliRunner().invoke(_command(), args)
     assert result.exit_code == 2
     assert message in result.stderr

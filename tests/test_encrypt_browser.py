@@ -219,16 +219,10 @@ def test_it_also_opens_from_a_local_web_server(browser, site):
 
 
 def test_the_sample_workspace_opens_with_the_passphrase_and_shows_nothing_without(browser, tmp_path):
-    from conftest import REPO, TODAY
-    from rippledoc.site.build import build_site
-    from rippledoc.site.encrypt import read_tree
-    from rippledoc.site.pages import NAV
-    build_site(REPO, tmp_path / "plain", TODAY)
-    enc = encrypt_site(read_tree(tmp_path / "plain"), PASSPHRASE, keep=[href for href, _ in NAV])
+    from test_encrypt import run_build
     out = tmp_path / "site"
-    for rel, data in enc.files.items():
-        (out / rel).parent.mkdir(parents=True, exist_ok=True)
-        (out / rel).write_bytes(data)
+    result = run_build(out, "--encrypt")  # rippledoc build --encrypt, passphrase from RIPPLEDOC_PASSPHRASE
+    assert result.exit_code == 0, result.output
     clients = sample_clients()
     context = browser.new_context()
     page = context.new_page()

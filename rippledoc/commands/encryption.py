@@ -7,6 +7,7 @@ and never written anywhere.
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any, Callable
 
 import click
@@ -28,11 +29,17 @@ def encrypt_options(f: Callable[..., Any]) -> Callable[..., Any]:
                              "see docs/encryption.md.")(f)
 
 
+def interactive() -> bool:
+    return sys.stdin.isatty()
+
+
 def ask_passphrase() -> str:
     """The passphrase from the environment, else asked twice without echo; a weak one gets a warning."""
     from ..site.encrypt import strength_warning
     passphrase = os.environ.get(ENV)
     if passphrase is None:
+        if not interactive():
+            fail(f"--encrypt needs a passphrase: set {ENV} or run in a terminal to be asked")
         passphrase = click.prompt("Passphrase for the encrypted site", hide_input=True,
                                   confirmation_prompt="Repeat the passphrase", err=True)
     if not passphrase:
