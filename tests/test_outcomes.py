@@ -292,3 +292,19 @@ def test_the_sample_workspace_shows_every_outcome():
     assert o.kudos and o.intel and any(t.topic for t in intel_topics(ws))
     stages = {v.stage for v in story_list(ws, TODAY)}
     assert {"story", "asked", "published", "webinar"} <= stages
+
+
+@pytest.mark.parametrize("value, days, codes", [("30", 30, []), ("0", 14, ["E109"]), ("2.5", 14, ["E109"]),
+                                                ("soon", 14, ["E109"])])
+def test_story_ask_days_is_a_whole_number_of_days(workspace, value, days, codes):
+    root = workspace({"rippledoc.yaml": SETTINGS + f"story_ask_days: {value}\n"})
+    ws, diags = load_workspace(root, TODAY)
+    assert ws.settings.story_ask_days == days
+    assert [d.code for d in diags if d.path == "rippledoc.yaml"] == codes
+
+
+def test_the_settings_schema_knows_story_ask_days():
+    from rippledoc.schema import schema
+    assert schema("settings")["properties"]["story_ask_days"] == {
+        "type": "integer", "minimum": 1,
+        "description": "days after a success story before asking for a testimonial is due"}
