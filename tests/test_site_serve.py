@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, write
-from rippledoc.site.serve import affected_clients, allowed_hosts, relevant
+from rippledoc.site.serve import affected_clients, allowed_hosts, host_allowed, relevant
 from test_site import ACME, BETA, SETTINGS, make
 
 
@@ -194,6 +194,14 @@ def test_the_output_and_cache_folders_are_not_watched(tmp_path):
 def test_only_loopback_names_are_allowed_unless_another_host_is_chosen():
     assert allowed_hosts("127.0.0.1", 8000) == {"127.0.0.1:8000", "localhost:8000", "[::1]:8000"}
     assert "192.168.1.5:8000" in allowed_hosts("192.168.1.5", 8000)
+    on_loopback = allowed_hosts("127.0.0.1", 8000)
+    assert not host_allowed("192.168.1.5:8000", on_loopback, 8000, network=False)
+    # listening on every interface: an address typed by hand works, a name (DNS rebinding) does not
+    everywhere = allowed_hosts("0.0.0.0", 8000)
+    assert host_allowed("192.168.1.5:8000", everywhere, 8000, network=True)
+    assert host_allowed("[fe80::1]:8000", everywhere, 8000, network=True)
+    assert not host_allowed("evil.example:8000", everywhere, 8000, network=True)
+    assert not host_allowed("192.168.1.5:8001", everywhere, 8000, network=True)
 
 
 def test_a_taken_port_is_a_clear_error(served):

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import http.server
+import ipaddress
 import json
 import mimetypes
 import os
@@ -46,6 +47,7 @@ IGNORED_TOP = (".git", ".rippledoc-cache", "_site", ".venv", "node_modules", "__
 CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; "
        "form-action 'none'; frame-ancestors 'none'")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
+LOOPBACK_IPS = ("127.0.0.1", "::1")
 
 
 class ServeError(Exception):
@@ -265,7 +267,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         host = (self.headers.get("Host") or "").lower()
-        if host not in self.server.allowed_hosts:
+        if not host_allowed(host, self.server.allowed_hosts, self.server.server_address[1],
+                            self.server.address_family == socket.AF_INET6 or self.server.server_address[0] not in LOOPBACK_IPS):
             self._text(421, "rippledoc serve: this server answers only to " + ", ".join(sorted(self.server.allowed_hosts)))
             return
         path = unquote(urlsplit(self.path).path)
@@ -324,6 +327,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if target.is_dir():
             target = target / "index.html"
         return target if target.is_file() else None
+
+
+def host_allowed(header: str, allowed: set[str], port: int, network: bool) -> bool:
+    """A ``Host`` header this server answers to. Listening beyond loopback (``network``), any IP address
+    with our port is fine too: DNS rebinding needs a name, and an address typed by hand is not one."""
+    if header in allowed:
+        return True
+    if not network:
+        return False
+    name, _, have = header.rpartition(":")
+    if have != str(port):
+        return False
+    try:
+        ipaddress.ip_address(name.strip("[]"))
+    except ValueError:
+        return False
+    return True
 
 
 def allowed_hosts(host: str, port: int) -> set[str]:
