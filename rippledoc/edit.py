@@ -37,22 +37,20 @@ disk) whose message says what and where; nothing is written then.
 """
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-import yaml
 
 from . import atomic, yamltree
 from .fields import parse_date
 from .logline import find_log
 from .source import Text, split_front_matter
+from .yamlscalar import scalar
 
 BOM = "\ufeff"
 _DATED = re.compile(r"^-\s+(\d{4}-\d{2}-\d{2})\b")
-_PLAIN_OK = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_ .@/+()'-]*$")
 
 
 class EditError(Exception):
@@ -337,12 +335,7 @@ def yaml_scalar(value: str | date) -> str:
     text = str(value)
     if "\n" in text or "\r" in text:
         raise EditError("a field value is one line")
-    plain = _PLAIN_OK.match(text) and text == text.strip() and " #" not in text
-    if plain:
-        tag = yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False))
-        if tag.endswith(":str"):
-            return text
-    return json.dumps(text, ensure_ascii=False)
+    return scalar(text)
 
 
 def set_field(root: str | Path, client_path: str | Path, key: str, value: str | date, only_if_empty: bool = True,

@@ -169,7 +169,7 @@ def test_set_field_keeps_an_existing_value_unless_told(book):
     r = set_field(book, p, "level", "for-life")
     assert not r.changed and p.read_text() == NORTHWIND
     set_field(book, p, "name", "Northwind, Inc.", only_if_empty=False)
-    assert 'name: "Northwind, Inc."   # a comment stays\n' in p.read_text()
+    assert 'name: Northwind, Inc.   # a comment stays\n' in p.read_text()
 
 
 def test_set_field_fills_an_empty_value_keeping_the_comment(book):

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 
 from rippledoc.cli import main
 from rippledoc.exchange.csvin import decode, delimiter_of, read_csv
-from rippledoc.exchange.yamlscalar import flow_list, scalar
+from rippledoc.yamlscalar import flow_list, scalar
 from rippledoc.loader import load_workspace
 from rippledoc import yamltree
 

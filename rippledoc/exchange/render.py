@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .record import Person
-from .yamlscalar import flow_list, scalar
+from ..yamlscalar import flow_list, scalar
 
 # Template keys always written (empty when unknown), and optional keys written only with a value,
 # each after the key it follows in docs/format.md.
