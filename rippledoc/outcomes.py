@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Iterable
+from collections.abc import Iterable
 
 from .diagnostics import Diagnostic, error, warning
 from .fields import did_you_mean, parse_date
@@ -83,7 +83,7 @@ def note_offset(touch: Touch) -> int:
     if not touch.note:
         return len(touch.text)
     at = touch.text.find(": ")
-    found = touch.text.find(touch.note, at if at >= 0 else 0)
+    found = touch.text.find(touch.note, max(at, 0))
     return found if found >= 0 else touch.text.find(touch.note)
 
 

@@ -3,7 +3,7 @@
 ``research_notes(client, ws, today, at=None) -> dict`` (JSON-able): tenure,
 products, contact, phone, email, their local time (at ``at``, the planned
 slot, when given), the last three touches, open commitments, the latest
-connection scores and the success stories. ``notes_text`` renders it as the
+connection scores, the handoffs still open and the success stories. ``notes_text`` renders it as the
 few lines a calendar event or the terminal shows.
 """
 from __future__ import annotations
@@ -75,8 +75,16 @@ def research_notes(client: Client, ws: Workspace, today: date, at: datetime | No
                              for c in sorted(open_commitments, key=lambda c: c.due)],
         "scores": latest_scores(client, ws),
         "success_stories": [_touch(t) for t in stories][::-1],
+        "open_handoffs": _handoffs(client, ws, today),
         "path": client.path,
     }
+
+
+def _handoffs(client: Client, ws: Workspace, today: date) -> list[dict[str, object]]:
+    """The client's handoffs still open: a colleague owes them a call (rippledoc.followups)."""
+    from .followups import handoff_list
+    return [{"owner": h.owner, "department": h.department, "due": h.due.isoformat(), "state": h.state(today),
+             "what": h.what} for h in handoff_list(ws, today) if h.client.slug == client.slug]
 
 
 def notes_text(notes: dict[str, object]) -> str:
@@ -107,6 +115,12 @@ def notes_text(notes: dict[str, object]) -> str:
     if s:
         scores = ", ".join(f"{k} {v}" for k, v in s["scores"].items())  # type: ignore[index,union-attr]
         lines.append(f"Connection scores ({s['period']}): {scores}")  # type: ignore[index]
+    if notes.get("open_handoffs"):
+        lines.append("Open handoffs:")
+        for h in notes["open_handoffs"]:  # type: ignore[union-attr]
+            dept = f" ({h['department']})" if h["department"] else ""
+            lines.append(f"  {h['owner']}{dept} by {h['due']}{', OVERDUE' if h['state'] == 'overdue' else ''}"
+                         + (f": {h['what']}" if h["what"] else ""))
     if notes["success_stories"]:
         lines.append("Success stories:")
         for t in notes["success_stories"]:  # type: ignore[union-attr]

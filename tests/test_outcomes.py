@@ -84,7 +84,7 @@ def test_one_line_carries_a_handoff_kudos_a_story_and_intel():
     assert (h.department, h.owner, h.due, h.done) == ("training", "priya", date(2026, 11, 28), None)
     assert [(m.tag, m.ref) for m in lo.marks] == [("kudos", None), ("success", "sso"),
                                                   ("intel", "conference: Heartland Forum")]
-    kudos, story, intel = lo.marks
+    kudos, story, _intel = lo.marks
     assert kudos.people == ("omar",) and kudos.quote == "Omar was quick"
     assert story.words == "One sign-in now"
     assert lo.plain == "Tellers locked out"
@@ -308,3 +308,17 @@ def test_the_settings_schema_knows_story_ask_days():
     assert schema("settings")["properties"]["story_ask_days"] == {
         "type": "integer", "minimum": 1,
         "description": "days after a success story before asking for a testimonial is due"}
+
+
+def test_the_notes_before_a_call_name_the_handoffs_still_open(book):
+    from rippledoc.research import notes_text, research_notes
+    ws = load(book)
+    notes = research_notes(ws.client("prairie"), ws, TODAY)
+    assert notes["open_handoffs"] == [
+        {"owner": "priya", "department": "training", "due": "2026-11-20", "state": "overdue",
+         "what": "Tellers locked out by the new sign-in prompt"},
+        {"owner": "omar", "department": "support", "due": "2026-11-27", "state": "open", "what": "Statements print twice"}]
+    text = notes_text(notes)
+    assert ("Open handoffs:\n  priya (training) by 2026-11-20, OVERDUE: Tellers locked out by the new sign-in prompt\n"
+            "  omar (support) by 2026-11-27: Statements print twice") in text
+    assert research_notes(ws.client("maple"), ws, TODAY)["open_handoffs"] == []
