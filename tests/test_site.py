@@ -504,3 +504,14 @@ def test_build_encrypt_hands_the_rendered_site_to_the_encryption_stage(tmp_path,
     out = root / "_site"
     assert (out / "index.html").exists() and not (out / "clients").exists()
     assert not any(b"Acme Tools" in p.read_bytes() for p in out.rglob("*") if p.is_file())
+
+
+def test_every_headline_metric_of_the_sample_workspace_has_a_value():
+    """The figures read rippledoc.metrics' dict by path; a renamed key would show as '–' and fail here."""
+    from rippledoc.loader import load_workspace
+    from rippledoc.metrics import compute_metrics
+    from rippledoc.site.views import metric_figures
+    ws, _ = load_workspace(REPO, TODAY)
+    figures = metric_figures(compute_metrics(ws, date(2025, 11, 22), TODAY, TODAY))
+    assert [f.label for f in figures if "–" in f.value + f.note] == []
+    assert [f.label for f in figures][:4] == ["Retention", "Average sale", "Sales per client a year", "Revenue"]
