@@ -210,3 +210,18 @@ def test_a_taken_port_is_a_clear_error(served):
     assert result.returncode == 1
     assert result.stderr.startswith(f"rippledoc: cannot listen on 127.0.0.1:{served.port}: ")
     assert "Traceback" not in result.stderr
+
+
+def test_when_the_first_build_fails_every_page_shows_the_error_with_its_style(tmp_path):
+    root = make(tmp_path, {"clients/acme.md": ACME, "site_templates/tagged.html": "{{ oops( }}"})
+    served = Served(root)
+    try:
+        for path in ("/", "/index.html", "/clients/acme.html"):
+            status, _, body = served.get(path)
+            assert status == 500 and "The site could not be rebuilt" in body and "tagged.html:1" in body, path
+        status, headers, css = served.get("/assets/site.css")
+        assert status == 200 and headers["Content-Type"] == "text/css; charset=utf-8" and ":root" in css
+        assert served.get("/assets/../rippledoc.yaml")[0] == 404
+    finally:
+        out = served.stop()
+    assert out.count("rebuild failed") == 1 and "Traceback" not in out

@@ -78,7 +78,8 @@ def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | 
         try:
             html = env.get_template(page.template).render(**page.context)
         except jinja2.TemplateSyntaxError as exc:
-            raise BuildError(f"{exc.filename or exc.name}:{exc.lineno}: template syntax error: {exc.message}") from None
+            where = _shorter(exc.filename or exc.name or "?", Path(page.context["ws"].root))
+            raise BuildError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise BuildError(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs(Path(page.context['ws'].root))))}") from None
         except Exception as exc:  # a template's runtime error: say which page and template, never a traceback
@@ -87,6 +88,14 @@ def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | 
         if progress:
             progress(i, total)
     return out
+
+
+def _shorter(filename: str, root: Path) -> str:
+    """A template's path as a person knows it: relative to the workspace when it is one of theirs."""
+    try:
+        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return filename
 
 
 def assets(root: Path) -> dict[str, bytes]:

@@ -21,6 +21,7 @@ import json
 import mimetypes
 import os
 import posixpath
+import re
 import shutil
 import signal
 import socket
@@ -37,7 +38,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from markupsafe import escape
 
 from .build import BuildError, BuildResult, SiteBuilder
-from .render import TEMPLATE_DIR
+from .render import TEMPLATE_DIR, template_dirs
 from .views import slug_of_path
 
 DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
@@ -234,6 +235,7 @@ class SiteServer(http.server.ThreadingHTTPServer):
 
     def __init__(self, address: tuple[str, int], site: Path, state: State, allowed_hosts: set[str]) -> None:
         self.site, self.state, self.allowed_hosts = site, state, allowed_hosts
+        self.asset_dirs: list[Path] = []
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
 
@@ -284,13 +286,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if path == "/__rippledoc/status.json":
             self._send(200, json.dumps(self.server.state.snapshot()).encode(), "application/json")
             return
-        target = self._resolve(path)
+        error = self.server.state.snapshot()["error"]
+        if error and (path.endswith((".html", "/")) or "." not in path.rsplit("/", 1)[-1]):
+            self._send(500, ERROR_PAGE.format(message=escape(error)).encode(), "text/html; charset=utf-8")
+            return
+        target = self._resolve(path) or self._fallback_asset(path)
         if target is None:
             self._text(404, "not found")
-            return
-        error = self.server.state.snapshot()["error"]
-        if error and target.suffix == ".html":
-            self._send(500, ERROR_PAGE.format(message=escape(error)).encode(), "text/html; charset=utf-8")
             return
         try:
             body = target.read_bytes()
@@ -308,6 +310,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._text(405, "rippledoc serve is read-only")
 
     do_POST = do_PUT = do_DELETE = do_PATCH = _refuse  # type: ignore[assignment]
+
+    def _fallback_asset(self, path: str) -> Path | None:
+        """``/assets/NAME`` from the template folders when the site has none yet (the first build failed)."""
+        m = re.fullmatch(r"/assets/([A-Za-z0-9][A-Za-z0-9._-]*)", path)
+        if m is None:
+            return None
+        for folder in self.server.asset_dirs:
+            candidate = folder / m[1]
+            if candidate.is_file() and not candidate.is_symlink():
+                return candidate
+        return None
 
     def _resolve(self, path: str) -> Path | None:
         """The file under the site for a URL path; None for anything outside it."""
@@ -377,10 +390,9 @@ def run(root: Path, host: str = "127.0.0.1", port: int = 8000, today: date | Non
             raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}"
                              + ("; choose another with --port" if port else "")) from None
         real_port = server.server_address[1]
+        server.asset_dirs = [d / "assets" for d in template_dirs(root)]
         server.allowed_hosts = allowed_hosts(host, real_port)
         rebuilder.rebuild(None)
-        if state.error:
-            log(f"rippledoc: the first build failed: {state.error}")
         url_host = host if ":" not in host else f"[{host}]"
         log(f"serving http://{url_host}:{real_port}/ (Ctrl-C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
