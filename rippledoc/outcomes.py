@@ -32,13 +32,15 @@ STEP_TAGS = {"story-asked": "asked", "testimonial": "testimonial", "published": 
 INTEL_KINDS = ("site", "conference", "trend", "competitor")
 MARK_TAGS = ("success", "kudos", "intel", "handoff-done", *STEP_TAGS)
 
-_MARK = re.compile(r"(?<![\w&/])#(" + "|".join(sorted(MARK_TAGS, key=len, reverse=True)) + r")(?![\w-])(?:\[([^\]\n]*)\])?",
+# '#' first, so the engine scans for it fast; a '#' inside a word (a#b, &#38;, a/#b) is dropped by _marks
+_MARK = re.compile(r"#(" + "|".join(sorted(MARK_TAGS, key=len, reverse=True)) + r")(?![\w-])(?:\[([^\]\n]*)\])?",
                    re.IGNORECASE)
 _HANDOFF = re.compile(r"(?<![\w-])handoff:", re.IGNORECASE)
 _HANDOFF_BODY = re.compile(
     r"\s*(?:(?P<dept>[A-Za-z][\w-]*)\s+)?(?:@(?P<owner>[A-Za-z][\w-]*)\s+)?by\s+(?P<due>[^\s,;)]+?)[.,;)]?(?=\s|$)"
     r"(?:\s+done:\s*(?P<done>[^\s,;)]+?)[.,;)]?(?=\s|$))?")
 _NEXT = re.compile(r"\bnext:\s*\S+")
+_ANY = re.compile(r"#(?:success|kudos|intel|handoff-done|story-|testimonial|published|webinar)|handoff:", re.IGNORECASE)
 _QUOTE = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 _MENTION = re.compile(r"(?<![\w.])@([A-Za-z][\w-]*)")
 _ID = re.compile(r"^[A-Za-z0-9][\w-]*$")
@@ -63,19 +65,54 @@ class Mark:
     tag: str  # lower case: success, kudos, intel, handoff-done, story-asked, testimonial, ...
     ref: str | None  # the text between the brackets, stripped
     col: int  # 1-based column of '#'
-    people: tuple[str, ...]  # @names in its words
-    quote: str | None  # the first "quoted" text in its words
-    words: str  # its words without the outcome syntax
+    segment: str  # the text after it, up to the next mark, handoff clause or next:
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The @names in its words."""
+        return tuple(dict.fromkeys(_MENTION.findall(self.segment))) if "@" in self.segment else ()
+
+    @property
+    def quote(self) -> str | None:
+        """The first "quoted" (or “quoted”) text in its words."""
+        q = _QUOTE.search(self.segment) if ('"' in self.segment or "“" in self.segment) else None
+        return (q[1] or q[2]).strip() if q else None
+
+    @property
+    def words(self) -> str:
+        """Its words without the outcome syntax."""
+        return _clean(self.segment)
 
 
 @dataclass(frozen=True, slots=True)
 class LineOutcomes:
     handoff: HandoffSyntax | None
     marks: tuple[Mark, ...]
-    plain: str  # the whole note without the outcome syntax and next:
+    note: str = ""
+    spans: tuple[tuple[int, int], ...] = ()  # the handoff clause's span in the note
+
+    @property
+    def plain(self) -> str:
+        """The note's own words, without the outcome syntax (computed when asked: most lines never are)."""
+        return _plain(self.note, list(self.spans))
 
     def tagged(self, *tags: str) -> list[Mark]:
         return [m for m in self.marks if m.tag in tags]
+
+
+_NOTHING = LineOutcomes(None, ())
+_TAGS = frozenset(MARK_TAGS)
+
+
+def may_carry(touch: Touch) -> bool:
+    """A quick test on the parsed tags: False when the line surely has no outcome syntax."""
+    return not _TAGS.isdisjoint(touch.tags) or "andoff:" in touch.note
+
+
+def _marks(note: str) -> list[re.Match[str]]:
+    """The outcome tags of a note, as the TAG pattern of logline reads tags (not after a word character, & or /)."""
+    return [x for x in _MARK.finditer(note)
+            if x.start() == 0 or not (note[x.start() - 1].isalnum() or note[x.start() - 1] in "_&/")]
 
 
 def note_offset(touch: Touch) -> int:
@@ -96,11 +133,13 @@ def _clean(text: str) -> str:
 def parse_line(touch: Touch) -> tuple[LineOutcomes, list[Diagnostic]]:
     """The outcome syntax of one touch's note, with the problems a line alone can show."""
     note, path, line = touch.note, touch.source.path, touch.source.line
+    if not _ANY.search(note):
+        return _NOTHING, []
     base = note_offset(touch)
     diags: list[Diagnostic] = []
     spans: list[tuple[int, int]] = []  # the syntax's spans in the note, to cut out of the words
     handoff = None
-    found = list(_HANDOFF.finditer(note))
+    found = list(_HANDOFF.finditer(note)) if "andoff:" in note else []
     for extra in found[1:]:
         diags.append(error(path, line, base + extra.start() + 1, "E204", "one handoff per touch",
                            "log a second touch for the second handoff"))
@@ -137,18 +176,16 @@ def parse_line(touch: Touch) -> tuple[LineOutcomes, list[Diagnostic]]:
         if m is None:
             spans.append((h.start(), h.end()))
     # marks: each one's words run to the next mark, handoff clause or next:
-    stops = sorted([(x.start(), x.end()) for x in _MARK.finditer(note)] + spans +
-                   [(x.start(), x.end()) for x in _NEXT.finditer(note)])
+    found_marks = _marks(note)
+    stops = [x.start() for x in found_marks] + [a for a, _ in spans]
+    if "next:" in note:
+        stops += [x.start() for x in _NEXT.finditer(note)]
+    stops.sort()
     marks = []
-    for x in _MARK.finditer(note):
+    for x in found_marks:
         tag, ref = x[1].lower(), (x[2].strip() if x[2] is not None else None)
-        end = next((s for s, _ in stops if s >= x.end()), len(note))
-        segment = note[x.end():end]
-        q = _QUOTE.search(segment)
-        quote = (q[1] or q[2]).strip() if q else None
-        words = _clean(segment)
-        marks.append(Mark(tag, ref, base + x.start() + 1, tuple(dict.fromkeys(_MENTION.findall(segment))),
-                          quote, words))
+        end = next((at for at in stops if at >= x.end()), len(note))
+        marks.append(Mark(tag, ref, base + x.start() + 1, note[x.end():end]))
         col = base + x.start() + 1
         if tag == "intel" and ref is not None:
             kind, topic = intel_topic(ref)
@@ -163,7 +200,7 @@ def parse_line(touch: Touch) -> tuple[LineOutcomes, list[Diagnostic]]:
         elif tag == "success" and ref is not None and not _ID.match(ref):
             diags.append(error(path, line, col, "E206", f"'#success[{ref}]': a story id is one word",
                                "letters, digits and '-', e.g. #success[telehealth]"))
-    return LineOutcomes(handoff, tuple(marks), _plain(note, spans)), diags
+    return LineOutcomes(handoff, tuple(marks), note, tuple(spans)), diags
 
 
 def _plain(note: str, spans: list[tuple[int, int]]) -> str:
@@ -173,7 +210,7 @@ def _plain(note: str, spans: list[tuple[int, int]]) -> str:
         for s, e in sorted(cuts, reverse=True):
             text = text[:s] + " " + text[e:]
         return _clean(text)
-    marks = list(_MARK.finditer(note))
+    marks = _marks(note)
     if not marks:
         return cut(note, spans)
     return cut(note[:marks[0].start()], [(s, e) for s, e in spans if e <= marks[0].start()]) or cut(note, spans)
@@ -249,8 +286,13 @@ class Story:
     client: Client
     touch: Touch  # the '#success' line
     id: str  # its own [id], else its date
-    words: str
+    mark: Mark  # its '#success'
+    line: LineOutcomes
     steps: tuple[StoryStep, ...]
+
+    @property
+    def words(self) -> str:
+        return self.mark.words or self.line.plain
 
     @property
     def date(self) -> date:
@@ -289,7 +331,15 @@ class Intel:
     touch: Touch
     kind: str | None  # site, conference, trend, competitor; None: a topic without a kind
     topic: str | None  # None: a plain #intel
-    words: str
+    mark: Mark
+    line: LineOutcomes
+
+    @property
+    def words(self) -> str:
+        """Its own words, else those of a later #intel of the line, else the note's."""
+        marks = self.line.marks
+        later = (x.words for x in marks[marks.index(self.mark):] if x.tag == "intel")
+        return next((w for w in later if w), "") or self.line.plain
 
 
 @dataclass(frozen=True, slots=True)
@@ -324,7 +374,21 @@ def resolve_owner(settings: Settings, department: str | None, owner: str | None)
     return None, f"nobody in the team handles '{department}'"
 
 
+_last: tuple[Workspace, Outcomes, list[Diagnostic]] | None = None
+
+
 def collect(ws: Workspace) -> tuple[Outcomes, list[Diagnostic]]:
+    """Every outcome of the workspace and the problems found linking them (the last result is kept:
+    one command asks several times of the same workspace)."""
+    global _last
+    if _last is not None and _last[0] is ws:
+        return _last[1], list(_last[2])
+    result = _collect(ws)
+    _last = (ws, result[0], list(result[1]))
+    return result
+
+
+def _collect(ws: Workspace) -> tuple[Outcomes, list[Diagnostic]]:
     handoffs: list[Handoff] = []
     kudos: list[Kudos] = []
     stories: list[Story] = []
@@ -345,6 +409,8 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
     depts = departments(settings)
     parsed = []
     for t in c.log:
+        if not may_carry(t):
+            continue
         lo, problems = parse_line(t)
         diags.extend(problems)
         parsed.append((t, lo))
@@ -384,14 +450,13 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
                 for p in dict.fromkeys(people):
                     kudos.append(Kudos(c, t, p, m.quote or m.words or lo.plain, m.quote is not None))
             elif m.tag == "success":
-                stories.append({"touch": t, "id": m.ref or t.date.isoformat(), "words": m.words or lo.plain,
+                stories.append({"touch": t, "id": m.ref or t.date.isoformat(), "line": lo,
                                 "steps": [], "mark": m})
             elif m.tag == "intel":
                 kind, topic = intel_topic(m.ref) if m.ref is not None else (None, None)
                 if m.ref is not None and (not topic or (kind is not None and kind not in INTEL_KINDS)):
                     continue  # E207, reported by parse_line
-                later = [x.words for x in lo.marks[lo.marks.index(m):] if x.tag == "intel" and x.words]
-                intel.append(Intel(c, t, kind, topic or None, later[0] if later else lo.plain))
+                intel.append(Intel(c, t, kind, topic or None, m, lo))
             elif m.tag == "handoff-done":
                 closers.append((t, m))
             else:
@@ -434,7 +499,7 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
             h["done"], h["closed_by"] = t.date, t.source
     out_h = tuple(Handoff(c, h["touch"], h["syntax"].department, h["owner"], h["touch"].by or settings.me,
                           h["syntax"].due, h["done"], h["closed_by"], h["what"]) for h in handoffs)
-    out_s = tuple(Story(c, s["touch"], s["id"], s["words"], tuple(sorted(s["steps"], key=lambda x: x.date)))
+    out_s = tuple(Story(c, s["touch"], s["id"], s["mark"], s["line"], tuple(sorted(s["steps"], key=lambda x: x.date)))
                   for s in stories)
     return out_h, kudos, out_s, intel
 
