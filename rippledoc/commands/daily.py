@@ -1,6 +1,7 @@
 """``rippledoc today``, ``due`` and ``plan``: who to call, when, and why."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import click
@@ -57,12 +58,15 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
     ws, day = _start(ctx, today)
     who = resolve_owner(ws, owner)
     items = due_items(ws, day, days, who)
+    rituals = due_rituals(ws, day)
     if as_json:
-        print_json({"date": day.isoformat(), "days": days, "owner": who, "items": [i.to_json() for i in items]})
+        print_json({"date": day.isoformat(), "days": days, "owner": who, "items": [i.to_json() for i in items],
+                    "rituals": [r.to_json() for r in rituals]})
         return
     span = f"{day:%a %d %b %Y}" + (f" and the next {days} days" if days else "")
     if not items:
         click.echo(f"Nothing due on {span}" + (f" for {who}" if who else "") + ".")
+        click.echo(render_rituals(rituals, use_color()))
         return
     color = use_color()
     now = [i for i in items if i.date <= day]
@@ -74,6 +78,24 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
     click.echo(paint(f"{span}" + (f" · {who}" if who else "") + f": {head}", "bold", color))
     click.echo(table(("WHEN", "CLIENT", "KIND", "OWNER", "WHY"), rows, styles=("yellow", "", "cyan", "dim", ""),
                      color=color, max_width=(0, 32)))
+    if rituals:
+        click.echo("\n" + render_rituals(rituals, color))
+
+
+def due_rituals(ws, day: date) -> list:
+    """The rituals due on ``day`` (the one-a-day calls are the plan itself, so not listed)."""
+    from ..rituals import ritual_status
+    return [r for r in ritual_status(ws, day) if r.due and r.enabled and r.ritual != "one-a-day"]
+
+
+def render_rituals(rituals: list, color: bool) -> str:
+    from ..output import paint, table
+    if not rituals:
+        return ""
+    rows = [(r.name, r.cadence, r.reason) for r in rituals]
+    return "\n".join([paint("Rituals due", "bold", color),
+                      table(("RITUAL", "CADENCE", "WHY"), rows, styles=("cyan",), color=color),
+                      f"Start one with: rippledoc ritual start {rituals[0].ritual}"])
 
 
 @click.command(name="today")
@@ -82,20 +104,34 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
 @today_option
 @click.pass_context
 def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str | None) -> None:
-    """Today's calls: who, at what time for both of you, and what to know before dialling."""
+    """Today's calls: who, at what time for both of you, and what to know before dialling.
+
+    On a day off it shows the next working day's plan. Rituals due (the weekly
+    review, a high-grade session, ...) are listed after the calls.
+    """
+    from ..output import use_color
     from ..plan import daily_plan
     from ..research import research_notes
+    from ..plan import next_working_day
     ws, day = _start(ctx, today)
     who = resolve_owner(ws, owner)
     plan = daily_plan(ws, day, who)
-    notes = [research_notes(c.client, ws, day, c.start) for c in plan.calls]
+    if not plan.working:  # a day off: show the next working day's plan, said so
+        plan = daily_plan(ws, next_working_day(day, ws.settings), who)
+        plan = replace(plan, note=f"{day:%A} is not one of your working days; here is the plan for "
+                                  f"{plan.day:%A %d %b}.")
+    notes = [research_notes(c.client, ws, plan.day, c.start) for c in plan.calls]
+    rituals = due_rituals(ws, day)
     if as_json:
-        print_json({"date": day.isoformat(), "working": plan.working, "owner": who, "note": plan.note or None,
+        print_json({"date": plan.day.isoformat(), "asked": day.isoformat(), "working": plan.working, "owner": who,
+                    "note": plan.note or None, "rituals": [r.to_json() for r in rituals],
                     "calls_per_day": plan.calls_per_day, "timezone": plan.timezone, "window": str(plan.window),
                     "calls": [{**c.to_json(), "research": n} for c, n in zip(plan.calls, notes)],
                     "waiting": plan.waiting, "commitments": [i.to_json() for i in plan.commitments]})
         return
     click.echo(render_today(plan, notes, who))
+    if rituals:
+        click.echo("\n" + render_rituals(rituals, use_color()))
 
 
 def render_today(plan, notes, who: str | None) -> str:

@@ -1,0 +1,34 @@
+"""`today` and `due` on the sample workspace: rituals beside the calls, and a day off shows the next day."""
+import json
+
+from click.testing import CliRunner
+
+from conftest import REPO
+from rippledoc.cli import main
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, ["-C", str(REPO), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_today_on_a_sunday_plans_monday_and_says_so():
+    out = json.loads(run("today", "--today", "2026-11-22", "--json"))
+    assert out["asked"] == "2026-11-22" and out["date"] == "2026-11-23"
+    assert out["note"].startswith("Sunday is not one of your working days; here is the plan for Monday 23 Nov")
+    assert len(out["calls"]) == 1
+
+
+def test_due_lists_the_rituals_due_beside_the_calls():
+    out = json.loads(run("due", "--today", "2026-11-23", "--json"))
+    due = {r["ritual"] for r in out["rituals"]}
+    assert "weekly-connection-review" in due  # W48 has no record yet in the sample
+    assert "one-a-day" not in due  # the calls themselves are the one-a-day ritual
+    text = run("due", "--today", "2026-11-23")
+    assert "Rituals due" in text and "not done for 2026-W48" in text
+
+
+def test_a_ritual_done_this_period_is_not_listed():
+    out = json.loads(run("today", "--today", "2026-11-20", "--json"))
+    assert "weekly-connection-review" not in {r["ritual"] for r in out["rituals"]}
