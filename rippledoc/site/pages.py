@@ -218,7 +218,6 @@ def rituals_page(inp: SiteInput) -> Page:
         board={g: sorted((c for c in active if c.grade == g), key=lambda c: c.name.lower()) for g in (*GRADES, None)},
         levels=Counter(c.level for c in active),
         twelve=twelve,
-        metrics=computed.call("metrics", "compute_metrics", ws, inp.today - timedelta(days=365), inp.today, inp.today),
     )
 
 
