@@ -225,3 +225,31 @@ def test_when_the_first_build_fails_every_page_shows_the_error_with_its_style(tm
     finally:
         out = served.stop()
     assert out.count("rebuild failed") == 1 and "Traceback" not in out
+
+
+def test_past_midnight_the_site_is_rebuilt_for_the_new_day(tmp_path):
+    import threading
+    from datetime import date
+
+    from rippledoc.site.build import SiteBuilder
+    from rippledoc.site.serve import Rebuilder, State
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    days = [date(2026, 11, 22)]
+    builder = SiteBuilder(root, tmp_path / "out", lambda: days[0])
+    state, lines = State(), []
+    rebuilder = Rebuilder(builder, state, lines.append)
+    rebuilder.day_check = 0.05
+    rebuilder.rebuild(None)
+    assert "Sun 22 Nov 2026" in (tmp_path / "out/index.html").read_text()
+    worker = threading.Thread(target=rebuilder.loop, daemon=True)
+    worker.start()
+    time.sleep(0.3)
+    assert state.rebuilds == 1  # nothing changed, same day: no rebuild
+    days[0] = date(2026, 11, 23)
+    end = time.monotonic() + 10
+    while state.rebuilds < 2 and time.monotonic() < end:
+        time.sleep(0.05)
+    rebuilder.stop()
+    worker.join(timeout=5)
+    assert state.rebuilds == 2 and lines[-1].startswith("rebuilt all")
+    assert "Mon 23 Nov 2026" in (tmp_path / "out/index.html").read_text()

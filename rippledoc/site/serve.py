@@ -117,6 +117,7 @@ class Rebuilder:
         self.last_event = 0.0
         self.cond = threading.Condition()
         self.stopped = False
+        self.day_check = 30.0  # seconds between looks at the clock: past midnight the plan changes
 
     def changed(self, rel: str) -> None:
         with self.cond:
@@ -130,16 +131,20 @@ class Rebuilder:
             self.cond.notify()
 
     def loop(self) -> None:
+        built_for = self.builder.today()
         while True:
             with self.cond:
                 while not self.pending and not self.stopped:
-                    self.cond.wait()
+                    self.cond.wait(timeout=self.day_check)
+                    if not self.pending and self.builder.today() != built_for:
+                        break  # a new day: what is due has changed although no file did
                 if self.stopped:
                     return
                 while (wait := self.last_event + DEBOUNCE - time.monotonic()) > 0 and not self.stopped:
                     self.cond.wait(wait)
                 paths, self.pending = self.pending, set()
-            self.rebuild(paths)
+            built_for = self.builder.today()
+            self.rebuild(paths or None)
 
     def rebuild(self, paths: set[str] | None) -> None:
         slugs = affected_clients(paths) if paths else None
