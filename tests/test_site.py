@@ -515,3 +515,20 @@ def test_every_headline_metric_of_the_sample_workspace_has_a_value():
     figures = metric_figures(compute_metrics(ws, date(2025, 11, 22), TODAY, TODAY))
     assert [f.label for f in figures if "–" in f.value + f.note] == []
     assert [f.label for f in figures][:4] == ["Retention", "Average sale", "Sales per client a year", "Revenue"]
+
+
+def test_a_progress_line_appears_only_after_a_second_and_never_when_quiet(capsys):
+    import time as clock
+
+    from rippledoc.commands.site import ProgressLine
+    fast = ProgressLine(quiet=False)
+    fast(1, 10)
+    slow = ProgressLine(quiet=False)
+    slow.started = clock.monotonic() - 1.5
+    slow(5, 10)
+    slow(6, 10)
+    slow(10, 10)
+    quiet = ProgressLine(quiet=True)
+    quiet.started = clock.monotonic() - 5
+    quiet(10, 10)
+    assert capsys.readouterr().err == "building: 5/10 pages\nbuilding: 10/10 pages\n"
