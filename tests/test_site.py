@@ -532,3 +532,22 @@ def test_a_progress_line_appears_only_after_a_second_and_never_when_quiet(capsys
     quiet.started = clock.monotonic() - 5
     quiet(10, 10)
     assert capsys.readouterr().err == "building: 5/10 pages\nbuilding: 10/10 pages\n"
+
+
+def test_the_triangle_shows_counts_and_the_moves_into_each_level():
+    from rippledoc.site.charts import triangle
+    svg = str(triangle({"base": 8, "key": 6, "for-life": 4}, {"for-life": (1, 0), "key": (1, 2)}))
+    assert re.findall(r'class="tri-n on-([\w-]+)" text-anchor="middle">(\d+)<', svg) == [
+        ("for-life", "4"), ("key", "6"), ("base", "8")]
+    assert re.findall(r'class="tri-m" text-anchor="start">([^<]+)<', svg) == ["↑1 ↓0", "↑1 ↓2", "↑0 ↓0"]
+    assert "<desc>Clients for life: 4 (1 came up into it, 0 came down); Key clients: 6 (1 came up into it, 2 came " \
+           "down); Client base: 8 (0 came up into it, 0 came down)</desc>" in svg
+
+
+def test_the_coverage_calendar_has_a_square_per_day_and_says_what_it_counts():
+    from rippledoc.site.charts import calendar
+    svg = str(calendar({date(2026, 11, 20): 2, date(2026, 11, 2): 1, date(2025, 1, 1): 9}, date(2026, 11, 22), weeks=4))
+    days = re.findall(r"<title>([\d-]+): (\d+) touch", svg)
+    assert len(days) == 3 * 7 + 7  # four weeks, the last one to Sunday 22 November
+    assert ("2026-11-20", "2") in days and ("2026-11-02", "1") in days
+    assert "<desc>3 touches on 2 days from 2026-10-26 to 2026-11-22</desc>" in svg

@@ -29,27 +29,28 @@ TRIANGLE_LEVELS = (("for-life", "Clients for life"), ("key", "Key clients"), ("b
 
 
 def triangle(counts: Mapping[str, int], moves: Mapping[str, tuple[int, int]] | None = None) -> Markup:
-    """The client-for-life triangle: three bands, top to bottom, each with its count (and moves up/down)."""
-    w, h, band = 420, 270, 84
-    apex, base_y = (w / 2, 12), 12 + band * 3
-    half = w / 2 - 10
+    """The client-for-life triangle: three bands, top to bottom, each with its count; the moves of the
+    period into each level (up, down) written beside its band."""
+    w, h, band = 420 + (110 if moves else 0), 270, 84
+    cx, top, half = 210, 12, 200
+    base_y = top + band * 3
     parts = []
     desc = []
     for i, (key, label) in enumerate(TRIANGLE_LEVELS):
-        y0, y1 = apex[1] + band * i, apex[1] + band * (i + 1)
-        hw0, hw1 = half * (y0 - apex[1]) / (base_y - apex[1]), half * (y1 - apex[1]) / (base_y - apex[1])
-        cx = apex[0]
+        y0, y1 = top + band * i, top + band * (i + 1)
+        hw0, hw1 = half * (y0 - top) / (base_y - top), half * (y1 - top) / (base_y - top)
         pts = f"{cx - hw0:.1f},{y0:.1f} {cx + hw0:.1f},{y0:.1f} {cx + hw1:.1f},{y1 - 2:.1f} {cx - hw1:.1f},{y1 - 2:.1f}"
         n = counts.get(key, 0)
         parts.append(f'<polygon points="{pts}" class="tri tri-{key}"><title>{escape(label)}: {n}</title></polygon>')
         ty = y0 + band * (0.66 if i == 0 else 0.5)
         parts.append(_text(cx, ty, n, f"tri-n on-{key}", "middle"))
-        line = label
-        if moves and key in moves:
-            up, down = moves[key]
-            line += f"  ↑{up} ↓{down}"
-        parts.append(_text(cx, ty + 18, line, f"tri-l on-{key}", "middle"))
-        desc.append(f"{label}: {n}")
+        parts.append(_text(cx, ty + 18, label, f"tri-l on-{key}", "middle"))
+        text = f"{label}: {n}"
+        if moves is not None:
+            up, down = moves.get(key, (0, 0))
+            parts.append(_text(cx + (hw0 + hw1) / 2 + 14, y0 + band * 0.55, f"↑{up} ↓{down}", "tri-m"))
+            text += f" ({up} came up into it, {down} came down)"
+        desc.append(text)
     return _svg(w, h, "The client-for-life triangle", "; ".join(desc), parts, "triangle")
 
 

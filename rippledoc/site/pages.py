@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable
@@ -53,6 +54,12 @@ class SiteInput:
     @property
     def errors(self) -> int:
         return sum(d.is_error for d in self.diags)
+
+    @cached_property
+    def year_metrics(self) -> Any:
+        """``rippledoc metrics`` over the last 365 days, computed once for the pages that show it."""
+        return computed.call("metrics", "compute_metrics", self.ws, self.today - timedelta(days=365),
+                             self.today, self.today)
 
 
 def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
@@ -218,6 +225,7 @@ def rituals_page(inp: SiteInput) -> Page:
         board={g: sorted((c for c in active if c.grade == g), key=lambda c: c.name.lower()) for g in (*GRADES, None)},
         levels=Counter(c.level for c in active),
         twelve=twelve,
+        moves=views.level_moves(inp.year_metrics),
     )
 
 
@@ -228,7 +236,8 @@ def metrics_page(inp: SiteInput) -> Page:
     touches = [t for c in ws.clients for t in c.log if year_ago < t.date <= today]
     return _page(
         inp, "metrics.html", "metrics.html", "Metrics", "metrics.html",
-        metrics=computed.call("metrics", "compute_metrics", ws, year_ago, today, today),
+        metrics=inp.year_metrics,
+        moves=views.level_moves(inp.year_metrics),
         start=year_ago,
         levels=Counter(c.level for c in active),
         grades=[(g, sum(c.grade == g for c in active)) for g in GRADES]

@@ -276,5 +276,21 @@ def metric_figures(m: dict) -> list[Figure]:  # type: ignore[type-arg]
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class LevelMoves:
+    per_level: dict[str, tuple[int, int]]  # level -> (came up into it, came down into it)
+    moves: list[dict]  # type: ignore[type-arg]  # rippledoc.metrics' moves, newest first
+
+
+def level_moves(m: object) -> LevelMoves:
+    """The triangle's moves of the period, per level they led to."""
+    moves = dig(m, "triangle.moves", []) if isinstance(m, dict) else []
+    per: dict[str, tuple[int, int]] = {}
+    for mv in moves if isinstance(moves, list) else []:
+        up, down = per.get(mv.get("to"), (0, 0))
+        per[mv.get("to")] = (up + (mv.get("direction") == "up"), down + (mv.get("direction") == "down"))
+    return LevelMoves(per, list(reversed(moves)) if isinstance(moves, list) else [])
+
+
 def person_bars(by_person: dict) -> list[tuple[str, float]]:  # type: ignore[type-arg]
     return sorted(((k, float(dig(v, "touches", 0) or 0)) for k, v in by_person.items()), key=lambda kv: -kv[1])
