@@ -253,3 +253,20 @@ def test_every_page_fits_a_phone_and_the_keyboard_reaches_the_content(browser, s
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.id") == "f-text"  # the search box comes first
     context.close()
+
+
+def test_dark_mode_follows_the_system_and_print_leaves_the_navigation_out(browser, sample_site):
+    _, out, _ = sample_site
+    dark = browser.new_context(color_scheme="dark")
+    page = dark.new_page()
+    page.goto((out / "clients/aurora-dental-group.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(21, 24, 28)"
+    dark.close()
+    light = browser.new_context(color_scheme="light")
+    page = light.new_page()
+    page.goto((out / "clients/aurora-dental-group.html").as_uri())
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(251, 250, 248)"
+    page.emulate_media(media="print")
+    assert not page.locator("header.top").is_visible() and not page.locator(".history").is_visible()
+    assert page.locator("#client-name").is_visible() and page.locator(".notes").is_visible()
+    light.close()
