@@ -155,22 +155,26 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     results: list[Parsed | None] = [None] * len(files)
     misses: list[int] = []
     cold = not cache.enabled or not cache.folder.is_dir()
-    if cold and len(files) >= MIN_ITEMS and cpu_count() > 1:
+    if cold:
         misses = list(range(len(files)))
     else:
         for i, path in enumerate(files):
             hit = cached_only(root, f"clients/{path.name}", path, salt, settings, cache, Client, today)
             if hit is not None:
                 results[i] = hit
-                continue
-            src, diags = read_text(root, path, settings.max_file_bytes)
+            else:
+                misses.append(i)
+    if len(misses) < MIN_ITEMS or cpu_count() == 1:  # few to parse (an edit): here, no workers to start
+        for i in misses:
+            src, diags = read_text(root, files[i], settings.max_file_bytes)
             if src is None:
                 results[i] = (None, diags)
             elif cache.enabled:
                 results[i] = parse_cached(src, parse, Client, salt, cache, today)
             else:
                 results[i] = parse(src, today)
-    if misses:
+        misses = []
+    if misses:  # a cold cache, or a new version of rippledoc: every core
         work = partial(_client_chunk, root, settings, salt, cache.enabled)
         done = iter(misses)
         for chunk in map_chunks(work, [files[i] for i in misses]):

@@ -258,3 +258,20 @@ def test_a_long_running_process_reuses_what_it_decoded_and_still_sees_edits(book
     path.write_text(path.read_text().replace("grade: top", "grade: two"))
     ws, _ = load_workspace(book, TODAY)
     assert ws.client("northwind-traders").grade == "two"
+
+
+def test_after_a_new_version_the_whole_book_is_parsed_again_over_workers(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.generate import generate
+    from rippledoc import parallel
+    generate(tmp_path, 240)
+    monkeypatch.setenv("RIPPLEDOC_JOBS", "2")
+    before = load(tmp_path, TODAY)
+    import rippledoc
+    monkeypatch.setattr(rippledoc, "__version__", "99.0.0")
+    monkeypatch.setattr(cache_mod, "_FINGERPRINT", None)
+    calls = []
+    real = parallel.map_chunks
+    monkeypatch.setattr(parallel, "map_chunks", lambda fn, items: calls.append(len(items)) or real(fn, items))
+    assert load(tmp_path, TODAY) == before
+    assert calls == [240]  # every entry was stale: the workers parsed them, not this process alone
