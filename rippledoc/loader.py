@@ -145,6 +145,7 @@ def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, pa
 def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True
                  ) -> tuple[list[Client], list[Diagnostic], int]:
     """Every client file: from the cache when its bytes are known, the rest parsed over every core."""
+    global _MEMORY, _MEMORY_NEXT
     from functools import partial
 
     from .parallel import MIN_ITEMS, cpu_count, map_chunks
@@ -185,6 +186,8 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                 else:
                     record, always, latest = decode_entry(item[2], item[1], Client, item[3]) \
                         if item[0] == "entry" else (None, [], "9999-12-31")
+                    if item[0] == "entry":
+                        _MEMORY_NEXT[cache.folder, item[1]] = (record, always, latest)
                     valid = valid_for(latest, today)
                     results[i] = (record, always) if valid else load_client(root, files[i], settings, today)
     clients: list[Client] = []
@@ -194,7 +197,6 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         if record is not None:
             clients.append(record)  # type: ignore[arg-type]
     cache.prune()
-    global _MEMORY, _MEMORY_NEXT
     _MEMORY, _MEMORY_NEXT = _MEMORY_NEXT, {}
     return clients, diags, len(files)
 
