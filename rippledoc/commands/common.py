@@ -38,12 +38,18 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
 
 
 def parse_today(value: str | None) -> date:
+    """``--today``: the given date, or the real one (the only place rippledoc asks the clock)."""
+    return date_option(value, "--today") or date.today()
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A ``YYYY-MM-DD`` option's value; a usage error naming the option when it is not a date."""
     if value is None:
-        return date.today()
+        return None
     from ..fields import parse_date
     d = parse_date(value)
     if d is None:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint="--today")
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint=option)
     return d
 
 

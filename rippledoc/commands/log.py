@@ -4,17 +4,8 @@ from __future__ import annotations
 import click
 
 from ..model import KINDS, OUTCOMES
-from .common import EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
 
-
-def _date(value: str | None, what: str):
-    if value is None:
-        return None
-    from ..fields import parse_date
-    d = parse_date(value)
-    if d is None:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint=what)
-    return d
 
 
 def pick_client(ws, query: str):
@@ -85,8 +76,8 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     from ..edit import append_touch
     from ..logline import format_touch
     day = parse_today(today)
-    touch_day = _date(when, "--date") or day
-    nxt = _date(next_, "--next")
+    touch_day = date_option(when, "--date") or day
+    nxt = date_option(next_, "--next")
     if touch_day > day:
         fail(f"--date {touch_day} lies after today ({day}): log what happened; "
              "a planned call is a --next date on the last touch")
@@ -144,7 +135,7 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
     """
     from ..edit import mark_done
     day = parse_today(today)
-    kept = _date(when, "--date") or day
+    kept = date_option(when, "--date") or day
     if kept > day:
         fail(f"--date {kept} lies after today ({day})")
     root = root_from(ctx)

@@ -6,17 +6,8 @@ from typing import Any
 
 import click
 
-from .common import fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import date_option, fail, json_option, load, parse_today, print_json, root_from, today_option
 
-
-def _day(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
-    from ..fields import parse_date
-    d = parse_date(text)
-    if d is None:
-        raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)", param_hint=name)
-    return d
 
 
 def period_bounds(start: date | None, end: date | None, label: str | None, today: date) -> tuple[date, date]:
@@ -55,7 +46,7 @@ def metrics(ctx: click.Context, start: str | None, end: str | None, label: str |
     """
     from ..metrics import compute_metrics
     day = parse_today(today)
-    first, last = period_bounds(_day(start, "--from"), _day(end, "--to"), label, day)
+    first, last = period_bounds(date_option(start, "--from"), date_option(end, "--to"), label, day)
     if first > last:
         fail(f"--from {first} is after --to {last}")
     ws, _ = load(root_from(ctx), day)

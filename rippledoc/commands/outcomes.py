@@ -5,17 +5,8 @@ from datetime import date
 
 import click
 
-from .common import EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
 
-
-def _day(text: str | None, name: str) -> date | None:
-    if text is None:
-        return None
-    from ..fields import parse_date
-    d = parse_date(text)
-    if d is None:
-        raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)", param_hint=name)
-    return d
 
 
 def _member(ws, name: str | None, option: str) -> str | None:
@@ -36,7 +27,7 @@ def _span(start: date | None, end: date | None) -> str:
 
 
 def _period(start: str | None, end: str | None) -> tuple[date | None, date | None]:
-    first, last = _day(start, "--from"), _day(end, "--to")
+    first, last = date_option(start, "--from"), date_option(end, "--to")
     if first and last and first > last:
         fail(f"--from {first} is after --to {last}")
     return first, last
@@ -98,7 +89,7 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
     from ..followups import handoff_list
     from .log import pick_client
     day = parse_today(today)
-    closed_on = _day(when, "--date") or day
+    closed_on = date_option(when, "--date") or day
     if closed_on > day:
         fail(f"--date {closed_on} lies after today ({day})")
     root = root_from(ctx)

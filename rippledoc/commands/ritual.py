@@ -1,11 +1,9 @@
 """``rippledoc ritual list | start | show``: rituals as files, their records, what is due."""
 from __future__ import annotations
 
-from datetime import date
-
 import click
 
-from .common import EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
 
 
 @click.group()
@@ -73,7 +71,7 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
     """
     from ..rituals import CannotStart, start_record, write_drafts
     day = parse_today(today)
-    when = day if on is None else _date(on)
+    when = day if on is None else date_option(on, "--date")
     root = root_from(ctx)
     ws, _ = load(root, day)
     r = _find(ws, name)
@@ -92,13 +90,6 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
         fail(f"the record already exists; nothing written. Open {results[0][0]} to continue it.", EXIT_ERRORS)
     click.echo(f"Fill it in, then run 'rippledoc check' ({made} file{'s' * (made != 1)} written).")
 
-
-def _date(text: str) -> date:
-    from ..fields import parse_date
-    d = parse_date(text)
-    if d is None:
-        raise click.BadParameter(f"'{text}' is not a date (YYYY-MM-DD)", param_hint="--date")
-    return d
 
 
 @ritual.command()
