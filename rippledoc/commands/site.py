@@ -75,6 +75,9 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
     if not quiet:
         click.echo(f"built {len(result.rendered)} pages in {result.seconds:.2f}s")
         click.echo(f"site: {result.index}")
+        if encrypt:
+            click.echo("encrypted: open it and type the passphrase; client pages have new names in every "
+                       "encrypted build, so bookmarks to them do not survive a rebuild")
 
 
 @click.command()
