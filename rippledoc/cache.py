@@ -26,6 +26,7 @@ import types
 import typing
 import hmac
 from datetime import date, time
+from time import time_ns
 from pathlib import Path
 from typing import Any, Callable
 
@@ -334,10 +335,7 @@ def valid_for(latest: str | None, today: date | None) -> bool:
 
 
 def encode_entry(key: str, cls: type, record: Any, always: list[Diagnostic], latest: str | None, path: str) -> str:
-    enc, _ = _dataclass_codec(cls)
-    _CONTEXT[0] = path
-    payload = json.dumps([None if record is None else enc(record), [encode_diag(d) for d in always], latest],
-                         ensure_ascii=False, separators=(",", ":"))
+    payload = encode_payload(cls, record, always, latest, path)
     return f"{key}\n{seal(key, payload)}\n{payload}"
 
 
@@ -349,13 +347,7 @@ def decode_entry(text: str, key: str, cls: type, path: str) -> tuple[Any, list[D
     check, sep, payload = rest.partition("\n")
     if not sep or not hmac.compare_digest(seal(key, payload), check):
         raise ValueError("a corrupt or foreign cache entry")
-    row = json.loads(payload)
-    if type(row) is not list or len(row) != 3 or not (row[2] is None or type(row[2]) is str):
-        raise TypeError("a cache entry of the wrong shape")
-    _, dec = _dataclass_codec(cls)
-    _CONTEXT[0] = path
-    record = None if row[0] is None else dec(row[0])
-    return record, [decode_diag(d) for d in row[1]], row[2]
+    return decode_payload(payload, cls, path)
 
 
 class Cache:
@@ -466,3 +458,118 @@ def cached_markdown(env: Any, root: Path) -> Any:
             code = "unknown"
     env.filters["markdown"] = MarkdownCache(root, render, code)
     return env
+
+
+# --- the pack: every file's entry in one sealed file, found by the file's stat -------
+
+PACK_FORMAT = "rippledoc-pack 1"
+RACY_NS = 2_000_000_000  # a file changed this close to the pack's writing may have changed unseen
+
+
+class PackEntry:
+    """One file in a pack: its stat when it was read, the sha256 of its bytes, and its entry's payload."""
+
+    __slots__ = ("size", "mtime_ns", "ino", "digest", "payload", "decoded")
+
+    def __init__(self, size: int, mtime_ns: int, ino: int, digest: str, payload: str) -> None:
+        self.size, self.mtime_ns, self.ino, self.digest, self.payload = size, mtime_ns, ino, digest, payload
+        self.decoded: Any = None  # what the payload decodes to, once it has been
+
+
+def stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_size, st.st_mtime_ns, st.st_ino
+
+
+def fresh(entry: PackEntry, st: os.stat_result, written_ns: int) -> bool | None:
+    """Whether a file is unchanged since its entry was packed, by its stat alone; None: only its bytes can tell.
+
+    Git's racy-file rule: a file whose mtime is within ``RACY_NS`` of the time
+    the pack was written may have been changed again within the same clock
+    tick (same size, same mtime), so its entry is checked against its bytes.
+    """
+    if (entry.size, entry.mtime_ns, entry.ino) != stat_key(st):
+        return False
+    return None if st.st_mtime_ns >= written_ns - RACY_NS else True
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def read_pack(path: Path, key: str) -> tuple[int, dict[str, PackEntry]] | None:
+    """(the time it was written, its entries by file name), or None when missing, foreign, corrupt or stale."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    head = f"{PACK_FORMAT}\n{key}\n".encode()
+    if not data.startswith(head):
+        return None
+    end = data.find(b"\n", len(head))
+    if end < 0:
+        return None
+    body = memoryview(data)[end + 1:]  # 100 MB at 10,000 clients: not copied
+    h = hashlib.blake2b(head, key=secret(), digest_size=16)
+    h.update(body)
+    if not hmac.compare_digest(h.hexdigest().encode(), data[len(head):end]):
+        return None
+    try:
+        lines = str(body, "utf-8").split("\n")
+        written_ns = int(lines[0])
+        entries: dict[str, PackEntry] = {}
+        for i in range(1, len(lines) - 1, 2):
+            name, size, mtime_ns, ino, sha = lines[i].split("\t")
+            entries[name] = PackEntry(int(size), int(mtime_ns), int(ino), sha, lines[i + 1])
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return written_ns, entries
+
+
+def write_pack(path: Path, key: str, entries: dict[str, PackEntry]) -> int | None:
+    """Write a pack atomically; returns the time it is written at, or None when it cannot be."""
+    written_ns = time_ns()
+    parts = [str(written_ns)]
+    for name, e in entries.items():
+        if "\n" in name or "\t" in name:
+            continue
+        parts.append(f"{name}\t{e.size}\t{e.mtime_ns}\t{e.ino}\t{e.digest}")
+        parts.append(e.payload)
+    parts.append("")
+    body = "\n".join(parts).encode("utf-8")
+    head = f"{PACK_FORMAT}\n{key}\n".encode()
+    h = hashlib.blake2b(head, key=secret(), digest_size=16)
+    h.update(body)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as fh:
+            fh.write(head)
+            fh.write(h.hexdigest().encode() + b"\n")
+            fh.write(body)
+        os.replace(tmp, path)
+    except OSError:
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+        return None
+    return written_ns
+
+
+def encode_payload(cls: type, record: Any, always: list[Diagnostic], latest: str | None, path: str) -> str:
+    enc, _ = _dataclass_codec(cls)
+    _CONTEXT[0] = path
+    return json.dumps([None if record is None else enc(record), [encode_diag(d) for d in always], latest],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_payload(payload: str, cls: type, path: str) -> tuple[Any, list[Diagnostic], str | None]:
+    """Raises ValueError or TypeError when the payload is not of the shape we write."""
+    row = json.loads(payload)
+    if type(row) is not list or len(row) != 3 or not (row[2] is None or type(row[2]) is str):
+        raise TypeError("a cache entry of the wrong shape")
+    _, dec = _dataclass_codec(cls)
+    _CONTEXT[0] = path
+    record = None if row[0] is None else dec(row[0])
+    return record, [decode_diag(d) for d in row[1]], row[2]

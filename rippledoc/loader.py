@@ -5,13 +5,18 @@ broken file, and returns the model with every diagnostic, sorted.
 """
 from __future__ import annotations
 
+import gc
+import hashlib
 import os
 import stat
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from time import time_ns
 
-from .cache import Cache, decode_diag, decode_entry, encode_diag, encode_entry, entry_key, split_future, valid_for
+from .cache import (CACHE_DIR, RACY_NS, Cache, PackEntry, decode_diag, decode_entry, decode_payload, encode_diag,
+                    encode_entry, entry_key, fingerprint, fresh, read_pack, split_future, stat_key, valid_for,
+                    write_pack)
 from .clientfile import parse_client
 from .diagnostics import Diagnostic
 from .model import Client, Ritual, RitualRecord, Settings, Workspace
@@ -78,118 +83,148 @@ def _parse_to_entry(src: Text, parse, cls: type, key: str, cache: Cache, dated: 
     return record, split[0], split[1]
 
 
-def cached_only(root: Path, name: str, path: Path, salt: str, settings: Settings, cache: Cache, cls: type,
-                today: date | None) -> Parsed | None:
-    """The cached parse of a plain file, without ``read_text``'s checks, or None.
-
-    An entry exists only for bytes that ``read_text`` accepted at this path, and
-    its checks depend only on the bytes, the size and the file being a regular
-    file (not a link): so a hit on a regular file's bytes needs no other check.
-    """
-    if not cache.enabled:
-        return None
-    try:
-        st = os.lstat(path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > settings.max_file_bytes:
-            return None
-        with open(path, "rb") as fh:
-            raw = fh.read(settings.max_file_bytes + 1)
-    except OSError:
-        return None
-    if len(raw) > settings.max_file_bytes:
-        return None
-    key = entry_key(name, raw, salt)
-    known = _MEMORY.get((cache.folder, key))  # a long-running process (serve) keeps what it decoded
-    if known is None:
-        text = cache.get(key)
-        if text is None:
-            return None
-        try:
-            known = decode_entry(text, key, cls, name)
-        except _DECODE_ERRORS:
-            return None
-    _MEMORY_NEXT[cache.folder, key] = known
-    record, always, latest = known
-    return (record, always) if valid_for(latest, today) else None
-
-
-# Entries decoded by the last load of this process: the next load reuses them (serve's rebuilds).
-_MEMORY: dict[tuple[Path, str], tuple] = {}
-_MEMORY_NEXT: dict[tuple[Path, str], tuple] = {}
-
-
 def client_salt(settings: Settings) -> str:
     from .cache import schema
     return f"client\0{schema(Client)}\0{settings!r}"
 
 
 def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, paths: list[Path]) -> list[tuple]:
-    """A worker's share of a cold load: read, parse, store; the results travel back as entry text."""
+    """Read and parse files (through their cache entries); the results travel back as entry text.
+
+    Each result is ("unread", diagnostics), ("again",) for a file that cannot be
+    cached, or ("entry", key, entry text, (size, mtime_ns, inode) before reading).
+    """
     cache = Cache(root, "clients", use_cache)
     parse = lambda s, t: parse_client(s, settings, t)  # noqa: E731
     out: list[tuple] = []
     for path in paths:
+        try:
+            st = stat_key(os.lstat(path))
+        except OSError:
+            st = None
         src, diags = read_text(root, path, settings.max_file_bytes)
         if src is None:
             out.append(("unread", [encode_diag(d) for d in diags]))
             continue
         key = entry_key(src.path, src.raw, salt)
-        record, always, latest = _parse_to_entry(src, parse, Client, key, cache) or (None, None, None)
-        if always is None:
-            out.append(("again",))
-        else:
-            out.append(("entry", key, encode_entry(key, Client, record, always, latest, src.path), src.path))
+        text = cache.get(key)
+        if text is not None:
+            try:
+                decode_entry(text, key, Client, src.path)
+            except _DECODE_ERRORS:
+                text = None  # corrupt or foreign: parsed again and overwritten
+        if text is None:
+            record, always, latest = _parse_to_entry(src, parse, Client, key, cache) or (None, None, None)
+            if always is None:
+                out.append(("again",))
+                continue
+            text = encode_entry(key, Client, record, always, latest, src.path)
+        out.append(("entry", key, text, st))
     return out
+
+
+# The pack of the last load in this process, by its file: a long-running process (serve) reuses what it decoded.
+_MEMORY: dict[Path, tuple[str, int, dict[str, PackEntry]]] = {}
+
+
+def _pack(path: Path, key: str) -> tuple[int, dict[str, PackEntry]] | None:
+    known = _MEMORY.get(path)
+    if known is not None and known[0] == key:
+        return known[1], known[2]
+    return read_pack(path, key)
+
+
+def _from_pack(entry: PackEntry, name: str) -> tuple | None:
+    if entry.decoded is None:
+        try:
+            entry.decoded = decode_payload(entry.payload, Client, name)
+        except _DECODE_ERRORS:
+            return None
+    return entry.decoded
 
 
 def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True
                  ) -> tuple[list[Client], list[Diagnostic], int]:
-    """Every client file: from the cache when its bytes are known, the rest parsed over every core."""
-    global _MEMORY, _MEMORY_NEXT
+    """Every client file: unchanged files (by their stat) from the pack, the rest read and parsed.
+
+    The rest go through their content-keyed cache entries, over every core when they are many.
+    """
     from functools import partial
 
     from .parallel import MIN_ITEMS, cpu_count, map_chunks
-    files = iter_files(root / "clients")
+    folder = root / "clients"
+    files = iter_files(folder)
     cache = Cache(root, "clients", use_cache)
     salt = client_salt(settings)
-    parse = lambda s, t: parse_client(s, settings, t)  # noqa: E731
+    pack_path = root / CACHE_DIR / "clients.pack"
+    pack_key = hashlib.sha256(f"{fingerprint()}\0{salt}".encode()).hexdigest()
+    # A file read by its stat alone must be what read_text would accept: a regular file (not a link) in a
+    # clients folder that is itself inside the workspace.
+    packed = _pack(pack_path, pack_key) if cache.enabled and not folder.is_symlink() else None
+    written_ns, old = packed or (0, {})
+    kept: dict[str, PackEntry] = {}
+    rewrite = packed is None and cache.enabled
     results: list[Parsed | None] = [None] * len(files)
     misses: list[int] = []
-    cold = not cache.enabled or not cache.folder.is_dir()
-    if cold:
-        misses = list(range(len(files)))
-    else:
-        for i, path in enumerate(files):
-            hit = cached_only(root, f"clients/{path.name}", path, salt, settings, cache, Client, today)
-            if hit is not None:
-                results[i] = hit
-            else:
-                misses.append(i)
-    if len(misses) < MIN_ITEMS or cpu_count() == 1:  # few to parse (an edit): here, no workers to start
-        for i in misses:
-            src, diags = read_text(root, files[i], settings.max_file_bytes)
-            if src is None:
-                results[i] = (None, diags)
-            elif cache.enabled:
-                results[i] = parse_cached(src, parse, Client, salt, cache, today)
-            else:
-                results[i] = parse(src, today)
-        misses = []
-    if misses:  # a cold cache, or a new version of rippledoc: every core
-        work = partial(_client_chunk, root, settings, salt, cache.enabled)
-        done = iter(misses)
-        for chunk in map_chunks(work, [files[i] for i in misses]):
-            for item in chunk:
-                i = next(done)
-                if item[0] == "unread":
-                    results[i] = (None, [decode_diag(d) for d in item[1]])
+    for i, path in enumerate(files):
+        name = f"clients/{path.name}"
+        entry = old.get(name)
+        if entry is not None:
+            try:
+                st = os.lstat(path)
+            except OSError:
+                st = None
+            if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= settings.max_file_bytes:
+                ok = fresh(entry, st, written_ns)
+                if ok is None:  # racy: changed too close to the pack's writing for the stat to tell
+                    try:
+                        with open(path, "rb") as fh:
+                            ok = entry_key(name, fh.read(settings.max_file_bytes + 1), salt) == entry.digest
+                    except OSError:
+                        ok = False
+                    rewrite = rewrite or (ok and st.st_mtime_ns < time_ns() - RACY_NS)
+                hit = _from_pack(entry, name) if ok else None
+                if hit is not None:
+                    cache.used.add(entry.digest)
+                    kept[name] = entry
+                    valid = valid_for(hit[2], today)
+                    results[i] = (hit[0], hit[1]) if valid else load_client(root, path, settings, today)
+                    continue
+        misses.append(i)
+    rewrite = rewrite or bool(misses) or len(kept) != len(old)
+    work = partial(_client_chunk, root, settings, salt, cache.enabled)
+    if len(misses) < MIN_ITEMS or cpu_count() == 1:
+        chunks = [work([files[i] for i in misses])]  # few to parse (an edit): here, no workers to start
+    else:  # a cold cache, or a new version of rippledoc: every core
+        chunks = map_chunks(work, [files[i] for i in misses])
+    done = iter(misses)
+    for chunk in chunks:
+        for item in chunk:
+            i = next(done)
+            if item[0] == "unread":
+                results[i] = (None, [decode_diag(d) for d in item[1]])
+                continue
+            if item[0] == "entry":
+                _, key, text, st = item
+                try:
+                    record, always, latest = decoded = decode_entry(text, key, Client, f"clients/{files[i].name}")
+                except _DECODE_ERRORS:
+                    pass
                 else:
-                    record, always, latest = decode_entry(item[2], item[1], Client, item[3]) \
-                        if item[0] == "entry" else (None, [], "9999-12-31")
-                    if item[0] == "entry":
-                        _MEMORY_NEXT[cache.folder, item[1]] = (record, always, latest)
-                    valid = valid_for(latest, today)
-                    results[i] = (record, always) if valid else load_client(root, files[i], settings, today)
+                    if st is not None and cache.enabled:
+                        entry = PackEntry(st[0], st[1], st[2], key, text.split("\n", 2)[2])
+                        entry.decoded = decoded
+                        kept[f"clients/{files[i].name}"] = entry
+                    if valid_for(latest, today):
+                        results[i] = (record, always)
+                        continue
+            results[i] = load_client(root, files[i], settings, today)
+    if rewrite and cache.enabled:
+        written = write_pack(pack_path, pack_key, kept)
+        written_ns = written if written is not None else 0  # unwritten: every entry is racy, so checked
+    _MEMORY.clear()
+    if cache.enabled:
+        _MEMORY[pack_path] = (pack_key, written_ns, kept)
     clients: list[Client] = []
     diags: list[Diagnostic] = []
     for record, problems in results:  # type: ignore[misc]
@@ -197,7 +232,6 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         if record is not None:
             clients.append(record)  # type: ignore[arg-type]
     cache.prune()
-    _MEMORY, _MEMORY_NEXT = _MEMORY_NEXT, {}
     return clients, diags, len(files)
 
 
@@ -250,7 +284,21 @@ def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> 
 
 def load_workspace(root: str | Path, today: date | None = None) -> tuple[Workspace, list[Diagnostic]]:
     """Load a workspace. ``today`` turns on the checks against dates in the future."""
-    root = Path(root).resolve()
+    # A load makes hundreds of thousands of small objects and no garbage cycles: the cyclic collector,
+    # run over and over as they pile up, would take most of a large book's load time. Once loaded they
+    # are frozen out of its sight, or every later collection of the command would walk them all again
+    # (they are still freed, by their reference counts, when the workspace is dropped).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_workspace(Path(root).resolve(), today)
+    finally:
+        gc.freeze()
+        if collecting:
+            gc.enable()
+
+
+def _load_workspace(root: Path, today: date | None) -> tuple[Workspace, list[Diagnostic]]:
     settings, diags = load_settings(root)
     clients, problems, client_files = load_clients(root, settings, today)
     diags += problems

@@ -26,6 +26,8 @@ def paint(text: str, style: str, color: bool) -> str:
 
 def width(text: str) -> int:
     """Display width: wide (East Asian) characters take two columns, combining marks none."""
+    if text.isascii():  # every ASCII character takes one column
+        return len(text)
     n = 0
     for ch in text:
         if unicodedata.combining(ch):

@@ -275,3 +275,104 @@ def test_after_a_new_version_the_whole_book_is_parsed_again_over_workers(tmp_pat
     monkeypatch.setattr(parallel, "map_chunks", lambda fn, items: calls.append(len(items)) or real(fn, items))
     assert load(tmp_path, TODAY) == before
     assert calls == [240]  # every entry was stale: the workers parsed them, not this process alone
+
+
+# --- the pack: unchanged files known by their stat, git's racy-file rule ------------------------------
+
+def pack(root: Path) -> Path:
+    return root / CACHE_DIR / "clients.pack"
+
+
+def age(root: Path, seconds: int) -> None:
+    """Date every client file ``seconds`` back, as files edited long before the cache was written."""
+    for path in (root / "clients").iterdir():
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - seconds * 1_000_000_000))
+
+
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The client files whose bytes a load hashes."""
+    seen: list[str] = []
+    real = loader.entry_key
+    monkeypatch.setattr(loader, "entry_key", lambda path, raw, salt: (path.startswith("clients/") and seen.append(path))
+                        or real(path, raw, salt))
+    return seen
+
+
+def test_a_warm_load_knows_unchanged_files_by_their_stat_alone(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(book, 3600)
+    expected = load(book, TODAY)
+    assert pack(book).is_file()
+    seen = reads(monkeypatch)
+    assert load(book, TODAY) == expected
+    assert seen == []  # no client file was read, let alone parsed
+
+
+def test_a_file_changed_close_to_the_packs_writing_is_checked_by_its_bytes(book: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """Git's racy-file rule: within two seconds of the pack, the same size and mtime do not prove the same bytes."""
+    age(book, 3600)
+    path = book / "clients/northwind-traders.md"
+    os.utime(path)  # edited just now: racy
+    load(book, TODAY)
+    before = path.stat()
+    path.write_text(path.read_text().replace("grade: top", "grade: two"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # and, as within one clock tick, the same mtime
+    assert path.stat().st_size == before.st_size and path.stat().st_ino == before.st_ino
+    seen = reads(monkeypatch)
+    ws, _ = load(book, TODAY)
+    assert ws.client("northwind-traders").grade == "two"
+    assert seen[0] == "clients/northwind-traders.md"  # hashed because racy, then parsed again as changed
+    assert set(seen) == {"clients/northwind-traders.md"}
+
+
+def test_a_racy_entry_is_rewritten_once_it_is_old_enough(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(book, 3600)
+    path = book / "clients/northwind-traders.md"
+    os.utime(path)
+    expected = load(book, TODAY)
+    seen = reads(monkeypatch)
+    assert load(book, TODAY) == expected and seen == ["clients/northwind-traders.md"]  # racy: hashed, unchanged
+    age(book, 10)  # the same file, now ten seconds older than the pack says it was written
+    from rippledoc.cache import read_pack
+    written, _ = read_pack(pack(book), loader._MEMORY[pack(book)][0])
+    monkeypatch.setattr(loader, "time_ns", lambda: written + 30_000_000_000)
+    assert load(book, TODAY) == expected  # the stat changed (older mtime): read again and packed anew
+    seen.clear()
+    assert load(book, TODAY) == expected and seen == []
+
+
+def test_a_changed_stat_reads_the_file_again(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    age(book, 3600)
+    load(book, TODAY)
+    path = book / "clients/northwind-traders.md"
+    path.write_text(path.read_text().replace("Ana Ruiz", "Ana Ruiz-Soto"))
+    seen = reads(monkeypatch)
+    ws, _ = load(book, TODAY)
+    assert ws.client("northwind-traders").contact == "Ana Ruiz-Soto" and seen == ["clients/northwind-traders.md"]
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "foreign key", "empty"])
+def test_a_damaged_or_foreign_pack_is_ignored(book: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    age(book, 3600)
+    expected = load(book, TODAY)
+    data = pack(book).read_bytes()
+    if damage == "truncate":
+        data = data[: len(data) // 2]
+    elif damage == "flip":
+        data = data.replace(b"Northwind Traders", b"Southwind Traders")
+    elif damage == "foreign key":  # well-formed, sealed by another machine's key, with a forged name
+        key = data.split(b"\n")[1].decode()
+        _, found = cache_mod.read_pack(pack(book), key)
+        for entry in found.values():
+            entry.payload = entry.payload.replace("Northwind Traders", "Forged Name")
+        monkeypatch.setattr(cache_mod, "_SECRET", b"another machine's key, 32 bytes!")
+        cache_mod.write_pack(pack(book), key, found)
+        monkeypatch.setattr(cache_mod, "_SECRET", None)
+        data = pack(book).read_bytes()
+        assert b"Forged Name" in data
+    else:
+        data = b""
+    pack(book).write_bytes(data)
+    assert load(book, TODAY) == expected
+    assert load(book, TODAY) == expected
