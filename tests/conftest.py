@@ -1,6 +1,7 @@
 """Shared test helpers: temporary workspaces written from text."""
 from __future__ import annotations
 
+import os
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -29,3 +30,29 @@ def workspace(tmp_path: Path):
         (tmp_path / "clients").mkdir(exist_ok=True)
         return write(tmp_path, files)
     return make
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's package; a browser is never downloaded
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+def _browser_unavailable(reason: str) -> None:
+    if os.environ.get("RIPPLEDOC_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"RIPPLEDOC_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(f"browser tests skipped: {reason} (set RIPPLEDOC_REQUIRE_BROWSER=1 to make this a failure)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium driven by Playwright; skipped with a message when absent (CI requires it)."""
+    if not Path(CHROMIUM).exists():
+        _browser_unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _browser_unavailable("the playwright package is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -13,7 +13,6 @@ RIPPLEDOC_REQUIRE_BROWSER=1 (CI sets it), which turns the skip into a failure.
 """
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
@@ -26,30 +25,6 @@ from test_site import ACME, EVIL, make
 from test_site_serve import Served
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("RIPPLEDOC_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"RIPPLEDOC_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(f"browser tests skipped: {reason} (set RIPPLEDOC_REQUIRE_BROWSER=1 to make this a failure)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watch:

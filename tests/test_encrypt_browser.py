@@ -8,12 +8,10 @@ unless RIPPLEDOC_REQUIRE_BROWSER=1, which turns the skip into a failure.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
@@ -21,30 +19,6 @@ from test_encrypt import PASSPHRASE, needles, sample_clients, sample_site
 from rippledoc.site.encrypt import encrypt_site
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("RIPPLEDOC_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"RIPPLEDOC_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(f"browser tests skipped: {reason} (set RIPPLEDOC_REQUIRE_BROWSER=1 to make this a failure)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
