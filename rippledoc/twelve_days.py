@@ -148,7 +148,7 @@ def sheet_text(ws: Workspace, ritual: Ritual, c: Client, period: Period, day: da
         lines.append(f"{a.key}:  # {a.label}" + (" (YYYY-MM-DD)" if a.type == "date" else ""))
     lines.append("---")
     title = f"Day {number}: {c.name}, {day:%A %-d %B %Y}" if number else f"{c.name}, {period.label}"
-    lines += [f"# {title}", "", f"## The year in the files", ""] + year_facts(ws, c, year, today)
+    lines += [f"# {title}", "", "## The year in the files", ""] + year_facts(ws, c, year, today)
     last = _last_sheet(ws, ritual, c.slug, period)
     me = ws.settings.team.get(ws.settings.me or "")
     letter = [f"Dear {salutation(c)},", "", "", "", "With thanks,", me.name if me else ""]

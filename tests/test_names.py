@@ -1,5 +1,4 @@
 """Slugs and loose matching of what a person types to a client."""
-from pathlib import Path
 
 import pytest
 

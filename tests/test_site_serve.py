@@ -18,7 +18,7 @@ import pytest
 
 from conftest import REPO, write
 from rippledoc.site.serve import affected_clients, allowed_hosts, host_allowed, relevant
-from test_site import ACME, BETA, SETTINGS, make
+from test_site import ACME, BETA, make
 
 
 ENV = {**os.environ, "PYTHONUNBUFFERED": "1",
