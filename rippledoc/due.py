@@ -169,12 +169,25 @@ def commitment_item(client: Client, c: Commitment, today: date, w: float, cad: i
     return DueItem(client, "commitment", c.due, words, min(prio, CAP), max(0, -n), what=c.what, cadence_days=cad)
 
 
+_known: tuple[Workspace | None, dict[tuple, list[DueItem]]] = (None, {})
+
+
 def due_items(ws: Workspace, today: date, days: int = 0, owner: str | None = None) -> list[DueItem]:
     """What is due or overdue on ``today`` and over the next ``days`` days, highest priority first.
 
     ``owner``: the items of the clients that member owns, the handoffs they own or handed on, and the
-    stories they logged.
+    stories they logged. The answers for the last workspace are kept (a plan and a site ask several times).
     """
+    global _known
+    if _known[0] is not ws:
+        _known = (ws, {})
+    key = (today, days, owner)
+    if key not in _known[1]:
+        _known[1][key] = _due_items(ws, today, days, owner)
+    return list(_known[1][key])
+
+
+def _due_items(ws: Workspace, today: date, days: int, owner: str | None) -> list[DueItem]:
     pol, _ = cadence_policy(ws)
     horizon = today + timedelta(days=max(0, days))
     items = [i for c in ws.clients if owner is None or c.owner == owner

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from .model import Client, Workspace
-from .outcomes import Handoff, Intel, Kudos, Story, collect
+from .outcomes import NEXT_STEP, Handoff, Intel, Kudos, Story, collect
 
 OPEN = ("open", "overdue")
 
@@ -85,15 +85,30 @@ class StoryView:
 
 
 def story_view(s: Story, today: date, ask_days: int) -> StoryView:
-    ask = s.date + timedelta(days=ask_days) if s.stage == "story" else None
-    return StoryView(s, s.stage, s.next_step(), (today - s.date).days, ask)
+    stage = s.stage
+    ask = s.date + timedelta(days=ask_days) if stage == "story" else None
+    return StoryView(s, stage, NEXT_STEP[stage], (today - s.date).days, ask)
+
+
+_last_views: tuple[tuple, list[StoryView]] | None = None
 
 
 def story_list(ws: Workspace, today: date, start: date | None = None, end: date | None = None) -> list[StoryView]:
-    """Every success story started in the period, newest first, with its stage and what to ask for next."""
+    """Every success story started in the period, newest first, with its stage and what to ask for next.
+
+    The last result is kept: a build and ``due`` ask several times of the same workspace and day.
+    """
+    global _last_views
+    stories = collect(ws)[0].stories
     days = ws.settings.story_ask_days
-    views = [story_view(s, today, days) for s in collect(ws)[0].stories if _in(s.date, start, end)]
-    return sorted(views, key=lambda v: (v.story.date, v.story.client.name), reverse=True)
+    key = (stories, today, days, start, end)
+    last = _last_views
+    if last is not None and last[0][0] is stories and last[0][1:] == key[1:]:
+        return list(last[1])
+    views = [story_view(s, today, days) for s in stories if _in(s.date, start, end)]
+    views.sort(key=lambda v: (v.story.date, v.story.client.name), reverse=True)
+    _last_views = (key, views)
+    return list(views)
 
 
 STAGES = ("story", "asked", "testimonial", "published", "webinar", "done", "declined")

@@ -200,7 +200,14 @@ class Workspace:
     files: int  # how many files were read
 
     def client(self, slug: str) -> Client | None:
-        for c in self.clients:
-            if c.slug == slug:
-                return c
-        return None
+        global _BY_SLUG
+        index = _BY_SLUG
+        if index[0] is not self.clients:  # the first client of each slug, indexed once per workspace
+            found: dict[str, Client] = {}
+            for c in self.clients:
+                found.setdefault(c.slug, c)
+            index = _BY_SLUG = (self.clients, found)
+        return index[1].get(slug)
+
+
+_BY_SLUG: tuple[tuple[Client, ...] | None, dict[str, Client]] = (None, {})

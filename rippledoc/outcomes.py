@@ -319,10 +319,13 @@ class Story:
         return t.quote if t else None
 
     def next_step(self) -> str:
-        return {"story": "ask for a testimonial", "asked": "follow up: the testimonial is not in yet",
-                "testimonial": "publish it, or invite them as a webinar guest",
-                "published": "invite them as a webinar guest", "webinar": "publish the testimonial",
-                "declined": "nothing: they declined", "done": "nothing: published and a webinar guest"}[self.stage]
+        return NEXT_STEP[self.stage]
+
+
+NEXT_STEP = {"story": "ask for a testimonial", "asked": "follow up: the testimonial is not in yet",
+             "testimonial": "publish it, or invite them as a webinar guest",
+             "published": "invite them as a webinar guest", "webinar": "publish the testimonial",
+             "declined": "nothing: they declined", "done": "nothing: published and a webinar guest"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .cadence import Policy, policy as cadence_policy
-from .due import DueItem, due_items, next_due, sort_key
+from .due import DueItem, client_items, due_items, next_due, sort_key
 from .model import Client, Settings, Source, TimeRange, Touch, Workspace
 
 CLIENT_DAYS = (0, 1, 2, 3, 4)  # a client's business days: Monday to Friday, in their zone
@@ -213,7 +213,9 @@ def _plan_day(ws: Workspace, clients: list[Client], day: date, pol: Policy, owne
     working = day.weekday() in s.working_days
     commits: tuple[DueItem, ...] = ()
     if commitments:
-        commits = tuple(sorted((i for i in due_items(ws, day, 0, owner) if i.kind == "commitment"),
+        # due_items' commitments, without its handoffs and stories (which the plan does not show)
+        commits = tuple(sorted((i for c in ws.clients if owner is None or c.owner == owner
+                                for i in client_items(c, day, day, pol) if i.kind == "commitment"),
                                key=lambda i: (i.date, i.client.slug, i.what)))
     if not working:
         nxt = next_working_day(day, s)
