@@ -11,9 +11,10 @@ Four edits, each one read-modify-write cycle under the workspace lock::
         Add ``done: WHEN`` to the commitment whose ``what`` matches (exactly,
         else case-insensitively, else as the start or a part of it), in its
         flow ``{…}`` or block mapping.
-    close_handoff(root, client_path, line, when, today=None) -> EditResult
+    close_handoff(root, client_path, text, when, today=None) -> EditResult
         Write ``done: WHEN`` right after the due date of the handoff
-        (``handoff: training @priya by 2026-11-28``) on that log line.
+        (``handoff: training @priya by 2026-11-28``) on the log line that
+        reads ``text`` (found again under the lock, never by a line number).
     set_field(root, client_path, key, value, only_if_empty=True, today=None) -> EditResult
         Set a top-level front matter key (``owner``, ``snooze``, …) to a
         text or a date: fills an empty value, adds a line before the closing
@@ -306,22 +307,35 @@ def _has_value(node: object) -> bool:
 
 # ---------------------------------------------------------------- handoffs
 
-def close_handoff(root: str | Path, client_path: str | Path, line: int, when: date, today: date | None = None,
+def close_handoff(root: str | Path, client_path: str | Path, text: str, when: date, today: date | None = None,
                   expect: str | None = None) -> EditResult:
-    """Write ``done: WHEN`` after the due date of the handoff on file line ``line``: the same line, one change."""
+    """Write ``done: WHEN`` after the due date of the handoff on the log line reading exactly ``text``.
+
+    ``text`` is the line as it was read (a Touch's ``text``); it is looked up
+    again under the lock, so a line inserted or removed above it meanwhile
+    cannot make this close another handoff. The line must be there exactly
+    once.
+    """
     from .outcomes import close_handoff_text
+    wanted = text.rstrip("\r\n")
 
     def change(doc: _Doc, rel: str) -> EditResult:
-        if not 1 <= line <= len(doc.lines):
-            raise EditError(f"{rel}:{line}: no such line")
-        text = doc.lines[line - 1]
-        body = text.rstrip("\r\n")
+        found = [i for i, l in enumerate(doc.lines) if l.rstrip("\r\n") == wanted]
+        if not found:
+            raise EditError(f"{rel}: the handoff line is no longer in the file (it changed since it was read): "
+                            f"{wanted!r}; nothing was written")
+        if len(found) > 1:
+            raise EditError(f"{rel}: the handoff line appears {len(found)} times (lines "
+                            f"{', '.join(str(i + 1) for i in found)}): {wanted!r}; close the right one by hand")
+        i = found[0]
+        line = doc.lines[i]
+        body = line.rstrip("\r\n")
         try:
             new = close_handoff_text(body, when)
         except ValueError as exc:
-            raise EditError(f"{rel}:{line}: {exc}") from None
-        doc.lines[line - 1] = new + text[len(body):]
-        return EditResult(rel, True, line, new, f"closed the handoff in {rel}:{line}")
+            raise EditError(f"{rel}:{i + 1}: {exc}") from None
+        doc.lines[i] = new + line[len(body):]
+        return EditResult(rel, True, i + 1, new, f"closed the handoff in {rel}:{i + 1}")
 
     return _edit(root, client_path, change, today, expect)
 

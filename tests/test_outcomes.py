@@ -264,15 +264,40 @@ def test_closing_a_handoff_changes_only_its_line(book):
     before = path.read_bytes().decode().split("\n")
     ws = load(book)
     h = next(h for h in handoff_list(ws, TODAY) if h.owner == "priya")
-    result = close_handoff(book, "clients/prairie.md", h.source.line, date(2026, 11, 21), today=TODAY)
+    result = close_handoff(book, "clients/prairie.md", h.touch.text, date(2026, 11, 21), today=TODAY)
     after = path.read_bytes().decode().split("\n")
     changed = [i for i, (a, b) in enumerate(zip(before, after)) if a != b]
     assert len(before) == len(after) and changed == [h.source.line - 1]
     assert "handoff: training @priya by 2026-11-20 done: 2026-11-21 #kudos" in after[changed[0]]
     assert result.line == h.source.line
     assert [x.owner for x in handoff_list(load(book), TODAY)] == ["omar"]
+    with pytest.raises(EditError, match="no longer in the file"):
+        close_handoff(book, "clients/prairie.md", h.touch.text, date(2026, 11, 21), today=TODAY)
     with pytest.raises(EditError, match="already closed"):
-        close_handoff(book, "clients/prairie.md", h.source.line, date(2026, 11, 21), today=TODAY)
+        close_handoff(book, "clients/prairie.md", result.text, date(2026, 11, 21), today=TODAY)
+
+
+def test_a_line_logged_above_a_handoff_meanwhile_does_not_close_another_one(book):
+    """The handoff is found by its text under the lock, not by the line number read before it."""
+    from rippledoc.edit import append_touch
+    ws = load(book)
+    omar = next(h for h in handoff_list(ws, TODAY) if h.owner == "omar")
+    append_touch(book, "clients/prairie.md", "- 2026-06-01 email by stan: intro", today=TODAY)  # one line above
+    result = close_handoff(book, "clients/prairie.md", omar.touch.text, date(2026, 11, 21), today=TODAY)
+    assert result.line == omar.source.line + 1
+    assert result.text == ("- 2026-11-18 call reached by stan: Statements print twice. "
+                           "handoff: support by 2026-11-27 done: 2026-11-21")
+    assert [x.owner for x in handoff_list(load(book), TODAY)] == ["priya"]
+
+
+def test_a_handoff_line_written_twice_is_not_closed_by_guess(book):
+    path = book / "clients" / "prairie.md"
+    line = "- 2026-11-18 call reached by stan: Statements print twice. handoff: support by 2026-11-27"
+    path.write_text(path.read_text().replace(line, line + "\n" + line))
+    before = path.read_bytes()
+    with pytest.raises(EditError, match="appears 2 times"):
+        close_handoff(book, "clients/prairie.md", line, date(2026, 11, 21), today=TODAY)
+    assert path.read_bytes() == before
 
 
 def test_close_handoff_text_keeps_the_punctuation():

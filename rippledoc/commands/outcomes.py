@@ -107,7 +107,7 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
     if closed_on < h.touch.date:
         fail(f"--date {closed_on} lies before the handoff ({h.touch.date})")
     try:
-        result = close_handoff(root, c.path, h.source.line, closed_on, today=day)
+        result = close_handoff(root, c.path, h.touch.text, closed_on, today=day)
     except EditError as exc:
         fail(str(exc), EXIT_ERRORS)
         return
