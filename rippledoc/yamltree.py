@@ -123,6 +123,7 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
     stack: list[tuple[object, list]] = []  # (start event, collected children)
     root: Node | None = None
     documents = 0
+    quoted: list[tuple[int, int]] = []  # character spans of quoted and block scalars, where tabs are text
     try:
         for ev in yaml.parse(text, Loader=_Parser):
             if isinstance(ev, yaml.DocumentStartEvent):
@@ -149,6 +150,8 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
                 stack.append((ev, []))
             elif isinstance(ev, yaml.ScalarEvent):
                 node = Scalar(ev.value, *where(ev.start_mark), not ev.style, *where(ev.end_mark))
+                if ev.style and "\t" in text:
+                    quoted.append((ev.start_mark.index, ev.end_mark.index))
                 if not stack:
                     root = node
                 else:
@@ -180,7 +183,27 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
         return None, [error(path, line, col, "E012", f"YAML syntax error: {problem}{context}", _yaml_hint(problem))]
     except (yaml.YAMLError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:  # raised without a mark
         return None, [error(path, first_line, 0, "E012", f"YAML syntax error: {exc}")]
+    tab = _stray_tab(text, quoted)
+    if tab is not None:  # libyaml accepts some tabs the YAML spec (and the pure parser) refuse: refuse them all
+        return None, [error(path, *where.at(tab), "E012", "YAML syntax error: a tab outside quotes",
+                            "indent and separate with spaces; a tab inside a value needs quotes")]
     return root, diags
+
+
+def _stray_tab(text: str, quoted: list[tuple[int, int]]) -> int | None:
+    """The index of the first tab that is not inside a quoted or block scalar nor a comment."""
+    start = 0
+    while (i := text.find("\t", start)) >= 0:
+        start = i + 1
+        if any(a <= i < b for a, b in quoted):
+            continue
+        line_start = text.rfind("\n", 0, i) + 1
+        before = text[line_start:i]
+        hashes = [j for j, ch in enumerate(before) if ch == "#" and (j == 0 or before[j - 1] in " \t")
+                  and not any(a <= line_start + j < b for a, b in quoted)]
+        if not hashes:
+            return i
+    return None
 
 
 class _Locator:
