@@ -32,3 +32,11 @@ def test_due_lists_the_rituals_due_beside_the_calls():
 def test_a_ritual_done_this_period_is_not_listed():
     out = json.loads(run("today", "--today", "2026-11-20", "--json"))
     assert "weekly-connection-review" not in {r["ritual"] for r in out["rituals"]}
+
+
+def test_a_date_outside_the_years_rippledoc_plans_for_is_a_usage_error():
+    for args in (["today", "--today", "0001-01-01"], ["due", "--days", "366", "--today", "9999-12-31"],
+                 ["log", "aurora", "--date", "1899-12-31"]):
+        result = CliRunner().invoke(main, ["-C", str(REPO), *args])
+        assert result.exit_code == 2 and "outside the years 1900-2999" in result.output
+        assert "Traceback" not in result.output

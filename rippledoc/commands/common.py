@@ -42,6 +42,9 @@ def parse_today(value: str | None) -> date:
     return date_option(value, "--today") or date.today()
 
 
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # room for any plan, period or forecast around it
+
+
 def date_option(value: str | None, option: str) -> date | None:
     """A ``YYYY-MM-DD`` option's value; a usage error naming the option when it is not a date."""
     if value is None:
@@ -50,6 +53,9 @@ def date_option(value: str | None, option: str) -> date | None:
     d = parse_date(value)
     if d is None:
         raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint=option)
+    if not FIRST_DAY <= d <= LAST_DAY:
+        raise click.BadParameter(f"'{value}' is outside the years {FIRST_DAY.year}-{LAST_DAY.year}",
+                                 param_hint=option)
     return d
 
 

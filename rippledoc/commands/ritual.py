@@ -54,7 +54,7 @@ def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
 @ritual.command()
 @click.argument("name")
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="The day it is held (default: today); picks the period.")
-@click.option("--year", type=click.IntRange(1900, 9999), help="For a yearly ritual: the year (e.g. twelve-days).")
+@click.option("--year", type=click.IntRange(1900, 2999), help="For a yearly ritual: the year (e.g. twelve-days).")
 @today_option
 @click.pass_context
 def start(ctx: click.Context, name: str, on: str | None, year: int | None, today: str | None) -> None:
