@@ -61,19 +61,32 @@ def money(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
-def bytecode_cache(root: Path) -> jinja2.BytecodeCache | None:
-    """Compiled templates kept in ``.rippledoc-cache/templates`` (compiling is most of a small build)."""
-    folder = root / ".rippledoc-cache" / "templates"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return jinja2.FileSystemBytecodeCache(str(folder))
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Templates compiled by this process, kept in memory: compiled code is never read from disk.
+
+    A bytecode cache in the workspace would be code anyone who can write a
+    file there could have run at the next build. Jinja2 checks each entry
+    against the template's source, so an edited template is compiled again.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = MemoryBytecodeCache()
 
 
 def make_env(root: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        bytecode_cache=bytecode_cache(root),
+        bytecode_cache=_COMPILED,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
