@@ -460,8 +460,7 @@ def merge_file(base: bytes, ours: bytes, theirs: bytes, path: str, validator: Va
     crlf = _is_crlf(texts[1] or texts[2])
     plain = [t.removeprefix(BOM).replace("\r\n", "\n") for t in texts]
     text, conflicts = merge_texts(*plain)
-    if crlf:
-        text = text.replace("\n", "\r\n")
+    text = _restore_endings(text, (texts[1] or texts[2]).removeprefix(BOM), "\r\n" if crlf else "\n")
     data = ((BOM if bom else "") + text).encode("utf-8")
     if conflicts:
         return Merged(data, tuple(conflicts))
@@ -475,6 +474,27 @@ def merge_file(base: bytes, ours: bytes, theirs: bytes, path: str, validator: Va
 
 def _raw_lines(data: bytes) -> Lines:
     return _lines(data.decode("utf-8", "surrogateescape"))
+
+
+def _restore_endings(merged: str, side: str, new_ending: str) -> str:
+    """The merged text (LF endings) with each line of ``side`` ending as it does there.
+
+    A line is matched to its place on our side, so a line nobody changed
+    keeps its own ending; a line that is not there (the other side's, a
+    conflict marker) takes ``new_ending``, the file's usual one.
+    """
+    if "\r\n" not in side and new_ending == "\n":
+        return merged
+    lines = _lines(merged)
+    own = _lines(side)
+    content = [l.removesuffix("\n").removesuffix("\r") for l in own]
+    endings = [l[len(c):] for l, c in zip(own, content)]
+    matcher = difflib.SequenceMatcher(None, [l.removesuffix("\n") for l in lines], content, autojunk=False)
+    chosen = [new_ending] * len(lines)
+    for a, b, n in matcher.get_matching_blocks():
+        for k in range(n):
+            chosen[a + k] = endings[b + k] or new_ending
+    return "".join(l.removesuffix("\n") + chosen[i] if l.endswith("\n") else l for i, l in enumerate(lines))
 
 
 def _is_crlf(text: str) -> bool:

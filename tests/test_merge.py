@@ -227,6 +227,16 @@ def test_line_endings_and_bom_follow_our_side():
                                                    LAST.replace("\n", "\r\n"), "- 2026-11-21 email by priya: agenda\r\n")
 
 
+def test_lines_nobody_changed_keep_their_own_line_ending():
+    base = NORTHWIND.replace("Ana wants fewer surprises.\n", "Ana wants fewer surprises.\r\n")  # one CRLF line
+    ours = add_after(base, LAST, "- 2026-11-20 call reached by stan: ours\n")
+    theirs = add_after(base, LAST, "- 2026-11-21 email by priya: theirs\r\n")  # a new line takes the file's LF
+    m = merge_file(base.encode(), ours.encode(), theirs.encode(), "clients/northwind.md")
+    assert m.clean
+    assert m.data.decode() == add_after(base, LAST, "- 2026-11-20 call reached by stan: ours\n"
+                                                    "- 2026-11-21 email by priya: theirs\n")
+
+
 def test_a_client_added_on_both_sides_merges_against_an_empty_base():
     ours = "---\nname: Acme\nlevel: key\n---\n## Log\n- 2026-11-20 call reached by stan: a\n"
     theirs = "---\nname: Acme\ngrade: top\n---\nNotes from priya.\n\n## Log\n- 2026-11-21 call reached by priya: b\n"
@@ -375,6 +385,24 @@ def test_git_merge_that_would_not_validate_is_a_conflict(repo: Path):
     assert result.returncode == 1
     assert "would not validate: commitment due 2026-11-20, before it was made on 2026-11-25" in result.stderr
     assert git(repo, "status", "--porcelain").stdout.startswith("UU clients/northwind.md")
+
+
+@needs_git
+def test_git_merge_keeps_the_line_endings_of_lines_nobody_changed(repo: Path):
+    base = NORTHWIND.replace("Ana wants fewer surprises.\n", "Ana wants fewer surprises.\r\n")
+    path = repo / "clients" / "northwind.md"
+    path.write_bytes(base.encode())
+    git(repo, "commit", "-q", "-am", "a pasted note line")
+    git(repo, "checkout", "-q", "-b", "priya")
+    path.write_bytes(add_after(base, LAST, "- 2026-11-21 email by priya: theirs\n").encode())
+    git(repo, "commit", "-q", "-am", "priya")
+    git(repo, "checkout", "-q", "main")
+    path.write_bytes(add_after(base, LAST, "- 2026-11-20 call reached by stan: ours\n").encode())
+    git(repo, "commit", "-q", "-am", "stan")
+    result = git(repo, "merge", "--no-edit", "priya", ok=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert path.read_bytes() == add_after(base, LAST, "- 2026-11-20 call reached by stan: ours\n"
+                                                      "- 2026-11-21 email by priya: theirs\n").encode()
 
 
 def sample_clients(n: int = 3) -> list[Path]:
