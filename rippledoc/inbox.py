@@ -13,15 +13,21 @@ whatever comes before the first touch word (matched loosely, as
 it (``voicemail``, ``no-answer`` and ``reached`` are calls, ``sent`` an
 email), and the date is the line's own, else its ``## DATE`` heading, else
 today. ``plan`` decides every line without touching a file; ``file_inbox``
-appends the filed lines with the lossless writer (``edit.append_touch``) and
-then rewrites the inbox: filed lines are removed (and a date heading left with
+first marks each line it is about to file (``<!-- rippledoc: filing, N already
+in the log -->``, N being how many identical lines that log has then), appends
+the filed lines with the lossless writer (``edit.append_touch``) and then
+rewrites the inbox: filed lines are removed (and a date heading left with
 nothing under it), every other line stays, with a ``<!-- rippledoc: why -->``
-comment when it could not be filed.
+comment when it could not be filed. A marked line met again (a run stopped
+before its last step) is filed only when its log still has no more than N
+such lines, so a touch is neither lost nor logged twice, and a second
+identical touch (two voicemails on one day) is a touch like any other.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Sequence
@@ -36,6 +42,7 @@ _WHY = re.compile(r"\s*<!--\s*rippledoc:.*?-->\s*$")
 _HEADING = re.compile(r"^#{1,6}\s")
 _DATE_HEADING = re.compile(r"^#{1,6}\s+(\d{4}-\d{2}-\d{2})\b")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_FILING = re.compile(r"<!--\s*rippledoc: filing, (\d+) already in the log\s*-->\s*$")
 
 KIND_WORDS = {**{k: k for k in KINDS}, "called": "call", "phoned": "call", "rang": "call", "emailed": "email",
               "mailed": "email", "met": "meeting", "visited": "visit", "wrote": "letter"}
@@ -55,6 +62,8 @@ class Decision:
     client: Client | None = None  # set when the line can be filed
     touch: str = ""  # the log line it becomes
     why: str = ""  # why it stays in the inbox
+    before: int | None = None  # marked as being filed when its log had this many identical lines
+    earlier: bool = False  # filed by an earlier run that stopped before rewriting the inbox
 
     @property
     def filed(self) -> bool:
@@ -155,18 +164,21 @@ def plan(text: str, clients: Sequence[Client], settings: Settings, today: date, 
             continue
         if not line.strip() or _COMMENT.match(line):
             continue
+        mark = _FILING.search(line)
         entry = _WHY.sub("", line)
         client, touch, why = read_line(entry, clients, settings, when, today, by)
-        out.append(Decision(n, entry, client, touch, why))
+        out.append(Decision(n, entry, client, touch, why, int(mark[1]) if mark and client else None))
     return out
 
 
-def rewrite(text: str, decisions: Sequence[Decision]) -> str:
+def rewrite(text: str, decisions: Sequence[Decision], marking: bool = False) -> str:
     """The inbox without its filed lines, with a why-comment on each kept one.
 
     Lines are found by their text (the n-th line reading "x" is the n-th one
     that was decided), so lines appended meanwhile by a phone are kept as
-    they are. A date heading whose lines were all filed goes too.
+    they are. A date heading whose lines were all filed goes too. With
+    ``marking``, filed lines stay, each with its filing mark, and nothing
+    else changes.
     """
     decided: dict[tuple[str, int], Decision] = {}
     seen: dict[str, int] = {}
@@ -191,6 +203,8 @@ def rewrite(text: str, decisions: Sequence[Decision]) -> str:
         d = decided.get((entry, count[entry]))
         if d is None or not entry.strip() or _COMMENT.match(body):
             out.append(raw)
+        elif marking:
+            out.append(f"{entry} <!-- rippledoc: filing, {d.before} already in the log -->{eol}" if d.filed else raw)
         elif d.filed:
             if sections:
                 sections[-1] = (sections[-1][0], True)
@@ -201,15 +215,14 @@ def rewrite(text: str, decisions: Sequence[Decision]) -> str:
     for (start, filed), end in zip(sections, bounds[1:]):
         if filed and _DATE_HEADING.match(out[start]) and not any(l.strip() for l in out[start + 1:end]):
             drop.update(range(start, end))
-    kept = [l for i, l in enumerate(out) if i not in drop]
-    while kept and not kept[0].strip():
+    kept = [l for i, l in enumerate(out) if i not in drop or marking]
+    while kept and not kept[0].strip() and not marking:
         kept.pop(0)
     return "".join(kept)
 
 
 def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = False) -> Report:
     """File ``ROOT/inbox.md`` into the clients' logs; with ``dry_run`` only say what would happen."""
-    from . import atomic
     from .edit import EditError, append_touch
     from .loader import load_workspace
     from .source import read_text
@@ -222,22 +235,48 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
     decisions = plan(text, ws.clients, ws.settings, today, by or ws.settings.me)
     if dry_run:
         return Report(tuple(decisions), False)
+    in_log = Counter(((c.path, t.text) for c in ws.clients for t in c.log))
+    marked: Counter[tuple[str, str]] = Counter()  # per touch: the next mark (the log's count plus lines marked)
+    for d in decisions:
+        if d.filed and d.before is not None:
+            key = (d.client.path, d.touch)  # type: ignore[union-attr]
+            marked[key] = max(marked[key], d.before + 1)
+    decisions = [_mark(d, in_log, marked) for d in decisions]
+    if any(d.filed for d in decisions):
+        _rewrite_inbox(path, decisions, marking=True)
     done = []
     for d in decisions:
         if d.filed and d.client is not None:
-            if any(t.text == d.touch for t in d.client.log):
-                done.append(d)  # filed before (an earlier run stopped before rewriting the inbox)
+            if d.earlier:
+                done.append(d)
                 continue
             try:
                 append_touch(root, d.client.path, d.touch, today)
             except EditError as exc:
                 d = Decision(d.line, d.text, None, "", str(exc))
         done.append(d)
-    with atomic.locked(Path(root)):
+    _rewrite_inbox(path, done)
+    return Report(tuple(done), True)
+
+
+def _mark(d: Decision, in_log: Counter[tuple[str, str]], marked: Counter[tuple[str, str]]) -> Decision:
+    """``d`` with its filing mark: a new one, or an earlier run's, found already filed when its log has more."""
+    if not d.filed:
+        return d
+    key = (d.client.path, d.touch)  # type: ignore[union-attr]
+    if d.before is not None:
+        return replace(d, earlier=in_log[key] > d.before)
+    before = max(in_log[key], marked[key])
+    marked[key] = before + 1
+    return replace(d, before=before)
+
+
+def _rewrite_inbox(path: Path, decisions: Sequence[Decision], marking: bool = False) -> None:
+    from . import atomic
+    with atomic.locked(path.parent):
         fresh = path.read_bytes()
         bom = fresh.startswith(b"\xef\xbb\xbf")
-        new = rewrite(fresh.decode("utf-8").removeprefix("\ufeff"), done)
+        new = rewrite(fresh.decode("utf-8").removeprefix("\ufeff"), decisions, marking)
         data = (("\ufeff" if bom else "") + new).encode("utf-8")
         if data != fresh:
             atomic.atomic_write(path, data, expect=atomic.digest(fresh))
-    return Report(tuple(done), True)

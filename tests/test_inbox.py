@@ -131,12 +131,54 @@ def test_dry_run_writes_nothing(book):
     assert {p: p.read_bytes() for p in book.rglob("*.md")} == before
 
 
-def test_a_line_already_in_the_log_is_not_logged_twice(book):
+def test_a_second_identical_touch_is_filed_not_lost(book):
+    """Two voicemails left on one day read the same: the second one is a touch too."""
     (book / "inbox.md").write_text("## 2026-11-21\nnorthwind call reached: later\n")
     report = file_inbox(book, TODAY)
-    assert len(report.filed) == 1
-    assert (book / "clients/northwind-traders.md").read_text().count("later") == 1
+    assert [(d.client.slug, d.earlier) for d in report.filed] == [("northwind-traders", False)]
+    assert (book / "clients/northwind-traders.md").read_text().count("- 2026-11-21 call reached by stan: later\n") == 2
     assert (book / "inbox.md").read_text() == ""
+
+
+def test_two_identical_inbox_lines_make_two_touches(book):
+    (book / "inbox.md").write_text("## 2026-11-20\nacme voicemail\nacme voicemail\n")
+    report = file_inbox(book, TODAY)
+    assert len(report.filed) == 2
+    assert (book / "clients/acme-corp.md").read_text().count("- 2026-11-20 call voicemail by stan\n") == 2
+
+
+def test_a_run_stopped_after_filing_is_not_filed_twice(book):
+    """The mark says how many such lines the log had; one more there means the stopped run filed it."""
+    northwind = book / "clients/northwind-traders.md"
+    northwind.write_text(northwind.read_text() + "- 2026-11-21 call reached by stan: later\n")  # the stopped run's
+    (book / "inbox.md").write_text("## 2026-11-21\n"
+                                   "northwind call reached: later <!-- rippledoc: filing, 1 already in the log -->\n")
+    report = file_inbox(book, TODAY)
+    assert [(d.client.slug, d.earlier) for d in report.filed] == [("northwind-traders", True)]
+    assert northwind.read_text().count("- 2026-11-21 call reached by stan: later\n") == 2
+    assert (book / "inbox.md").read_text() == ""
+
+
+def test_a_run_stopped_before_filing_is_filed_by_the_next(book):
+    northwind = book / "clients/northwind-traders.md"
+    (book / "inbox.md").write_text("## 2026-11-21\n"
+                                   "northwind call reached: later <!-- rippledoc: filing, 1 already in the log -->\n")
+    report = file_inbox(book, TODAY)
+    assert [(d.client.slug, d.earlier) for d in report.filed] == [("northwind-traders", False)]
+    assert northwind.read_text().count("- 2026-11-21 call reached by stan: later\n") == 2
+
+
+def test_lines_are_marked_before_they_are_filed(book, monkeypatch):
+    import rippledoc.edit
+
+    def stop(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(rippledoc.edit, "append_touch", stop)
+    (book / "inbox.md").write_text("## 2026-11-21\nnorthwind call reached: later\nnobody call\n")
+    with pytest.raises(KeyboardInterrupt):
+        file_inbox(book, TODAY)
+    assert (book / "inbox.md").read_text() == (
+        "## 2026-11-21\nnorthwind call reached: later <!-- rippledoc: filing, 1 already in the log -->\nnobody call\n")
 
 
 def test_lines_appended_by_a_phone_meanwhile_are_kept():
@@ -182,3 +224,14 @@ def test_an_inbox_that_is_not_utf8_is_an_error_and_nothing_is_filed(book):
     assert result.exit_code == 1
     assert "rippledoc: inbox.md:1:28: not UTF-8: byte 0xe9 cannot be decoded" in result.output
     assert (book / "clients/northwind-traders.md").read_bytes() == before
+
+
+def test_the_command_says_when_an_earlier_run_filed_a_line(book):
+    northwind = book / "clients/northwind-traders.md"
+    northwind.write_text(northwind.read_text() + "- 2026-11-21 call reached by stan: later\n")
+    (book / "inbox.md").write_text("## 2026-11-21\n"
+                                   "northwind call reached: later <!-- rippledoc: filing, 1 already in the log -->\n")
+    result = CliRunner().invoke(main, ["-C", str(book), "inbox", "--today", "2026-11-22"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == ("filed      clients/northwind-traders.md  - 2026-11-21 call reached by "
+                                             "stan: later  (by an earlier run that stopped before clearing the inbox)")

@@ -184,12 +184,14 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         return
     if as_json:
         print_json({"dry_run": dry_run, "filed": [{"line": d.line, "text": d.text, "client": d.client.slug,
-                                                   "path": d.client.path, "touch": d.touch} for d in report.filed],
+                                                   "path": d.client.path, "touch": d.touch,
+                                                   "by_an_earlier_run": d.earlier} for d in report.filed],
                     "kept": [{"line": d.line, "text": d.text, "why": d.why} for d in report.kept]})
         return
     verb = "would file" if dry_run else "filed"
     for d in report.filed:
-        click.echo(f"{verb:10} {d.client.path}  {d.touch}")  # type: ignore[union-attr]
+        click.echo(f"{verb:10} {d.client.path}  {d.touch}"  # type: ignore[union-attr]
+                   + ("  (by an earlier run that stopped before clearing the inbox)" if d.earlier else ""))
     for d in report.kept:
         click.echo(f"{'kept':10} {INBOX}:{d.line}  {d.text.strip()}  ({d.why})")
     click.echo(f"{len(report.filed)} {verb}, {len(report.kept)} kept in {INBOX}" + (" (dry run: nothing written)"
