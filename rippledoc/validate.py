@@ -1,6 +1,7 @@
 """Checks across files: a flat list of small functions, each ``(workspace) -> diagnostics``."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic, error, warning
@@ -61,7 +62,8 @@ def known_authors(ws: Workspace) -> Iterable[Diagnostic]:
 
 def record_references(ws: Workspace) -> Iterable[Diagnostic]:
     slugs = tuple(c.slug for c in ws.clients)
-    known = set(slugs)
+    # A client whose file has errors is still a client: its own diagnostics say what is wrong.
+    known = set(slugs) | {p.stem for p in (Path(ws.root) / "clients").glob("*.md")}
     for r in ws.records:
         ritual = ws.rituals.get(r.ritual)
         if ritual is None:

@@ -173,8 +173,10 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
                             "remove it (it is invisible in most editors)")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and mark is not None and not text[getattr(mark, "index", 0):].strip():
-            mark = exc.context_mark  # ran off the end: point at what was left open, e.g. the '['
+        if exc.context_mark is not None and mark is not None and (
+                not text[getattr(mark, "index", 0):].strip()  # ran off the end
+                or ("flow" in (exc.context or "") and mark.line > exc.context_mark.line)):  # or past its line
+            mark = exc.context_mark  # point at what was left open, e.g. the '['
         line, col = where(mark) if mark else (first_line, 0)
         problem = exc.problem or exc.context or "invalid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""

@@ -76,8 +76,28 @@ def load(root: Path, today: date):
     """Load the workspace for a command that is not ``check``: problems are summarised on stderr."""
     from ..loader import load_workspace
     ws, diags = load_workspace(root, today)
-    errors = sum(d.is_error for d in diags)
-    if errors:
-        click.echo(f"rippledoc: {errors} error{'s' * (errors != 1)} in the workspace; files with errors were "
-                   "left out. Run 'rippledoc check' to see them.", err=True)
+    for line in problem_summary(ws, diags):
+        click.echo(f"rippledoc: {line}", err=True)
     return ws, diags
+
+
+def problem_summary(ws, diags) -> list[str]:
+    """What a command working on a book with errors must say: which files it left out, and what that means."""
+    bad = sorted({d.path for d in diags if d.is_error})
+    if not bad:
+        return []
+    loaded = {c.path for c in ws.clients} | {r.source.path for r in ws.records} | \
+             {r.source.path for r in ws.rituals.values()}
+    out = []
+    left_out = [p for p in bad if p not in loaded and p != "rippledoc.yaml"]
+    if left_out:
+        out.append("left out " + ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+                   + (": they do not load" if len(left_out) > 1 else ": it does not load"))
+    if "rippledoc.yaml" in bad:
+        out.append("rippledoc.yaml has errors: defaults are used where it is wrong")
+    partly = [p for p in bad if p in loaded]
+    if partly:
+        out.append(f"{len(partly)} file{'s' * (len(partly) != 1)} load with errors, the wrong parts ignored")
+    errors = sum(d.is_error for d in diags)
+    out.append(f"{errors} error{'s' * (errors != 1)} in all; 'rippledoc check' shows them with file and line")
+    return out
