@@ -207,7 +207,8 @@ def test_the_command_reports_and_speaks_json(book):
     data = json.loads(result.output)
     assert data["filed"][0] == {"line": 4, "text": "northwind call reached: they loved the dashboard #success",
                                 "client": "northwind-traders", "path": "clients/northwind-traders.md",
-                                "touch": "- 2026-11-20 call reached by priya: they loved the dashboard #success"}
+                                "touch": "- 2026-11-20 call reached by priya: they loved the dashboard #success",
+                                "by_an_earlier_run": False}
     assert [k["line"] for k in data["kept"]] == [10, 11]
 
 
