@@ -25,6 +25,31 @@ LOCK_NAME = ".rippledoc.lock"
 _local = threading.local()  # .held: lock file -> how deep this thread holds it
 
 
+def _read_umask() -> int:
+    """The process's umask, read without changing it where the system tells (Linux), else set and restored."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o077)  # the strictest value for the instant it is in force
+    os.umask(mask)
+    return mask
+
+
+UMASK = _read_umask()  # read once, at import
+
+
+def new_file_mode() -> int:
+    """The mode a new file gets: what ``open`` would give it under the person's umask."""
+    return 0o666 & ~UMASK
+
+
+def new_folder_mode() -> int:
+    return 0o777 & ~UMASK
+
+
 class ChangedOnDisk(Exception):
     """The file changed between the read and the write: nothing was written."""
 
@@ -73,7 +98,7 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None, create: boo
     target = Path(os.path.realpath(path))
     if create and (target.exists() or Path(path).is_symlink()):
         raise FileExistsError(str(path))
-    mode = 0o644
+    mode = new_file_mode()
     if target.exists():
         mode = target.stat().st_mode & 0o7777
         if expect is not None and digest(target.read_bytes()) != expect:
@@ -89,7 +114,12 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None, create: boo
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         if create:
-            os.link(tmp, target)  # fails if someone created it meanwhile
+            try:
+                os.link(tmp, target)  # fails if someone created it meanwhile
+            except FileExistsError:
+                raise
+            except OSError:  # a filesystem without hard links (EPERM, ENOTSUP, ...)
+                _create_exclusive(target, data, mode)
             os.unlink(tmp)
         else:
             os.replace(tmp, target)
@@ -98,6 +128,21 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None, create: boo
             os.unlink(tmp)
         raise
     _fsync_dir(folder)
+
+
+def _create_exclusive(target: Path, data: bytes, mode: int) -> None:
+    """Create ``target`` holding ``data``; ``FileExistsError`` when it exists (``O_EXCL``), never an overwrite."""
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(target, mode)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)  # ours: created above, half written
+        raise
 
 
 def _fsync_dir(folder: Path) -> None:

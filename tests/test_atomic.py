@@ -54,3 +54,66 @@ def test_the_lock_is_reentrant_in_a_thread_and_exclusive_across_threads(tmp_path
         order.append("first done")
     other.join(5)
     assert order == ["nested", "first done", "other"]
+
+
+# New files and folders follow the person's umask, like any tool's.
+
+UMASK_PROBE = """
+import os, sys
+os.umask(int(sys.argv[2], 8))
+from pathlib import Path
+from rippledoc.atomic import atomic_write
+from rippledoc.site.build import write_file, write_site
+root = Path(sys.argv[1])
+atomic_write(root / "new.md", b"x", create=True)
+atomic_write(root / "replaced.md", b"x")
+write_site({"index.html": b"<p>hi</p>", "clients/acme.html": b"<p>acme</p>"}, root / "_site")
+write_file(root / "_site", "today.html", b"<p>today</p>")
+for rel in ("new.md", "replaced.md", "_site", "_site/index.html", "_site/clients", "_site/today.html"):
+    print(rel, oct((root / rel).stat().st_mode & 0o777))
+"""
+
+
+@pytest.mark.parametrize("umask, file_mode, folder_mode", [("077", "0o600", "0o700"), ("022", "0o644", "0o755"),
+                                                           ("002", "0o664", "0o775")])
+def test_new_files_and_the_built_site_follow_the_umask(tmp_path, umask, file_mode, folder_mode):
+    import subprocess
+    import sys
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-c", UMASK_PROBE, str(tmp_path), umask], cwd=repo,
+                         capture_output=True, text=True, check=True).stdout
+    modes = dict(line.split() for line in out.splitlines())
+    assert modes == {"new.md": file_mode, "replaced.md": file_mode, "_site": folder_mode,
+                     "_site/index.html": file_mode, "_site/clients": folder_mode, "_site/today.html": file_mode}
+
+
+# Creating a file on a filesystem without hard links (some network and FUSE filesystems).
+
+@pytest.mark.parametrize("errno_name", ["EPERM", "ENOTSUP", "EXDEV"])
+def test_create_works_where_hard_links_do_not(tmp_path, monkeypatch, errno_name):
+    import errno
+
+    def no_links(src, dst, *a, **k):
+        raise OSError(getattr(errno, errno_name), os.strerror(getattr(errno, errno_name)))
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "acme.md"
+    atomic_write(path, b"---\nname: Acme\n---\n", create=True)
+    assert path.read_bytes() == b"---\nname: Acme\n---\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["acme.md"]  # no temporary file left
+    with pytest.raises(FileExistsError):
+        atomic_write(path, b"theirs", create=True)
+    assert path.read_bytes() == b"---\nname: Acme\n---\n"
+
+
+def test_without_hard_links_a_file_created_meanwhile_is_still_never_overwritten(tmp_path, monkeypatch):
+    import errno
+    path = tmp_path / "acme.md"
+
+    def someone_else_first(src, dst, *a, **k):
+        path.write_bytes(b"written by an editor meanwhile")
+        raise PermissionError(errno.EPERM, "Operation not permitted")
+    monkeypatch.setattr(os, "link", someone_else_first)
+    with pytest.raises(FileExistsError):
+        atomic_write(path, b"ours", create=True)
+    assert path.read_bytes() == b"written by an editor meanwhile"
+    assert [p.name for p in tmp_path.iterdir()] == ["acme.md"]

@@ -21,6 +21,7 @@ from typing import Callable, Iterable
 
 import jinja2
 
+from ..atomic import new_file_mode, new_folder_mode
 from ..diagnostics import Diagnostic, promote_warnings
 from ..cache import cached_markdown
 from ..loader import load_workspace
@@ -149,7 +150,7 @@ def write_site(files: dict[str, bytes], out: Path) -> None:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         _write_tree(tmp, files)
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, new_folder_mode())  # mkdtemp's 0700 -> what mkdir would give
         swap_in(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -164,7 +165,7 @@ def write_file(out: Path, rel: str, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, new_file_mode())  # mkstemp's 0600 -> what open would give
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
