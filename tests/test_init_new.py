@@ -118,3 +118,48 @@ def test_new_usage_errors(book, args, message):
 def test_new_outside_a_workspace(tmp_path):
     result = run("-C", str(tmp_path), "new", "Acme")
     assert result.exit_code == 2 and "no rippledoc workspace" in result.stderr
+
+
+@pytest.mark.parametrize("name", ['Q "x" \\ y', "C:\\Clients\\Acme", "Tab\tand 'quotes'", "#1 Bakery: the best",
+                                  "yes", "0700", "Acme - the [new] {one}", "Zoë\u00a0Café"])
+def test_new_writes_a_name_that_reads_back_exactly(book, name):
+    result = run("-C", str(book), "new", name)
+    assert result.exit_code == 0, result.output
+    ws, diags = load_workspace(book, date.today())
+    assert [c.name for c in ws.clients] == [name] and diags == []
+
+
+@pytest.mark.parametrize("name", ["Line\nBreak", "Carriage\rReturn", "Para\u2029graph", "Next\x85Line"])
+def test_new_refuses_a_name_with_a_line_break(book, name):
+    result = run("-C", str(book), "new", name)
+    assert result.exit_code == 2
+    assert "rippledoc: a client's name is one line: it has a line break" in result.stderr
+    assert list((book / "clients").iterdir()) == []
+
+
+def test_new_writes_an_owner_of_the_team_that_reads_back(book):
+    settings = book / "rippledoc.yaml"
+    settings.write_text(settings.read_text().replace("team:\n  me: {name: Me}",
+                                                     'team:\n  me: {name: Me}\n  "a: b": {name: Odd Key}'))
+    result = run("-C", str(book), "new", "Delta", "--owner", "a: b")
+    assert result.exit_code == 0, result.output
+    assert 'owner: "a: b"\n' in (book / "clients" / "delta.md").read_text()
+    ws, diags = load_workspace(book, date.today())
+    assert [(c.name, c.owner) for c in ws.clients] == [("Delta", "a: b")] and diags == []
+
+
+def test_new_refuses_an_owner_who_is_not_in_the_team(book):
+    result = run("-C", str(book), "new", "Delta", "--owner", "a: b")
+    assert result.exit_code == 2
+    assert "rippledoc: --owner 'a: b' is not in the team of rippledoc.yaml (me)" in result.stderr
+    assert list((book / "clients").iterdir()) == []
+
+
+def test_new_writes_nothing_when_the_text_would_not_read_back(book, monkeypatch):
+    from rippledoc.commands import init
+    monkeypatch.setattr(init, "new_client_text", lambda *a, **k: "---\nname: [unclosed\n---\n")
+    result = run("-C", str(book), "new", "Delta")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rippledoc: the new file would not read back (E012 YAML syntax error")
+    assert result.stderr.rstrip().endswith("; nothing written")
+    assert list((book / "clients").iterdir()) == []

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_USAGE, fail, root_from
+from .common import EXIT_ERRORS, EXIT_USAGE, fail, root_from
 
 GITIGNORE = "# built by rippledoc; safe to delete\n_site/\n.rippledoc-cache/\n.rippledoc.lock\n"
 
@@ -69,11 +69,26 @@ def init(directory: str) -> None:
 
 
 def new_client_text(name: str, today: date, timezone: str, owner: str | None, level: str) -> str:
+    """The new client's file: every value written so that it reads back as exactly what was given."""
     from ..loader import defaults_dir
+    from ..yamlscalar import scalar
     template = (defaults_dir() / "client.md").read_text()
-    safe = name.replace('"', '\\"')
-    return template.format(name=f'"{safe}"', timezone=timezone, since=today.isoformat(),
-                           owner=owner or "", level=level)
+    return template.format(name=scalar(name, always_quote=True), timezone=scalar(timezone),
+                           since=today.isoformat(), owner=scalar(owner) if owner else "", level=scalar(level))
+
+
+def new_client_problem(text: str, path: str, settings, today: date, name: str) -> str | None:
+    """Why ``text`` would not make the client asked for (read back as ``check`` reads it), or None."""
+    from ..clientfile import parse_client
+    from ..source import Text
+    client, diags = parse_client(Text(path, text, text.encode()), settings, today)
+    errors = [d for d in diags if d.is_error]
+    if errors:
+        d = errors[0]
+        return f"the new file would not read back ({d.code} {d.message}); nothing written"
+    if client is None or client.name != name:
+        return f"the new file would not read back with the name {name!r}; nothing written"
+    return None
 
 
 @click.command()
@@ -95,7 +110,12 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
     root = root_from(ctx)
     if not name.strip():
         fail("the client needs a name")
+    if any(ch in name for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
+        fail("a client's name is one line: it has a line break")
     ws, _ = load_workspace(root)
+    owner = owner or ws.settings.me
+    if owner and ws.settings.team and owner not in ws.settings.team:
+        fail(f"--owner '{owner}' is not in the team of rippledoc.yaml ({', '.join(ws.settings.team)})")
     for c in ws.clients:
         if name_key(c.name) == name_key(name):
             fail(f"a client named '{c.name}' already exists: {c.path}", EXIT_USAGE)
@@ -105,8 +125,10 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
     slug = unique_slug(name, existing)
     (root / "clients").mkdir(exist_ok=True)
     path = root / "clients" / f"{slug}.md"
-    text = new_client_text(name.strip(), date.today(), timezone or ws.settings.timezone,
-                           owner or ws.settings.me, level)
+    text = new_client_text(name.strip(), date.today(), timezone or ws.settings.timezone, owner, level)
+    problem = new_client_problem(text, f"clients/{slug}.md", ws.settings, date.today(), name.strip())
+    if problem:
+        fail(problem, EXIT_ERRORS)
     try:
         atomic_write(path, text.encode(), create=True)
     except FileExistsError:
