@@ -18,6 +18,9 @@ _HEAD = re.compile(r"^-\s+(\S+)\s+([^\s:]+)(?:\s+(?!by\b)([^\s:]+))?(?:\s+by\s+(
 TAG = re.compile(r"(?<![\w&/])#([A-Za-z][\w-]*)")
 MENTION = re.compile(r"(?<![\w.])@([A-Za-z][\w-]*)")
 NEXT = re.compile(r"\bnext:\s*(\S+)")
+# Which outcomes each kind of touch can have ('reached' on an email or letter: they answered).
+OUTCOMES_OF = {"call": ("reached", "voicemail", "no-answer"), "meeting": ("reached",), "visit": ("reached",),
+               "email": ("sent", "reached"), "letter": ("sent", "reached")}
 LOG_HEADING = re.compile(r"^##\s+log\s*$", re.IGNORECASE)
 _HEADING2 = re.compile(r"^#{1,2}\s")
 
@@ -67,6 +70,11 @@ def parse_touch(line: str, path: str, lineno: int, today: date | None = None) ->
         return None, [error(path, lineno, m.start(3) + 1, "E202",
                             f"unknown outcome '{outcome}'; one of {', '.join(OUTCOMES)}",
                             did_you_mean(outcome, OUTCOMES) or "a note starts after a colon: '- DATE KIND OUTCOME: note'")]
+    if outcome is not None and outcome not in OUTCOMES_OF[kind]:
+        return None, [error(path, lineno, m.start(3) + 1, "E202",
+                            f"a{'n' * (kind[0] in 'aeiou')} {kind} cannot be '{outcome}'; "
+                            f"one of {', '.join(OUTCOMES_OF[kind])}",
+                            "voicemail and no-answer belong to calls; sent to emails and letters")]
     diags: list[Diagnostic] = []
     if today is not None and when > today:
         diags.append(error(path, lineno, 3, "E203", f"touch dated {when} lies in the future",

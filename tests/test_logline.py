@@ -61,3 +61,15 @@ def test_what_format_touch_writes_parse_touch_reads_back(args):
     assert diags == []
     assert (touch.date, touch.kind, touch.outcome) == (args["when"], args["kind"], args["outcome"])
     assert touch.next == args.get("next_date")
+
+
+@pytest.mark.parametrize("line, ok", [
+    ("- 2026-11-02 call sent", False), ("- 2026-11-02 email voicemail", False),
+    ("- 2026-11-02 meeting no-answer", False), ("- 2026-11-02 email reached: they replied", True),
+    ("- 2026-11-02 letter sent", True), ("- 2026-11-02 call no-answer", True),
+])
+def test_an_outcome_must_fit_the_kind_of_touch(line, ok):
+    touch, diags = parse(line)
+    assert (touch is not None and not diags) == ok
+    if not ok:
+        assert [d.code for d in diags] == ["E202"]

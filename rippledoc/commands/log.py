@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..logline import OUTCOMES_OF
 from ..model import KINDS, OUTCOMES
 from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
 
@@ -94,6 +95,8 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
         text, outcome_words = log_outcomes(ws, c, text, handoff, kudos, story, quote, intel, by)
     if outcome is None and kind == "call":
         outcome = "reached"  # written out, as people write call lines
+    if outcome is not None and outcome not in OUTCOMES_OF[kind]:
+        fail(f"--outcome {outcome} does not go with --kind {kind}: one of {', '.join(OUTCOMES_OF[kind])}")
     line = format_touch(touch_day, kind, outcome, who, text, nxt)
     result = _edit(append_touch, root, c.path, line, today=day)
     if as_json:
