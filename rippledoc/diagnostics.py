@@ -43,7 +43,7 @@ CODES: dict[str, str] = {
     "E109": "not a number",
     "E200": "a log line does not parse",
     "E201": "unknown touch kind",
-    "E202": "unknown outcome",
+    "E202": "unknown outcome, or one that does not fit the kind",
     "E203": "a touch is dated in the future",
     "E204": "a handoff is incomplete",
     "E205": "nobody in the team handles this department",
