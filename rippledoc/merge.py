@@ -14,13 +14,15 @@ and each part is merged by its own rule:
 - the ``## Log`` section as the union of both sides' lines: a line added on
   either side is kept and placed in date order (keeping the order the file
   uses, oldest or newest first); a line deleted on one side goes when the
-  other side did not change it;
+  other side did not change it; a touch changed differently on both sides
+  (the same line replaced by a line of its date on each) gets conflict markers;
 - the notes around the log, three-way by lines with ``git merge-file``.
 
 The result is parsed like the loader would (a client file with
 ``clientfile.parse_client``, a ritual file with ``ritualfile``); an error that
-neither side had makes the merge a conflict. Line endings follow our side
-(LF or CRLF), and so does a leading byte-order mark.
+neither side had makes the merge a conflict. Each line keeps its own ending
+(LF or CRLF); a new line takes our side's usual one, and the leading
+byte-order mark follows our side.
 """
 from __future__ import annotations
 
@@ -175,6 +177,56 @@ def _by_date(out: list[list], when: str, descending: bool) -> int | None:
 def _date_of(line: str) -> str | None:
     m = _DATED.match(line)
     return m[1] if m else None
+
+
+def touch_clashes(base: Lines, ours: Lines, theirs: Lines) -> list[tuple[Lines, Lines]]:
+    """Touches edited differently on both sides: (our lines, their lines) for each.
+
+    A dated base line both sides removed, where each side put new lines of
+    that date in its place, is one touch changed two ways; a touch changed
+    on one side only, or two new touches of one day, is no clash.
+    """
+    bk = [_key(l) for l in base]
+    kept_o, kept_t = {_key(l) for l in ours}, {_key(l) for l in theirs}
+
+    def replacing(side: Lines, other: set[str]) -> dict[int, Lines]:
+        found: dict[int, Lines] = {}
+        opcodes = difflib.SequenceMatcher(None, bk, [_key(l) for l in side], autojunk=False).get_opcodes()
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "replace":
+                for i in range(i1, i2):
+                    found[i] = [l for l in side[j1:j2] if _date_of(l) == _date_of(base[i])
+                                and _key(l) not in bk and _key(l) not in other]
+        return found
+
+    mine, yours = replacing(ours, kept_t), replacing(theirs, kept_o)
+    clashes: list[tuple[Lines, Lines]] = []
+    claimed: set[str] = set()
+    for i, line in enumerate(base):
+        if not _date_of(line) or bk[i] in kept_o or bk[i] in kept_t:
+            continue
+        o = [l for l in mine.get(i, []) if _key(l) not in claimed]
+        t = [l for l in yours.get(i, []) if _key(l) not in claimed]
+        if o and t:
+            clashes.append((o, t))
+            claimed.update(map(_key, o + t))
+    return clashes
+
+
+def mark_touch_clashes(log: Lines, clashes: list[tuple[Lines, Lines]], conflicts: list[str]) -> Lines:
+    """The merged log with each clash's lines replaced by standard markers around both versions, where the first stood."""
+    for o, t in clashes:
+        taken: list[int] = []
+        for line in o + t:
+            n = next((n for n, l in enumerate(log) if _key(l) == _key(line) and n not in taken), None)
+            if n is not None:
+                taken.append(n)
+        if not taken:
+            continue
+        at = min(taken)
+        log = [*log[:at], *_markers(o, t), *(l for n, l in enumerate(log) if n >= at and n not in taken)]
+        conflicts.append(f"the log: the touch of {_date_of(o[0])} changed on both sides")
+    return log
 
 
 def newest_first(*sides: Lines) -> bool:
@@ -412,6 +464,7 @@ def merge_parts(base: Parts, ours: Parts, theirs: Parts, conflicts: list[str]) -
             out[-1] += "\n"
         out.append(heading)
         log = union_lines(base.log, ours.log, theirs.log, newest_first(ours.log, theirs.log, base.log))
+        log = mark_touch_clashes(log, touch_clashes(base.log, ours.log, theirs.log), conflicts)
         if log and not heading.endswith("\n"):
             out[-1] += "\n"
         out += log

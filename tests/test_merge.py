@@ -102,12 +102,52 @@ def test_the_same_touch_logged_on_both_sides_is_kept_once():
     assert m.clean and text.count(line) == 1
 
 
-def test_two_people_editing_the_same_touch_differently_keep_both_versions():
-    ours = NORTHWIND.replace("sent the training dates", "sent the training dates (3 sessions)")
-    theirs = NORTHWIND.replace("sent the training dates", "sent the December dates")
-    m, text = merged(NORTHWIND, ours, theirs)
+VOICEMAIL = "- 2026-11-02 call voicemail by stan: left a message. next: 2026-11-05\n"
+WITH_VOICEMAIL = add_after(NORTHWIND, "#success\n", VOICEMAIL)
+
+
+def test_one_touch_edited_two_ways_is_a_conflict_with_standard_markers():
+    ours = WITH_VOICEMAIL.replace("next: 2026-11-05", "next: 2026-11-06")
+    theirs = add_after(WITH_VOICEMAIL.replace("next: 2026-11-05", "next: 2026-11-09"), LAST,
+                       "- 2026-11-21 email by priya: sent the agenda\n")
+    m, text = merged(WITH_VOICEMAIL, ours, theirs)
+    assert m.conflicts == ("the log: the touch of 2026-11-02 changed on both sides",)
+    assert text.split("## Log\n")[1] == (
+        "- 2026-11-02 call reached by stan: loved the dashboard. #success\n"
+        "<<<<<<< ours\n"
+        "- 2026-11-02 call voicemail by stan: left a message. next: 2026-11-06\n"
+        "=======\n"
+        "- 2026-11-02 call voicemail by stan: left a message. next: 2026-11-09\n"
+        ">>>>>>> theirs\n"
+        + LAST +
+        "- 2026-11-21 email by priya: sent the agenda\n")  # the rest merged
+
+
+def test_one_touch_edited_two_ways_in_a_newest_first_log_is_a_conflict():
+    base = NORTHWIND.replace("- 2026-11-02 call reached by stan: loved the dashboard. #success\n" + LAST,
+                             LAST + "- 2026-11-02 call reached by stan: loved the dashboard. #success\n")
+    ours = base.replace("sent the training dates", "sent the training dates (3 sessions)")
+    theirs = base.replace("sent the training dates", "sent the December dates").replace(
+        "## Log\n", "## Log\n- 2026-11-20 call reached by priya: booked\n")
+    m, text = merged(base, ours, theirs)
+    assert m.conflicts == ("the log: the touch of 2026-11-12 changed on both sides",)
+    assert text.split("## Log\n")[1] == (
+        "- 2026-11-20 call reached by priya: booked\n"
+        "<<<<<<< ours\n- 2026-11-12 email by priya: sent the training dates (3 sessions)\n"
+        "=======\n- 2026-11-12 email by priya: sent the December dates\n>>>>>>> theirs\n"
+        "- 2026-11-02 call reached by stan: loved the dashboard. #success\n")
+
+
+def test_a_touch_edited_on_one_side_while_the_other_logs_the_same_day_merges_clean():
+    ours = WITH_VOICEMAIL.replace("next: 2026-11-05", "next: 2026-11-06")
+    theirs = add_after(WITH_VOICEMAIL, VOICEMAIL, "- 2026-11-02 email by priya: sent the recap\n")
+    m, text = merged(WITH_VOICEMAIL, ours, theirs)
     assert m.clean
-    assert "sent the training dates (3 sessions)\n" in text and "sent the December dates\n" in text
+    assert text.split("## Log\n")[1] == (
+        "- 2026-11-02 call reached by stan: loved the dashboard. #success\n"
+        "- 2026-11-02 call voicemail by stan: left a message. next: 2026-11-06\n"
+        "- 2026-11-02 email by priya: sent the recap\n"
+        + LAST)
 
 
 # ---------------------------------------------------------------- the front matter
@@ -405,6 +445,23 @@ def test_git_merge_keeps_the_line_endings_of_lines_nobody_changed(repo: Path):
                                                       "- 2026-11-21 email by priya: theirs\n").encode()
 
 
+@needs_git
+def test_git_merge_of_one_touch_edited_two_ways_conflicts_with_markers(repo: Path):
+    path = repo / "clients" / "northwind.md"
+    path.write_text(WITH_VOICEMAIL)
+    git(repo, "commit", "-q", "-am", "voicemail")
+    branch_edit(repo, "priya", WITH_VOICEMAIL.replace("next: 2026-11-05", "next: 2026-11-09"), "priya")
+    path.write_text(WITH_VOICEMAIL.replace("next: 2026-11-05", "next: 2026-11-06"))
+    git(repo, "commit", "-q", "-am", "stan")
+    result = git(repo, "merge", "--no-edit", "priya", ok=False)
+    assert result.returncode == 1 and "CONFLICT" in result.stdout
+    assert "conflict: the log: the touch of 2026-11-02 changed on both sides" in result.stderr
+    assert ("<<<<<<< ours\n- 2026-11-02 call voicemail by stan: left a message. next: 2026-11-06\n=======\n"
+            "- 2026-11-02 call voicemail by stan: left a message. next: 2026-11-09\n>>>>>>> theirs\n"
+            + LAST) in path.read_text()
+    assert git(repo, "status", "--porcelain").stdout.startswith("UU clients/northwind.md")
+
+
 def sample_clients(n: int = 3) -> list[Path]:
     """Real-looking files from the repository's own sample workspace."""
     from rippledoc.loader import load_workspace
@@ -525,5 +582,12 @@ def test_nothing_is_lost_whatever_two_people_do(base_log, ours, theirs):
                    f"{k}: {VALUES[k][theirs['keys'][k]]}\n>>>>>>> theirs\n" in text
         else:
             assert f"{k}: {VALUES[k][max(ours['keys'].get(k, 0), theirs['keys'].get(k, 0))]}\n" in lines
-    assert m.conflicts == tuple(f"front matter key '{k}': changed on both sides" for k in clash)
-    assert m.clean == (not clash)
+    # both dropped a touch and each put one of its day in its place: an edit of that touch both ways
+    log_clash = any(i in ours["drop"] and i in theirs["drop"]
+                    and any(t[:12] == line[:12] and t not in theirs["touches"] for t in ours["touches"])
+                    and any(t[:12] == line[:12] and t not in ours["touches"] for t in theirs["touches"])
+                    for i, line in enumerate(base_log))
+    in_log = tuple(c for c in m.conflicts if c.startswith("the log: "))
+    assert not in_log or log_clash
+    assert m.conflicts == tuple(f"front matter key '{k}': changed on both sides" for k in clash) + in_log
+    assert m.clean == (not clash and not in_log)
