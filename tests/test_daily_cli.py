@@ -40,3 +40,9 @@ def test_a_date_outside_the_years_rippledoc_plans_for_is_a_usage_error():
         result = CliRunner().invoke(main, ["-C", str(REPO), *args])
         assert result.exit_code == 2 and "outside the years 1900-2999" in result.output
         assert "Traceback" not in result.output
+
+
+def test_a_misspelt_client_gets_a_suggestion():
+    result = CliRunner().invoke(main, ["-C", str(REPO), "log", "kestral", "--note", "x"])
+    assert result.exit_code == 2
+    assert "no client matches 'kestral'; did you mean 'kestrel-freight-lines'?" in result.output

@@ -16,8 +16,11 @@ def pick_client(ws, query: str):
     if len(found) == 1:
         return found[0]
     if not found:
-        fail(f"no client matches '{query}' (by slug or name; a client whose file has errors is left out "
-             "until 'rippledoc check' is clean)")
+        import difflib
+        from ..names import slugify
+        words = {w: c.slug for c in ws.clients for w in (c.slug, c.slug.split("-")[0])}
+        close = difflib.get_close_matches(slugify(query), list(words), n=1, cutoff=0.7)
+        fail(f"no client matches '{query}'" + (f"; did you mean '{words[close[0]]}'?" if close else " (by slug or name)"))
     lines = "\n".join(f"  {c.slug:<32} {c.name}" for c in found)
     click.echo(f"rippledoc: '{query}' matches {len(found)} clients:\n{lines}\nSay which one, e.g. by its slug.",
                err=True)
