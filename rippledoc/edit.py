@@ -292,17 +292,26 @@ def mark_done(root: str | Path, client_path: str | Path, what: str, when: date, 
     return _edit(root, client_path, change, today, expect)
 
 
+_EMPTY = ("", "~", "null", "Null", "NULL")
+
+
 def _fill(text: str, key: yamltree.Scalar, written: str) -> str:
-    """Write ``written`` after ``key:`` on a line whose value is empty (nothing, ``~`` or ``null``)."""
+    """Write ``written`` after ``key:`` on a line whose value is empty (nothing, ``~``, ``null``, ``""`` or ``''``),
+    in place of that empty value; the rest of the line (a comment, a flow mapping's ``}``) stays."""
     colon = text.index(":", key.end_col - 1)
     rest = text[colon + 1:]
-    m = re.match(r"^[ \t]*(?:~|null|Null|NULL)(?=[ \t,}\r\n]|$)", rest)
+    m = re.match(r"""^[ \t]*(?:~|null|Null|NULL|""|'')(?=[ \t,}\r\n]|$)""", rest)
     rest = rest[m.end():] if m else rest
     return text[:colon + 1] + " " + written + rest
 
 
 def _has_value(node: object) -> bool:
-    return node is not None and not (isinstance(node, yamltree.Scalar) and node.plain and node.text in ("", "~", "null"))
+    """Whether a value is there: nothing, ``~``, ``null`` and a quoted empty text (``""``) are empty."""
+    if node is None:
+        return False
+    if isinstance(node, yamltree.Scalar):
+        return node.text not in _EMPTY if node.plain else node.text != ""
+    return True
 
 
 # ---------------------------------------------------------------- handoffs

@@ -229,3 +229,13 @@ def test_append_is_lossless_and_keeps_the_order_whatever_the_log(tmp_path_factor
     assert eol.join(lines[:r.line - 1] + lines[r.line:]) == text.replace("\n", eol)
     order = [l[2:12] for l in lines if l.startswith("- 20")]
     assert order == sorted(order, reverse=newest_first and len(dated) > 1 and dated[0] != dated[-1])
+
+
+def test_set_field_fills_a_quoted_empty_value_in_place(book):
+    """`rippledoc new` writes `phone: ""`: that is empty, and filling it keeps the rest of the line."""
+    p = put(book, '---\nname: Acme\nphone: ""   # the switchboard\nemail: \'\'\n---\n')
+    r = set_field(book, p, "phone", "+1 312 555 0142")
+    assert r.changed and r.text == 'phone: "+1 312 555 0142"   # the switchboard'
+    assert set_field(book, p, "email", "ana@acme.example").changed
+    assert p.read_text() == '---\nname: Acme\nphone: "+1 312 555 0142"   # the switchboard\nemail: ana@acme.example\n---\n'
+    assert not set_field(book, p, "phone", "+1 000").changed

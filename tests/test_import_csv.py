@@ -444,3 +444,29 @@ def test_control_characters_are_dropped_so_every_file_stays_readable(book):
         "level: base\ngrade:\nstatus: active\nproducts: []\ntags: []\nsales: []\ncommitments: []\n---\n"
         "line one\nline two\n\n## Log\n")
     clean_check(book)
+
+
+def test_a_field_written_as_a_quoted_empty_text_is_filled(book):
+    """The file `rippledoc new` writes has `phone: ""`: the import fills it and says so truly."""
+    (book / "clients" / "acme.md").write_text('---\nname: Acme\ncontact: Ana Ruiz\nphone: ""\n---\nNotes.\n')
+    sheet = book / "in.csv"
+    sheet.write_text("name,phone,company\nAna Ruiz,+1 312 555 0142,Acme\n")
+    r = imp(book, str(sheet))
+    assert r.exit_code == 0, r.output
+    assert "  filled clients/acme.md: phone: +1 312 555 0142  [row 2 (line 2)]" in r.output.splitlines()
+    assert (book / "clients" / "acme.md").read_text() == (
+        '---\nname: Acme\ncontact: Ana Ruiz\nphone: "+1 312 555 0142"\n---\nNotes.\n')
+
+
+def test_a_fill_the_file_already_has_is_not_reported_as_filled(book):
+    from rippledoc.exchange.apply import write
+    from rippledoc.exchange.merge import Plan, Target
+    path = book / "clients" / "acme.md"
+    path.write_text("---\nname: Acme\nphone: \"+1 000\"\n---\n")
+    from rippledoc.atomic import digest
+    t = Target("Acme", "acme", {}, False, "clients/acme.md", digest(path.read_bytes()),
+               fills={"phone": "+1 312 555 0142"})
+    p = Plan([t], [], [], [], [])
+    assert write(book, [], p, TODAY) == []
+    assert p.updated == [] and p.notices == ["clients/acme.md: phone is already '+1 000'; left as it is"]
+    assert path.read_text() == "---\nname: Acme\nphone: \"+1 000\"\n---\n"

@@ -5,7 +5,9 @@ a file that would not be clean (an error or a warning) is not written and
 its records are reported as rejected. ``write`` creates the new files under
 the workspace lock (never over an existing file) and fills fields with
 ``edit.set_field``, which changes only that line and refuses when the file
-changed since it was read.
+changed since it was read; a field the file turns out to have a value for is
+dropped from the plan's fills (and noted), so the report says only what was
+written.
 """
 from __future__ import annotations
 
@@ -77,9 +79,13 @@ def write(root: Path, files: list[NewFile], p: Plan, today: date) -> list[str]:
             value = t.fills[key]
             typed = parse_date(value) if key in ("since", "snooze") else None
             try:
-                set_field(root, t.path, key, typed or value, only_if_empty=True, today=today, expect=expect)
+                result = set_field(root, t.path, key, typed or value, only_if_empty=True, today=today, expect=expect)
             except EditError as exc:
                 errors.append(f"{t.path}: {key} not set: {exc}")
                 break
+            if not result.changed:  # the file has a value there after all: nothing was filled, so none is reported
+                del t.fills[key]
+                p.notices.append(result.message)
+                continue
             expect = None
     return errors
