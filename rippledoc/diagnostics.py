@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "E403": "unknown ritual",
     "E404": "a record's name is not a period of its ritual's cadence",
     "W100": "unknown key",
+    "W101": "a client file name that is not a plain slug",
     "W102": "YAML would read this unquoted text as another type",
     "W103": "a kept date lies in the future",
     "W200": "a touch names an unknown team member",

@@ -14,6 +14,7 @@ from typing import Any
 from .model import LEVELS, Client, Ritual, RitualEntry, RitualRecord, Workspace
 from .periods import Period, cadence_days, cadence_kind, period_of
 from .ritualfile import sections
+from .yamlscalar import scalar
 
 PROFILE_FIELDS = ("level", "grade", "status", "owner")  # answers pre-filled from the client file
 
@@ -251,7 +252,7 @@ def record_text(ws: Workspace, ritual: Ritual, period: Period, held: date) -> st
     lines = ["---", f"date: {held.isoformat()}", "clients:" if clients else "clients: {}"]
     last = last_entries(ws, ritual.key, period.start)
     for c in clients:
-        lines.append(f"  {c.slug}:  # {_profile(c)}")
+        lines.append(f"  {scalar(c.slug)}:  # {_profile(c)}")  # a file name may need quotes as a key
         lines += entry_lines(ws, ritual, c, period.start, last=last)
     lines += ["---", f"# {ritual.name}, {period.label}", ""]
     if ritual.metrics:

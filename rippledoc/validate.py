@@ -1,12 +1,14 @@
 """Checks across files: a flat list of small functions, each ``(workspace) -> diagnostics``."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Callable, Iterable
 
 from .diagnostics import Diagnostic, error, warning
 from .fields import did_you_mean
 from .model import Workspace
+from .names import unique_slug
 from .outcomes import check_outcomes, handoff_owner
 
 
@@ -30,6 +32,22 @@ def unique_slugs(ws: Workspace) -> Iterable[Diagnostic]:
                         "rename one of the files")
         else:
             seen[key] = c.path
+
+
+PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def plain_slugs(ws: Workspace) -> Iterable[Diagnostic]:
+    """W101: a client's file name is its slug, written into ritual records, links and commands."""
+    taken = {c.slug.lower() for c in ws.clients}
+    for c in ws.clients:
+        if not PLAIN_SLUG.fullmatch(c.slug):
+            better = unique_slug(c.name or c.slug, taken - {c.slug.lower()})
+            yield warning(c.path, 0, 0, "W101",
+                          f"the file name '{c.slug}' is not a plain slug (lower-case ASCII letters, digits, '.', "
+                          "'_' and '-', starting with a letter or digit)",
+                          f"rename it to clients/{better}.md, the name 'rippledoc new' would give it")
+            taken.add(better)
 
 
 def known_owners(ws: Workspace) -> Iterable[Diagnostic]:
@@ -87,6 +105,7 @@ def record_references(ws: Workspace) -> Iterable[Diagnostic]:
 CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
     unique_names,
     unique_slugs,
+    plain_slugs,
     known_owners,
     known_authors,
     record_references,

@@ -125,3 +125,23 @@ def test_metrics_usage_errors(sample):
     assert run(sample, "metrics", "--from", "2026-12-01", "--to", "2026-01-01").exit_code == 2
     result = run(sample, "metrics", "--owner", "zed", "--today", TODAY)
     assert result.exit_code == 2 and "no team member 'zed'" in result.output
+
+
+def test_a_record_for_a_client_file_with_an_odd_name_reads_back(tmp_path):
+    """A file called ``c: d.md`` is warned about (W101), and the record naming it still parses."""
+    (tmp_path / "clients").mkdir()
+    (tmp_path / "rippledoc.yaml").write_text("me: stan\ntimezone: UTC\nteam:\n  stan: {name: Stan Ortiz}\n")
+    (tmp_path / "clients" / "c: d.md").write_text(
+        "---\nname: Cedar Dental\nowner: stan\nlevel: key\nstatus: active\n---\n## Log\n")
+    check = run(tmp_path, "check", "--today", TODAY)
+    assert check.exit_code == 0
+    assert "clients/c: d.md: warning[W101]: the file name 'c: d' is not a plain slug" in check.output
+    assert "hint: rename it to clients/cedar-dental.md, the name 'rippledoc new' would give it" in check.output
+    result = run(tmp_path, "ritual", "start", "weekly-connection-review", "--today", TODAY)
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "rituals/weekly-connection-review/2026-W48.md").read_text()
+    assert '\n  "c: d":  # ' in text
+    ws, diags = load_workspace(tmp_path, date(2026, 11, 23))
+    assert [d.code for d in diags if d.is_error] == []
+    [record] = ws.records
+    assert [e.client for e in record.entries] == ["c: d"]
