@@ -27,6 +27,7 @@ byte-order mark follows our side.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import subprocess
 import tempfile
@@ -321,10 +322,39 @@ def _cut(lines: Lines, lo: int, hi: int, floor: int, mapping: yamltree.Mapping) 
 def merge_cuts(base: Cut, ours: Cut, theirs: Cut, conflicts: list[str], where: str) -> Lines:
     header_where = "the front matter's first lines" if not where else f"the line of key '{where}'"
     out = merge_lines(base.header, ours.header, theirs.header, conflicts, header_where)
-    for key in _key_order(ours, theirs):
+    order = _key_order(ours, theirs)
+    blocks = {}
+    for key in order:
         name = key if not where else f"{where}.{key}"
-        out += _merge_block(base.blocks.get(key), ours.blocks.get(key), theirs.blocks.get(key), conflicts, name)
-    return out
+        blocks[key] = _merge_block(base.blocks.get(key), ours.blocks.get(key), theirs.blocks.get(key), conflicts, name)
+    for key in order:
+        _comments_left_behind(key, order, base, ours, theirs, blocks)
+    return out + [line for key in order for line in blocks[key]]
+
+
+def _comments_left_behind(key: str, order: list[str], base: Cut, ours: Cut, theirs: Cut,
+                          blocks: dict[str, Lines]) -> None:
+    """A key deleted on one side under its comments, and changed on the other: the comments once, above the markers.
+
+    The deleting side kept the comments, so they now stand above the next
+    key; the conflict then shows them once, outside the markers, and
+    either resolution gives back that side's text.
+    """
+    b, o, t = base.blocks.get(key), ours.blocks.get(key), theirs.blocks.get(key)
+    if b is None or (o is None) == (t is None) or _text(b) == _text(o or t):
+        return
+    deleter = ours if o is None else theirs
+    lead = list(itertools.takewhile(_attachable, b.lines))
+    base_keys = list(base.blocks)
+    nxt = base_keys[base_keys.index(key) + 1] if base_keys.index(key) + 1 < len(base_keys) else None
+    if not lead or nxt is None or nxt not in order[order.index(key) + 1:] or nxt not in deleter.blocks:
+        return
+    changed = (o or t).lines  # type: ignore[union-attr]
+    if (changed[:len(lead)] != lead or deleter.blocks[nxt].lines[:len(lead)] != lead
+            or base.blocks[nxt].lines[:len(lead)] == lead or blocks[nxt][:len(lead)] != lead):
+        return
+    blocks[nxt] = blocks[nxt][len(lead):]
+    blocks[key] = lead + _markers(o.lines[len(lead):] if o else [], t.lines[len(lead):] if t else [])
 
 
 def _key_order(ours: Cut, theirs: Cut) -> list[str]:

@@ -182,6 +182,31 @@ def test_a_key_deleted_on_one_side_and_changed_on_the_other_is_a_conflict():
     assert "<<<<<<< ours\n=======\nowner: priya\n>>>>>>> theirs\n" in text
 
 
+def resolved(text: str, keep: str) -> str:
+    """The text with each conflict resolved by taking one side, as a person would."""
+    out, side = [], None
+    for line in text.splitlines(keepends=True):
+        if line.startswith(("<<<<<<< ", "=======", ">>>>>>> ")):
+            side = "ours" if line.startswith("<<<") else "theirs" if line.startswith("===") else None
+        elif side in (None, keep):
+            out.append(line)
+    return "".join(out)
+
+
+def test_a_key_deleted_under_its_comment_and_changed_on_the_other_side_shows_the_comment_once():
+    base = NORTHWIND.replace("owner: stan\n", "# who looks after them\nowner: stan\n")
+    deleted = base.replace("owner: stan\n", "")  # the comment stays, above the next key
+    changed = base.replace("owner: stan", "owner: priya")
+    m, text = merged(base, deleted, changed)
+    assert m.conflicts == ("front matter key 'owner': deleted on our side, changed on theirs",)
+    assert "America/Chicago\n# who looks after them\n<<<<<<< ours\n=======\nowner: priya\n>>>>>>> theirs\n" \
+           "level: key\n" in text
+    assert resolved(text, "ours") == deleted and resolved(text, "theirs") == changed
+    m, text = merged(base, changed, deleted)
+    assert m.conflicts == ("front matter key 'owner': changed on our side, deleted on theirs",)
+    assert resolved(text, "ours") == changed and resolved(text, "theirs") == deleted
+
+
 def test_commitments_added_on_both_sides_are_a_union():
     item = "  - {made: 2026-11-02, due: 2026-11-30, what: Send the migration plan}\n"
     ours = add_after(NORTHWIND, item, "  - {made: 2026-11-20, due: 2026-12-04, what: Quote the new laptops}\n")
