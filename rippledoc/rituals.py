@@ -122,7 +122,9 @@ def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
         held = [r for r in records_of(ws, ritual.key) if r.period == current.label]
         done = bool(held)
         reason = f"done for {current.label}" if done else f"not done for {current.label}"
-        if not done:
+        if done and ritual.metrics and not any(e.scores for r in held for e in r.entries):
+            done, reason = False, f"started for {current.label}, no scores yet: fill in {held[0].source.path}"
+        elif not done:
             reason += f"; last {last.period} ({last.date})" if last else "; never done"
         elif ritual.settings.get("sheets") == "per-client":
             done, reason = _sheets_reason(ws, ritual, held, today)

@@ -49,15 +49,15 @@ def test_ritual_list(sample):
         "twelve-days": False, "weekly-connection-review": True}
 
 
-def test_ritual_start_writes_once_then_refuses(sample):
+def test_ritual_start_writes_once_then_keeps_what_exists(sample):
     result = run(sample, "ritual", "start", "weekly-connection-review", "--today", TODAY)
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "  created rituals/weekly-connection-review/2026-W48.md"
     path = sample / "rituals/weekly-connection-review/2026-W48.md"
     before = path.read_bytes()
     again = run(sample, "ritual", "start", "weekly", "--today", TODAY)  # a prefix of the name is enough
-    assert again.exit_code == 1
-    assert "the record already exists; nothing written" in again.output
+    assert again.exit_code == 0
+    assert "The record already exists; nothing written" in again.output
     assert path.read_bytes() == before
     check = run(sample, "check", "--today", TODAY)
     assert check.exit_code == 0 and "W400" in check.output  # empty scores are warnings until filled in
@@ -145,3 +145,11 @@ def test_a_record_for_a_client_file_with_an_odd_name_reads_back(tmp_path):
     assert [d.code for d in diags if d.is_error] == []
     [record] = ws.records
     assert [e.client for e in record.entries] == ["c: d"]
+
+
+def test_a_started_sheet_without_scores_keeps_the_ritual_due(sample):
+    run(sample, "ritual", "start", "weekly-connection-review", "--today", TODAY)
+    listing = run(sample, "ritual", "list", "--today", TODAY, "--json")
+    weekly = next(r for r in json.loads(listing.output) if r["ritual"] == "weekly-connection-review")
+    assert weekly["due"] is True
+    assert weekly["reason"].startswith("started for 2026-W48, no scores yet")

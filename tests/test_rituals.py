@@ -124,7 +124,7 @@ def test_a_ritual_written_as_one_file_works_end_to_end(workspace):
     assert codes(diags) == [("rituals/quarterly-business-review/2026-Q4.md", 4, "W400"),
                             ("rituals/quarterly-business-review/2026-Q4.md", 11, "W400")]
     assert diags[0].message == "eastgate: no score for value, access, roadmap"
-    assert status_of(ws, ws.rituals["quarterly-business-review"], MONDAY).due is False
+    assert status_of(ws, ws.rituals["quarterly-business-review"], MONDAY).due is True  # started, not yet scored
 
     filled = text.replace("value:   # 1-10", "value: 8").replace("access:  # 1-10", "access: 6") \
         .replace("roadmap: # 1-10", "roadmap: 7").replace("held:    # YYYY-MM-DD", "held: 2026-11-20", 1) \
@@ -137,6 +137,7 @@ def test_a_ritual_written_as_one_file_works_end_to_end(workspace):
         "eastgate", {"value": 8, "access": 6, "roadmap": 7}, "2026-11-20", "warm")
     assert east.fields == {"held": "2026-11-20"}
     assert dict(north.scores) == {"value": 8, "access": 6, "roadmap": 7}
+    assert status_of(ws, ws.rituals["quarterly-business-review"], MONDAY).due is False
 
     from rippledoc.metrics import compute_metrics
     m = compute_metrics(ws, date(2026, 10, 1), date(2026, 12, 31), MONDAY)

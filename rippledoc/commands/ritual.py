@@ -86,8 +86,9 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
     for path, created in results:
         click.echo(f"  {'created' if created else 'kept   '} {path}")
     made = sum(created for _, created in results)
-    if not made:
-        fail(f"the record already exists; nothing written. Open {results[0][0]} to continue it.", EXIT_ERRORS)
+    if not made:  # as init keeps what exists: not a failure, and nothing is lost
+        click.echo(f"The record already exists; nothing written. Open {results[0][0]} to continue it.")
+        return
     click.echo(f"Fill it in, then run 'rippledoc check' ({made} file{'s' * (made != 1)} written).")
 
 
