@@ -17,12 +17,13 @@ from .model import TimeRange
 from .yamltree import Mapping, Node, Scalar, Sequence, kind_name
 
 # The patterns are shared with the JSON Schema (schema.py), so that an editor
-# and ``rippledoc check`` accept the same text.
-DATE_PATTERN = r"^(\d{4})-(\d{2})-(\d{2})$"
-CADENCE_PATTERN = r"^([1-9]\d{0,3}) ?([dwmDWM])$"
-_HHMM = r"([01]?\d|2[0-3]):([0-5]\d)"
+# and ``rippledoc check`` accept the same text. Digits are ASCII ``[0-9]``:
+# ``\d`` would also take other scripts' digits ('٢٠٢٦'), which int() reads.
+DATE_PATTERN = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
+CADENCE_PATTERN = r"^([1-9][0-9]{0,3}) ?([dwmDWM])$"
+_HHMM = r"([01]?[0-9]|2[0-3]):([0-5][0-9])"
 TIME_RANGE_PATTERN = rf"^{_HHMM} ?- ?{_HHMM}$"
-NUMBER_PATTERN = r"^[-+]?(\d+|\d{1,3}(,\d{3})+)(\.\d+)?$"
+NUMBER_PATTERN = r"^[-+]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?$"
 _DATE = re.compile(DATE_PATTERN)
 _CADENCE = re.compile(CADENCE_PATTERN)
 _RANGE = re.compile(TIME_RANGE_PATTERN)

@@ -40,9 +40,9 @@ INBOX = "inbox.md"
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
 _WHY = re.compile(r"\s*<!--\s*rippledoc:.*?-->\s*$")
 _HEADING = re.compile(r"^#{1,6}\s")
-_DATE_HEADING = re.compile(r"^#{1,6}\s+(\d{4}-\d{2}-\d{2})\b")
+_DATE_HEADING = re.compile(r"^#{1,6}\s+([0-9]{4}-[0-9]{2}-[0-9]{2})\b")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
-_FILING = re.compile(r"<!--\s*rippledoc: filing, (\d+) already in the log\s*-->\s*$")
+_FILING = re.compile(r"<!--\s*rippledoc: filing, ([0-9]+) already in the log\s*-->\s*$")
 
 KIND_WORDS = {**{k: k for k in KINDS}, "called": "call", "phoned": "call", "rang": "call", "emailed": "email",
               "mailed": "email", "met": "meeting", "visited": "visit", "wrote": "letter"}

@@ -61,7 +61,7 @@ def parse_touch(line: str, path: str, lineno: int, today: date | None = None) ->
     raw_date, kind, outcome, by, note = m[1], m[2], m[3], m[4], (m[5] or "").strip()
     when = parse_date(raw_date)
     if when is None:
-        what = "is not a date that exists" if re.match(r"^\d{4}-\d{2}-\d{2}$", raw_date) else "is not a date (YYYY-MM-DD)"
+        what = "is not a date that exists" if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", raw_date) else "is not a date (YYYY-MM-DD)"
         return None, [error(path, lineno, 3, "E102", f"'{raw_date}' {what}")]
     if kind not in KINDS:
         return None, [error(path, lineno, m.start(2) + 1, "E201", f"unknown touch kind '{kind}'; one of {', '.join(KINDS)}",

@@ -15,11 +15,11 @@ KINDS = ("day", "week", "month", "quarter", "year")
 CADENCE_KIND = {"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year"}
 
 _LABELS = (
-    ("day", re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")),
-    ("week", re.compile(r"^(\d{4})-W(\d{2})$")),
-    ("month", re.compile(r"^(\d{4})-(\d{2})$")),
-    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
-    ("year", re.compile(r"^(\d{4})$")),
+    ("day", re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$")),
+    ("week", re.compile(r"^([0-9]{4})-W([0-9]{2})$")),
+    ("month", re.compile(r"^([0-9]{4})-([0-9]{2})$")),
+    ("quarter", re.compile(r"^([0-9]{4})-Q([1-4])$")),
+    ("year", re.compile(r"^([0-9]{4})$")),
 )
 
 
@@ -122,5 +122,5 @@ def cadence_kind(cadence: str) -> str | None:
 
 def cadence_days(cadence: str) -> int | None:
     """``14d`` -> 14; None for a calendar cadence."""
-    m = re.match(r"^(\d+)d$", cadence)
+    m = re.match(r"^([0-9]+)d$", cadence)
     return int(m[1]) if m else None

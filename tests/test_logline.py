@@ -73,3 +73,24 @@ def test_an_outcome_must_fit_the_kind_of_touch(line, ok):
     assert (touch is not None and not diags) == ok
     if not ok:
         assert [d.code for d in diags] == ["E202"]
+
+
+@pytest.mark.parametrize("text", ["٢٠٢٦-١١-٣٠", "２０２６-１１-３０", "2026-1१-30"])
+def test_dates_are_written_in_ascii_digits_only(text):
+    from rippledoc.fields import parse_cadence, parse_date, parse_time_range
+    assert parse_date(text) is None
+    assert parse_date("2026-11-30") == date(2026, 11, 30)
+    touch, problems = parse_touch(f"- {text} call reached: hello", "clients/a.md", 9)
+    assert touch is None and problems[0].code == "E102" and "is not a date (YYYY-MM-DD)" in problems[0].message
+    assert parse_cadence("٣٠d") is None and parse_cadence("30d") == 30
+    assert parse_time_range("٠٩:٠٠-١٧:٠٠") is None
+
+
+def test_periods_and_inbox_headings_take_ascii_digits_only():
+    from rippledoc.inbox import plan
+    from rippledoc.model import Client, Settings, Source
+    from rippledoc.periods import parse_period
+    assert parse_period("٢٠٢٦-١١") is None and parse_period("2026-11") is not None
+    acme = Client("acme", "Acme", Source("clients/acme.md", 1))
+    decided = plan("## ٢٠٢٦-١١-٢٠\nacme call reached: ok\n", [acme], Settings(), date(2026, 11, 22), None)
+    assert [d.touch for d in decided] == ["- 2026-11-22 call reached: ok"]
