@@ -163,6 +163,15 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> bytes:
 def resolve_since(root: Path, since: str | None, today: date) -> tuple[str, list[str], date | None]:
     """``since`` (a date, a revision or None: a week before ``today``) -> (words, git log arguments, the date)."""
     from .fields import parse_date
+    try:
+        _git(root, "rev-parse", "--is-inside-work-tree")
+    except GitError:
+        raise GitError("this workspace is not in a git repository; 'changes' reads the history git keeps "
+                       "(git init, then commit)") from None
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", "HEAD")
+    except GitError:
+        raise GitError("the repository has no commits yet; commit the workspace first") from None
     if since is None:
         since = (today - timedelta(days=DEFAULT_DAYS)).isoformat()
     day = parse_date(since)

@@ -173,3 +173,15 @@ def test_a_workspace_below_the_top_of_the_repository(tmp_path: Path):
     ch = collect(root / "book", "2026-11-16", TODAY)
     assert [(e.kind, e.client) for e in ch.events] == [("client-added", "northwind")]  # its history predates
     assert "touches logged       0  (0 reached, 0 clients)" in render(ch)
+
+
+def test_changes_outside_git_or_before_the_first_commit_says_so_plainly(tmp_path):
+    import subprocess
+    from click.testing import CliRunner
+    from rippledoc.cli import main
+    (tmp_path / "clients").mkdir()
+    r = CliRunner().invoke(main, ["-C", str(tmp_path), "changes"])
+    assert r.exit_code == 1 and "not in a git repository" in r.output and "fatal" not in r.output
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    r = CliRunner().invoke(main, ["-C", str(tmp_path), "changes"])
+    assert r.exit_code == 1 and "no commits yet" in r.output and "fatal" not in r.output
