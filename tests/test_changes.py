@@ -146,7 +146,7 @@ def test_errors_are_messages(book: Path, tmp_path: Path):
     plain = tmp_path / "plain"
     (plain / "clients").mkdir(parents=True)
     result = CliRunner().invoke(main, ["-C", str(plain), "changes"])
-    assert result.exit_code == 1 and "not a git repository" in result.output.lower()
+    assert result.exit_code == 1 and "not in a git repository" in result.output.lower()
 
 
 def test_authors_are_recognised_by_email_then_name():
