@@ -396,20 +396,20 @@ def test_json_summary(book):
 
 
 def test_read_csv_is_a_pure_function_of_the_bytes():
-    parsed, problem = read_csv("Company;E-Mail\nAcme;a@acme.example\n".encode("cp1252"))
+    parsed, problem = read_csv("Company;E-Mail\nAcme;a@acme.example\n".encode("cp1252"), today=TODAY)
     assert problem == "" and parsed.fmt == "plain sheet, UTF-8, semicolon-separated"
     assert [(r.name, r.values) for r in parsed.records] == [("Acme", {"email": "a@acme.example"})]
-    assert read_csv(b"")[1] == "the file is empty"
-    assert read_csv(b"BEGIN:VCARD\r\nFN:x\r\n")[1] == "this is a vCard file: import it with 'rippledoc import vcard'"
-    assert read_csv(b"a,b\x00c\n")[1].startswith("the file contains NUL bytes")
+    assert read_csv(b"", today=TODAY)[1] == "the file is empty"
+    assert read_csv(b"BEGIN:VCARD\r\nFN:x\r\n", today=TODAY)[1] == "this is a vCard file: import it with 'rippledoc import vcard'"
+    assert read_csv(b"a,b\x00c\n", today=TODAY)[1].startswith("the file contains NUL bytes")
 
 
 def test_excel_sep_line_and_utf16_are_understood():
-    parsed, _ = read_csv(b"sep=;\r\nname;email;company\r\nAna Ruiz;ana@x.example;Northwind, Inc.\r\n")
+    parsed, _ = read_csv(b"sep=;\r\nname;email;company\r\nAna Ruiz;ana@x.example;Northwind, Inc.\r\n", today=TODAY)
     assert parsed.fmt == "plain sheet, UTF-8, semicolon-separated"
     assert [(r.where, r.name, r.get("contact")) for r in parsed.records] == [
         ("row 2 (line 3)", "Northwind, Inc.", "Ana Ruiz")]
-    parsed, _ = read_csv("company\tphone\nZoë Café\t0700 1\n".encode("utf-16"))
+    parsed, _ = read_csv("company\tphone\nZoë Café\t0700 1\n".encode("utf-16"), today=TODAY)
     assert parsed.fmt == "plain sheet, UTF-16, tab-separated"
     assert [(r.name, r.get("phone")) for r in parsed.records] == [("Zoë Café", "0700 1")]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from ..diagnostics import format_text, promote_warnings, summary, to_json
-from .common import EXIT_ERRORS, EXIT_OK, find_root, parse_today, root_from, today_option
+from .common import EXIT_ERRORS, EXIT_OK, find_root, root_from, today_option, workspace_today
 
 
 @click.command()
@@ -33,7 +33,7 @@ def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, directory: 
     """
     from ..loader import load_workspace, source_lines
     root = find_root(directory) if directory else root_from(ctx)
-    ws, diags = load_workspace(root, parse_today(today))
+    ws, diags = load_workspace(root, workspace_today(root, today))
     if strict:
         diags = promote_warnings(diags)
     if as_json or fmt == "json":

@@ -37,9 +37,21 @@ def fail(message: str, code: int = EXIT_USAGE) -> None:
     sys.exit(code)
 
 
-def parse_today(value: str | None) -> date:
-    """``--today``: the given date, or the real one (the only place rippledoc asks the clock)."""
-    return date_option(value, "--today") or date.today()
+def parse_today(value: str | None, tz: str | None = None) -> date:
+    """``--today``: the given date, or the real one in the IANA zone ``tz`` (the machine's when None)."""
+    given = date_option(value, "--today")
+    if given is not None:
+        return given
+    from ..clock import today_in
+    return today_in(tz)
+
+
+def workspace_today(root: Path, value: str | None) -> date:
+    """``--today``, or today's date in the workspace's time zone (only rippledoc.yaml is read)."""
+    if value is not None:
+        return parse_today(value)
+    from ..clock import workspace_zone
+    return parse_today(None, workspace_zone(root))
 
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # room for any plan, period or forecast around it
@@ -61,7 +73,7 @@ def date_option(value: str | None, option: str) -> date | None:
 
 def today_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--today", "today", metavar="YYYY-MM-DD", default=None,
-                        help="Compute as if today were this date (default: the real date).")(f)
+                        help="Compute as if today were this date (default: today in the workspace's time zone).")(f)
 
 
 def json_option(f: Callable[..., Any]) -> Callable[..., Any]:

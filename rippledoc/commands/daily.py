@@ -6,7 +6,7 @@ from datetime import date
 
 import click
 
-from .common import json_option, load, parse_today, print_json, root_from, today_option, fail
+from .common import json_option, load, print_json, root_from, today_option, fail, workspace_today
 
 
 def owner_option(f):
@@ -26,7 +26,7 @@ def resolve_owner(ws, owner: str | None) -> str | None:
 
 
 def _start(ctx: click.Context, today: str | None):
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
     return ws, day
 

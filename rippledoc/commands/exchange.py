@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import (EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, load, print_json, root_from, today_option,
+                     workspace_today)
 
 
 @click.group(name="import")
@@ -27,7 +28,7 @@ def _run(ctx: click.Context, kind: str, file: str, overrides: tuple[str, ...], d
         raw = path.read_bytes()
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}")
-    report, problem, usage = run_import(root, kind, raw, overrides, parse_today(today), dry_run)
+    report, problem, usage = run_import(root, kind, raw, overrides, today=workspace_today(root, today), dry_run=dry_run)
     if report is None:
         fail(f"{file}: {problem}", EXIT_USAGE if usage else EXIT_ERRORS)
         return
@@ -94,7 +95,7 @@ def _output(text: str, out: str | None) -> None:
 
 def _export(ctx: click.Context, today: str | None, render) -> str:
     root = root_from(ctx)
-    ws, _ = load(root, parse_today(today))
+    ws, _ = load(root, workspace_today(root, today))
     return render(ws)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERRORS, fail, load, parse_today, root_from, today_option
+from .common import EXIT_ERRORS, fail, load, root_from, today_option, workspace_today
 from .daily import owner_option, resolve_owner
 
 
@@ -30,7 +30,7 @@ def ics(ctx: click.Context, days: int, output: str | None, alarm: int, owner: st
     """
     from ..atomic import atomic_write
     from ..calendar import build_calendar
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
     data = build_calendar(ws, day, days, resolve_owner(ws, owner), alarm)
     if output is None or output == "-":

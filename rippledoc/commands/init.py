@@ -104,6 +104,7 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
     muller-sohne.md) and made unique. A client of the same name is refused.
     """
     from ..atomic import atomic_write
+    from ..clock import today_in
     from ..fields import valid_zone
     from ..loader import load_workspace
     from ..names import name_key, unique_slug
@@ -125,8 +126,9 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
     slug = unique_slug(name, existing)
     (root / "clients").mkdir(exist_ok=True)
     path = root / "clients" / f"{slug}.md"
-    text = new_client_text(name.strip(), date.today(), timezone or ws.settings.timezone, owner, level)
-    problem = new_client_problem(text, f"clients/{slug}.md", ws.settings, date.today(), name.strip())
+    today = today_in(ws.settings.timezone)  # 'since': the day it is where the workspace is
+    text = new_client_text(name.strip(), today, timezone or ws.settings.timezone, owner, level)
+    problem = new_client_problem(text, f"clients/{slug}.md", ws.settings, today, name.strip())
     if problem:
         fail(problem, EXIT_ERRORS)
     try:

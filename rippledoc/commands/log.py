@@ -5,7 +5,8 @@ import click
 
 from ..logline import OUTCOMES_OF
 from ..model import KINDS, OUTCOMES
-from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
+                     workspace_today)
 
 
 
@@ -79,7 +80,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     from ..cadence import policy
     from ..edit import append_touch
     from ..logline import format_touch
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     touch_day = date_option(when, "--date") or day
     nxt = date_option(next_, "--next")
     if touch_day > day:
@@ -140,7 +141,7 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
       rippledoc done kestrel "cost estimate"
     """
     from ..edit import mark_done
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     kept = date_option(when, "--date") or day
     if kept > day:
         fail(f"--date {kept} lies after today ({day})")
@@ -180,7 +181,7 @@ def assign(ctx: click.Context, members: str | None, dry_run: bool, as_json: bool
     from ..plan import share_clients
     from ..edit import set_field
     from ..output import table, use_color
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     root = root_from(ctx)
     ws, _ = load(root, day)
     team = list(ws.settings.team)

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from .common import date_option, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import date_option, fail, json_option, load, print_json, root_from, today_option, workspace_today
 
 
 
@@ -45,7 +45,7 @@ def metrics(ctx: click.Context, start: str | None, end: str | None, label: str |
     Every figure and its formula is in docs/metrics.md; --json prints the same numbers.
     """
     from ..metrics import compute_metrics
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     first, last = period_bounds(date_option(start, "--from"), date_option(end, "--to"), label, day)
     if first > last:
         fail(f"--from {first} is after --to {last}")

@@ -5,7 +5,8 @@ from datetime import date
 
 import click
 
-from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
+                     workspace_today)
 
 
 
@@ -48,7 +49,7 @@ def handoffs(ctx: click.Context, owner: str | None, show_all: bool, as_json: boo
     """
     from ..followups import handoff_list
     from ..output import paint, table, use_color
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
     who = _member(ws, owner, "--owner")
     items = handoff_list(ws, day, who, closed=show_all)
@@ -88,7 +89,7 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
     from ..edit import EditError, close_handoff
     from ..followups import handoff_list
     from .log import pick_client
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     closed_on = date_option(when, "--date") or day
     if closed_on > day:
         fail(f"--date {closed_on} lies after today ({day})")
@@ -134,7 +135,7 @@ def kudos(ctx: click.Context, start: str | None, end: str | None, person: str | 
     """Praise for the team, per employee, in the customers' words: ready to read out in a team meeting."""
     from ..followups import kudos_list
     from ..output import paint, use_color
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     first, last = _period(start, end)
     ws, _ = load(root_from(ctx), day)
     who = _member(ws, person, "--person")
@@ -172,7 +173,7 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
     """
     from ..followups import story_list
     from ..output import paint, table, use_color
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
     views = [v for v in story_list(ws, day) if stage is None or v.stage == stage]
     if as_json:
@@ -213,7 +214,7 @@ def intel(ctx: click.Context, start: str | None, end: str | None, kind: str | No
     """Market intelligence by topic across clients: what is everyone reading, attending, worried about?"""
     from ..followups import intel_topics
     from ..output import paint, table, use_color
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     first, last = _period(start, end)
     ws, _ = load(root_from(ctx), day)
     topics = [t for t in intel_topics(ws, first, last) if kind is None or t.kind == kind]

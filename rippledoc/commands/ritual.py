@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from .common import date_option, EXIT_ERRORS, fail, json_option, load, parse_today, print_json, root_from, today_option
+from .common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
+                     workspace_today)
 
 
 @click.group()
@@ -35,7 +36,7 @@ def _find(ws, name: str):
 def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
     """Each ritual: cadence, when it was last done, whether it is due and why."""
     from ..rituals import ritual_status
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
     rows = ritual_status(ws, day)
     if as_json:
@@ -70,7 +71,7 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
       rippledoc ritual start twelve-days --year 2026
     """
     from ..rituals import CannotStart, start_record, write_drafts
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     when = day if on is None else date_option(on, "--date")
     root = root_from(ctx)
     ws, _ = load(root, day)
@@ -103,7 +104,7 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     """The definition of NAME, whom it covers, its records, and one record's entries."""
     from ..rituals import covered_clients, period_for, records_of, status_of
     from ..twelve_days import letters
-    day = parse_today(today)
+    day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
     r = _find(ws, name)
     st = status_of(ws, r, day)

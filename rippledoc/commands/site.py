@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERRORS, fail, parse_today, root_from, today_option
+from .common import EXIT_ERRORS, fail, parse_today, root_from, today_option, workspace_today
 from .encryption import encrypt_options, encryption_stage
 
 
@@ -59,7 +59,7 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
     stage = encryption_stage(encrypt, kdf_iterations)  # asks for the passphrase before the work starts
     progress = ProgressLine(quiet)
     try:
-        result = build_site(root, out, parse_today(today), strict=strict, progress=progress, stage=stage)
+        result = build_site(root, out, workspace_today(root, today), strict=strict, progress=progress, stage=stage)
     except BuildError as exc:
         progress.end()
         fail(str(exc), EXIT_ERRORS)

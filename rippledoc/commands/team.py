@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERRORS, EXIT_OK, fail, json_option, parse_today, print_json, root_from, today_option
+from .common import EXIT_ERRORS, EXIT_OK, fail, json_option, print_json, root_from, today_option, workspace_today
 
 DRIVER = "rippledoc"
 DRIVER_NAME = "rippledoc: union of logs, front matter key by key"
@@ -170,7 +170,7 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
     """
     from ..inbox import INBOX, InboxError, file_inbox
     root = root_from(ctx)
-    day = parse_today(today)
+    day = workspace_today(root, today)
     if not (root / INBOX).is_file():
         click.echo(f"No {INBOX} in {root}: create it and jot lines like 'northwind call reached: loved the dashboard'.")
         return
@@ -220,7 +220,7 @@ def changes(ctx: click.Context, since: str | None, as_json: bool, today: str | N
     from ..changes import GitError, collect, render
     root = root_from(ctx)
     try:
-        result = collect(root, since, parse_today(today))
+        result = collect(root, since, workspace_today(root, today))
     except GitError as exc:
         fail(str(exc), EXIT_ERRORS)
         return

@@ -78,9 +78,8 @@ def parse_overrides(pairs: tuple[str, ...] | list[str], headers: list[str]) -> t
     return out, ""
 
 
-def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), today: date | None = None) -> tuple[Parsed | None, str]:
-    """Read a whole sheet. ``(None, problem)`` when the file itself is unusable."""
-    today = today or date.today()
+def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: date) -> tuple[Parsed | None, str]:
+    """Read a whole sheet (``today``: the command's date). ``(None, problem)`` when the file itself is unusable."""
     text, encoding = decode(raw)
     if text is None:
         return None, f"the file {encoding}"

@@ -22,16 +22,18 @@ class Report:
     dry_run: bool
 
 
-def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (), today: date | None = None,
+def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (), *, today: date,
                dry_run: bool = False) -> tuple[Report | None, str, bool]:
-    """``kind``: 'csv' or 'vcard'. ``(None, problem, usage)`` when the file (usage) or the workspace cannot be used."""
+    """``kind``: 'csv' or 'vcard'. ``(None, problem, usage)`` when the file (usage) or the workspace cannot be used.
+
+    ``today``: the date the command was given (the workspace's, not the machine's).
+    """
     from ..loader import load_workspace
     from .csvin import read_csv
     from .vcardin import read_vcard
-    today = today or date.today()
     if len(raw) > MAX_IMPORT_BYTES:
         return None, f"the file is {len(raw) >> 20} MiB; rippledoc imports files up to {MAX_IMPORT_BYTES >> 20} MiB", True
-    parsed, problem = read_csv(raw, overrides, today) if kind == "csv" else read_vcard(raw)
+    parsed, problem = read_csv(raw, overrides, today=today) if kind == "csv" else read_vcard(raw)
     if parsed is None:
         return None, problem, True
     ws, diags = load_workspace(root, today)

@@ -37,6 +37,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from markupsafe import escape
 
+from ..clock import workspace_clock
 from .build import BuildError, BuildResult, SiteBuilder
 from .render import TEMPLATE_DIR, template_dirs
 from .views import slug_of_path
@@ -376,7 +377,8 @@ def allowed_hosts(host: str, port: int) -> set[str]:
 
 def run(root: Path, host: str = "127.0.0.1", port: int = 8000, today: date | None = None, quiet: bool = False,
         out: TextIO | None = None) -> None:
-    """Serve until interrupted. ``today``: a fixed date (tests, --today); default: the real date at each rebuild."""
+    """Serve until interrupted. ``today``: a fixed date (tests, --today); default: the date at each rebuild
+    in the workspace's time zone, so the plan rolls over at the workspace's midnight."""
     stream = out or sys.stdout
 
     def log(message: str) -> None:
@@ -386,7 +388,7 @@ def run(root: Path, host: str = "127.0.0.1", port: int = 8000, today: date | Non
     workdir = Path(tempfile.mkdtemp(prefix="rippledoc-serve-"))
     site = workdir / "site"
     state = State()
-    builder = SiteBuilder(root, site, (lambda: today) if today else date.today, live=True)
+    builder = SiteBuilder(root, site, (lambda: today) if today else workspace_clock(root), live=True)
     rebuilder = Rebuilder(builder, state, (lambda m: None) if quiet else log)
     try:
         try:
