@@ -45,13 +45,11 @@ from pathlib import Path
 
 
 from . import atomic, yamltree
-from .fields import parse_date
-from .logline import find_log
-from .source import Text, split_front_matter
+from .logline import find_log, insertion_index, line_date
+from .source import Text, split_front_matter, split_lines
 from .yamlscalar import scalar
 
 BOM = "\ufeff"
-_DATED = re.compile(r"^-\s+(\d{4}-\d{2}-\d{2})\b")
 
 
 class EditError(Exception):
@@ -84,7 +82,7 @@ class _Doc:
         bom = text.startswith(BOM)
         if bom:
             text = text[1:]
-        lines = [l for l in re.split(r"(?<=\n)", text) if l != ""]
+        lines = split_lines(text)
         first = next((l for l in lines if l.endswith("\n")), "\n")
         return cls(bom, lines, "\r\n" if first.endswith("\r\n") else "\n")
 
@@ -183,8 +181,7 @@ def append_touch(root: str | Path, client_path: str | Path, line: str, today: da
     line = line.rstrip("\r\n")
     if "\n" in line or "\r" in line:
         raise EditError("a touch is one line")
-    m = _DATED.match(line)
-    when = parse_date(m[1]) if m else None
+    when = line_date(line)
     if when is None:
         raise EditError(f"not a touch line: {line!r}")
 
@@ -200,18 +197,7 @@ def append_touch(root: str | Path, client_path: str | Path, line: str, today: da
             doc.insert(at + 1, line)
             return EditResult(rel, True, at + 2, line, f"added a '## Log' section and the touch to {rel}")
         first = section.first_line - 1  # 0-based index of the section's first line
-        dated = []
-        for i, text in enumerate(section.lines):
-            mm = _DATED.match(text)
-            d = parse_date(mm[1]) if mm else None
-            if d is not None:
-                dated.append((first + i, d))
-        if not dated:
-            index = first
-        elif dated[0][1] > dated[-1][1]:  # newest first
-            index = next((i for i, d in dated if d <= when), dated[-1][0] + 1)
-        else:  # oldest first (the default)
-            index = next((i for i, d in dated if d > when), dated[-1][0] + 1)
+        index = first + (insertion_index(section.lines, when) or 0)
         doc.insert(index, line)
         return EditResult(rel, True, index + 1, line, f"added to {rel}:{index + 1}")
 

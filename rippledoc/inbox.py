@@ -35,6 +35,7 @@ from typing import Sequence
 from .fields import parse_date
 from .logline import format_touch, parse_touch
 from .model import DEFAULT_OUTCOME, KINDS, OUTCOMES, Client, Settings
+from .source import split_lines
 
 INBOX = "inbox.md"
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
@@ -185,7 +186,7 @@ def rewrite(text: str, decisions: Sequence[Decision], marking: bool = False) -> 
     for d in sorted(decisions, key=lambda d: d.line):
         seen[d.text] = seen.get(d.text, 0) + 1
         decided[(d.text, seen[d.text])] = d
-    lines = re.split(r"(?<=\n)", text)
+    lines = split_lines(text)
     out: list[str] = []
     sections: list[tuple[int, bool]] = []  # (index in out of a date heading, whether a line under it was filed)
     count: dict[str, int] = {}

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 import subprocess
 import tempfile
 from collections import Counter
@@ -38,10 +37,11 @@ from typing import Callable
 
 from . import yamltree
 from .diagnostics import Diagnostic
-from .logline import find_log
+from .fields import parse_date
+from .logline import DATED, find_log, insertion_index, log_order
+from .source import split_lines
 
 OURS, BASE, THEIRS = "ours", "base", "theirs"
-_DATED = re.compile(r"^-\s+(\d{4}-\d{2}-\d{2})\b")
 _FENCE_OPEN = "---"
 BOM = "\ufeff"
 
@@ -97,7 +97,7 @@ def _ended(lines: Lines) -> Lines:
 
 
 def _lines(text: str) -> Lines:
-    return [l for l in re.split(r"(?<=\n)", text) if l]
+    return split_lines(text)
 
 
 def _target_counts(base: Lines, ours: Lines, theirs: Lines) -> Counter[str]:
@@ -166,17 +166,15 @@ def union_lines(base: Lines, ours: Lines, theirs: Lines, descending: bool | None
 
 def _by_date(out: list[list], when: str, descending: bool) -> int | None:
     """Where a line dated ``when`` goes among the living dated lines (after those of the same day)."""
-    dated = [(n, d) for n, (line, alive) in enumerate(out) if alive and (d := _date_of(line))]
-    if not dated:
+    day = parse_date(when)
+    if day is None:
         return None
-    if descending:
-        return next((n for n, d in dated if d < when), dated[-1][0] + 1)
-    later = [n for n, d in dated if d <= when]
-    return later[-1] + 1 if later else dated[0][0]
+    return insertion_index([line if alive else "" for line, alive in out], day,
+                           "descending" if descending else "ascending", last_of_day=True)
 
 
 def _date_of(line: str) -> str | None:
-    m = _DATED.match(line)
+    m = DATED.match(line)
     return m[1] if m else None
 
 
@@ -231,14 +229,8 @@ def mark_touch_clashes(log: Lines, clashes: list[tuple[Lines, Lines]], conflicts
 
 
 def newest_first(*sides: Lines) -> bool:
-    """Whether a log keeps its newest touch on top (judged on the first side with two dates)."""
-    for lines in sides:
-        dates = [d for d in map(_date_of, lines) if d]
-        up = sum(a < b for a, b in zip(dates, dates[1:]))
-        down = sum(a > b for a, b in zip(dates, dates[1:]))
-        if up or down:
-            return down > up
-    return False
+    """Whether a log keeps its newest touch on top (``logline.log_order``, judged on the first side with a vote)."""
+    return log_order(*sides) == "descending"
 
 
 # ---------------------------------------------------------------- front matter, key by key

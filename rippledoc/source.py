@@ -83,6 +83,12 @@ def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
     return Text(name, text, raw), []
 
 
+def split_lines(text: str) -> list[str]:
+    """``text`` cut into lines, each keeping its own ending (``\\n`` or ``\\r\\n``); the last may have none."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
 def _kib(n: int) -> str:
     return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
 

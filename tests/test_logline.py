@@ -94,3 +94,50 @@ def test_periods_and_inbox_headings_take_ascii_digits_only():
     acme = Client("acme", "Acme", Source("clients/acme.md", 1))
     decided = plan("## ٢٠٢٦-١١-٢٠\nacme call reached: ok\n", [acme], Settings(), date(2026, 11, 22), None)
     assert [d.touch for d in decided] == ["- 2026-11-22 call reached: ok"]
+
+
+def test_the_order_of_a_log_is_the_majority_of_its_neighbouring_dates():
+    from rippledoc.logline import log_order
+    pinned_on_top = ["- 2026-10-01 call reached: pinned note", "- 2026-11-20 call reached: c",
+                     "- 2026-11-10 email: b", "- 2026-11-05 call voicemail", "not a touch"]
+    assert log_order(pinned_on_top) == "descending"
+    assert log_order(list(reversed(pinned_on_top))) == "ascending"
+    assert log_order(["- 2026-11-05 call"], ["- 2026-11-01 call", "- 2026-11-03 call"]) == "ascending"
+    assert log_order(["- 2026-11-05 call", "- 2026-11-05 email"], ["- 2026-11-03 call", "- 2026-11-01 call"]) == \
+        "descending"
+    assert log_order([]) == "ascending"
+
+
+def test_a_new_touch_is_the_newest_of_its_day_unless_asked_to_go_last():
+    from rippledoc.logline import insertion_index
+    up = ["", "- 2026-11-01 call", "- 2026-11-05 call", "- 2026-11-05 email", "- 2026-11-09 call", ""]
+    assert insertion_index(up, date(2026, 11, 5)) == 4
+    assert insertion_index(up, date(2026, 10, 1)) == 1
+    assert insertion_index(up, date(2026, 12, 1)) == 5
+    down = ["- 2026-11-09 call", "- 2026-11-05 call", "- 2026-11-05 email", "- 2026-11-01 call"]
+    assert insertion_index(down, date(2026, 11, 5)) == 1
+    assert insertion_index(down, date(2026, 11, 5), last_of_day=True) == 3
+    assert insertion_index(down, date(2026, 10, 1)) == 4
+    assert insertion_index(["", "notes"], date(2026, 11, 5)) is None
+
+
+def test_log_and_the_merge_driver_put_a_touch_in_the_same_place(tmp_path):
+    """A log whose first and last lines disagree with the rest runs the way most of it runs, for both.
+
+    (Before, ``log`` judged by the first and last lines only and put this touch at the end.)"""
+    from rippledoc.edit import append_touch
+    from rippledoc.merge import merge_file
+    head = "---\nname: Acme Co\n---\n## Log\n"
+    log = ("- 2026-10-01 call reached: pinned on top\n- 2026-11-20 call reached: c\n"
+           "- 2026-11-10 email: b\n- 2026-11-05 call voicemail\n")
+    new = "- 2026-11-15 call reached: new\n"
+    want = head + new + log  # newest first: above the first line not newer than it
+    (tmp_path / "rippledoc.yaml").write_text("timezone: Europe/London\n")
+    (tmp_path / "clients").mkdir()
+    path = tmp_path / "clients" / "acme-co.md"
+    path.write_text(head + log)
+    append_touch(tmp_path, "clients/acme-co.md", new.strip(), today=date(2026, 11, 22))
+    assert path.read_text() == want
+    ours = head + log + "- 2026-11-01 email: ours\n"
+    merged = merge_file((head + log).encode(), ours.encode(), (head + log + new).encode(), "clients/acme-co.md")
+    assert merged.clean and merged.data.decode() == want + "- 2026-11-01 email: ours\n"
