@@ -30,8 +30,9 @@ never stops validating because rippledoc wrote to it. The write is atomic
 lock; pass ``expect`` (the sha256 of what the caller read earlier) to refuse
 when the file changed since.
 
-Each edit takes ``atomic.locked(root)`` itself: do not call one while holding
-that lock (a second flock in the same process would wait forever).
+Each edit takes ``atomic.locked(root)`` itself. The lock is re-entrant within
+a thread, so an edit may be called while holding it (to make several edits
+one step for other processes); another thread or process waits for it.
 
 A refusal raises ``EditError`` (``FileChanged`` when the file changed on
 disk) whose message says what and where; nothing is written then.

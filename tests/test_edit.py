@@ -239,3 +239,21 @@ def test_set_field_fills_a_quoted_empty_value_in_place(book):
     assert set_field(book, p, "email", "ana@acme.example").changed
     assert p.read_text() == '---\nname: Acme\nphone: "+1 312 555 0142"   # the switchboard\nemail: ana@acme.example\n---\n'
     assert not set_field(book, p, "phone", "+1 000").changed
+
+
+def test_an_edit_can_be_made_while_holding_the_workspace_lock(book):
+    """The lock is re-entrant within a thread: two edits under one lock are one step for other processes."""
+    import threading
+    p = put(book, NORTHWIND)
+    done = []
+
+    def both():
+        with atomic.locked(book):
+            set_field(book, p, "owner", "priya")
+            append_touch(book, p, "- 2026-11-21 email by stan: sent the plan", today=date(2026, 11, 22))
+        done.append(True)
+    worker = threading.Thread(target=both, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert done == [True]
+    assert "owner: priya\n" in p.read_text() and "- 2026-11-21 email by stan: sent the plan\n" in p.read_text()
