@@ -18,15 +18,21 @@ STORIES = 3
 
 
 def tenure(since: date | None, today: date) -> str:
+    """How long they have been a client, in whole months: ``client for 9 years 8 months`` ('' without ``since``).
+
+    The one wording of tenure: the research notes and the site both use it."""
     if since is None:
         return ""
     months = (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
     if months < 1:
         return "new client this month"
-    if months < 12:
-        return f"client for {months} month{'s' * (months != 1)}"
-    years = months // 12
-    return f"client for {years} year{'s' * (years != 1)} (since {since:%B %Y})"
+    years, months = divmod(months, 12)
+    parts = []
+    if years:
+        parts.append(f"{years} year{'s' * (years != 1)}")
+    if months:
+        parts.append(f"{months} month{'s' * (months != 1)}")
+    return "client for " + " ".join(parts)
 
 
 def latest_scores(client: Client, ws: Workspace) -> dict[str, object] | None:

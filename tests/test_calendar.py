@@ -82,7 +82,7 @@ def test_every_field_read_back_by_vobject(workspace):
     assert desc.splitlines()[:5] == [
         "Why: promised a call back today after a no-answer on Mon 16 Nov; last reached 27 days ago",
         "",
-        "Kestrel Freight Lines: client for 15 years (since February 2011), key client",
+        "Kestrel Freight Lines: client for 15 years 9 months, key client",
         "Uses: dispatch-app, hosting",
         "Contact: Ray Dufresne · +1 312 555 0163 · ray@kestrel.example",
     ]
@@ -133,3 +133,16 @@ def test_export_ics_writes_a_file(workspace, tmp_path):
     assert r.exit_code == 0, r.output
     assert "Wrote 2 calls to" in r.output
     assert len(vobject.readOne(out.read_text()).vevent_list) == 2
+
+
+def test_tenure_is_said_one_way_in_the_notes_and_on_the_site():
+    from rippledoc.research import tenure
+    from rippledoc.site import views
+    assert views.tenure is tenure
+    today = date(2026, 11, 23)
+    assert tenure(None, today) == ""
+    assert tenure(date(2026, 11, 2), today) == "new client this month"
+    assert tenure(date(2026, 10, 24), today) == "new client this month"
+    assert tenure(date(2026, 10, 23), today) == "client for 1 month"
+    assert tenure(date(2025, 11, 23), today) == "client for 1 year"
+    assert tenure(date(2017, 3, 1), today) == "client for 9 years 8 months"

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..diagnostics import Diagnostic
 from ..model import Client, Commitment, RitualRecord, Touch, Workspace
+from ..research import tenure  # noqa: F401  (the site's pages say tenure as the research notes do)
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -40,21 +41,6 @@ def slug_of_path(path: str) -> str | None:
     """``clients/acme.md`` -> ``acme``; None for files that are not client files."""
     m = re.match(r"^clients/([^/]+)\.md$", path)
     return m[1] if m else None
-
-
-def tenure(since: date | None, today: date) -> str:
-    if since is None:
-        return ""
-    months = (today.year - since.year) * 12 + today.month - since.month - (today.day < since.day)
-    if months < 1:
-        return "new this month"
-    years, months = divmod(months, 12)
-    parts = []
-    if years:
-        parts.append(f"{years} year{'s' * (years != 1)}")
-    if months:
-        parts.append(f"{months} month{'s' * (months != 1)}")
-    return "client for " + " ".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
