@@ -171,10 +171,6 @@ def answer_index(ws: Workspace, key: str, end: date) -> dict[str, list[Answered]
     return out
 
 
-def answer_history(ws: Workspace, key: str, slug: str, end: date) -> list[Answered]:
-    return answer_index(ws, key, end).get(slug, [])
-
-
 def _moves(ws: Workspace, clients: list[Client], key: str, order: tuple[str, ...], start: date, end: date):
     """Changes between consecutive recorded values; ``order`` runs from worst to best."""
     moves, unrecorded = [], []

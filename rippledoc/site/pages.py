@@ -27,7 +27,7 @@ NAV = (
     ("intel.html", "Intelligence"),
     ("problems.html", "Problems"),
 )
-STORY_TAGS, KUDOS_TAGS, INTEL_TAGS = ("success", "story"), ("kudos", "praise"), ("intel",)
+STORY_TAGS, INTEL_TAGS = ("success", "story"), ("intel",)
 
 
 @dataclass(frozen=True)
