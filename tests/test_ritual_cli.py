@@ -124,7 +124,7 @@ def test_metrics_usage_errors(sample):
     assert run(sample, "metrics", "--period", "autumn").exit_code == 2
     assert run(sample, "metrics", "--from", "2026-12-01", "--to", "2026-01-01").exit_code == 2
     result = run(sample, "metrics", "--owner", "zed", "--today", TODAY)
-    assert result.exit_code == 2 and "no team member 'zed'" in result.output
+    assert result.exit_code == 2 and "--owner 'zed' is not in the team" in result.output
 
 
 def test_a_record_for_a_client_file_with_an_odd_name_reads_back(tmp_path):

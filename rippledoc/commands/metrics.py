@@ -32,7 +32,7 @@ def period_bounds(start: date | None, end: date | None, label: str | None, today
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="First day counted (default: a year before --to).")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="Last day counted (default: today).")
 @click.option("--period", "label", metavar="LABEL", help="A whole period instead: 2026, 2026-Q4, 2026-11, 2026-W47.")
-@click.option("--owner", help="Only the clients this team member owns.")
+@click.option("--owner", metavar="NAME", help="Only the clients NAME owns (a key of team:, or 'me').")
 @json_option
 @today_option
 @click.pass_context
@@ -50,8 +50,8 @@ def metrics(ctx: click.Context, start: str | None, end: str | None, label: str |
     if first > last:
         fail(f"--from {first} is after --to {last}")
     ws, _ = load(root_from(ctx), day)
-    if owner and ws.settings.team and owner not in ws.settings.team:
-        fail(f"no team member '{owner}' (team: {', '.join(ws.settings.team)})")
+    from .daily import resolve_owner
+    owner = resolve_owner(ws, owner)
     data = compute_metrics(ws, first, last, day, owner)
     if as_json:
         print_json(data)
