@@ -471,7 +471,7 @@ class PackEntry:
 
     __slots__ = ("size", "mtime_ns", "ino", "digest", "payload", "decoded")
 
-    def __init__(self, size: int, mtime_ns: int, ino: int, digest: str, payload: str) -> None:
+    def __init__(self, size: int, mtime_ns: int, ino: int, digest: str, payload: str | bytes) -> None:
         self.size, self.mtime_ns, self.ino, self.digest, self.payload = size, mtime_ns, ino, digest, payload
         self.decoded: Any = None  # what the payload decodes to, once it has been
 
@@ -514,12 +514,14 @@ def read_pack(path: Path, key: str) -> tuple[int, dict[str, PackEntry]] | None:
     h.update(body)
     if not hmac.compare_digest(h.hexdigest().encode(), data[len(head):end]):
         return None
+    del body
+    lines = data.split(b"\n")[3:]  # the payloads stay bytes (json reads them so) until a file asks for its own
+    del data
     try:
-        lines = str(body, "utf-8").split("\n")
         written_ns = int(lines[0])
         entries: dict[str, PackEntry] = {}
         for i in range(1, len(lines) - 1, 2):
-            name, size, mtime_ns, ino, sha = lines[i].split("\t")
+            name, size, mtime_ns, ino, sha = lines[i].decode("utf-8").split("\t")
             entries[name] = PackEntry(int(size), int(mtime_ns), int(ino), sha, lines[i + 1])
     except (ValueError, UnicodeDecodeError):
         return None
@@ -529,14 +531,14 @@ def read_pack(path: Path, key: str) -> tuple[int, dict[str, PackEntry]] | None:
 def write_pack(path: Path, key: str, entries: dict[str, PackEntry]) -> int | None:
     """Write a pack atomically; returns the time it is written at, or None when it cannot be."""
     written_ns = time_ns()
-    parts = [str(written_ns)]
+    parts = [str(written_ns).encode()]
     for name, e in entries.items():
         if "\n" in name or "\t" in name:
             continue
-        parts.append(f"{name}\t{e.size}\t{e.mtime_ns}\t{e.ino}\t{e.digest}")
-        parts.append(e.payload)
-    parts.append("")
-    body = "\n".join(parts).encode("utf-8")
+        parts.append(f"{name}\t{e.size}\t{e.mtime_ns}\t{e.ino}\t{e.digest}".encode("utf-8"))
+        parts.append(e.payload if isinstance(e.payload, bytes) else e.payload.encode("utf-8"))
+    parts.append(b"")
+    body = b"\n".join(parts)
     head = f"{PACK_FORMAT}\n{key}\n".encode()
     h = hashlib.blake2b(head, key=secret(), digest_size=16)
     h.update(body)
@@ -564,7 +566,7 @@ def encode_payload(cls: type, record: Any, always: list[Diagnostic], latest: str
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def decode_payload(payload: str, cls: type, path: str) -> tuple[Any, list[Diagnostic], str | None]:
+def decode_payload(payload: str | bytes, cls: type, path: str) -> tuple[Any, list[Diagnostic], str | None]:
     """Raises ValueError or TypeError when the payload is not of the shape we write."""
     row = json.loads(payload)
     if type(row) is not list or len(row) != 3 or not (row[2] is None or type(row[2]) is str):

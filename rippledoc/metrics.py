@@ -266,12 +266,15 @@ def business(clients: list[Client], start: date, end: date, today: date, previou
 def coverage(ws: Workspace, clients: list[Client], start: date, end: date, today: date) -> dict[str, Any]:
     asof = min(end, today)
     active = [c for c in clients if c.status == "active" and (c.since is None or c.since <= asof)]
+    # each active client's last reach on or before asof, found once for every window
+    last = [max((t.date for t in c.log if t.reached and t.date <= asof), default=None) for c in active]
     reached_within = {}
     for days in WINDOWS:
-        n = sum(any(t.reached and asof - timedelta(days=days) < t.date <= asof for t in c.log) for c in active)
+        since = asof - timedelta(days=days)
+        n = sum(d is not None and d > since for d in last)
         reached_within[str(days)] = {"clients": n, "share": _ratio(n, len(active))}
-    not_reached = [c.slug for c in active
-                   if not any(t.reached and asof - timedelta(days=365) < t.date <= asof for t in c.log)]
+    year_ago = asof - timedelta(days=365)
+    not_reached = [c.slug for c, d in zip(active, last) if d is None or d <= year_ago]
     touches = [(c, t) for c in clients for t in c.log if in_range(t.date, start, asof)]
     calls = [t for _, t in touches if t.kind == "call"]
     days = (asof - start).days + 1

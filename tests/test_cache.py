@@ -365,7 +365,7 @@ def test_a_damaged_or_foreign_pack_is_ignored(book: Path, monkeypatch: pytest.Mo
         key = data.split(b"\n")[1].decode()
         _, found = cache_mod.read_pack(pack(book), key)
         for entry in found.values():
-            entry.payload = entry.payload.replace("Northwind Traders", "Forged Name")
+            entry.payload = entry.payload.replace(b"Northwind Traders", b"Forged Name")
         monkeypatch.setattr(cache_mod, "_SECRET", b"another machine's key, 32 bytes!")
         cache_mod.write_pack(pack(book), key, found)
         monkeypatch.setattr(cache_mod, "_SECRET", None)

@@ -104,8 +104,7 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
 
 def _client_context(inp: SiteInput, c: Client) -> dict[str, Any]:
     ws, today = inp.ws, inp.today
-    entries = [(r, e) for r in sorted(ws.records, key=lambda r: r.date, reverse=True)
-               for e in r.entries if e.client == c.slug]
+    entries = [(r, e) for r, found in views.entries_by_client(ws, newest_first=True).get(c.slug, ()) for e in found]
     return {
         "client": c,
         "zone": views.zone_view(c, ws, today),

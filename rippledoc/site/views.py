@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from statistics import mean
-from typing import Iterable
+from typing import Any, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..diagnostics import Diagnostic
@@ -125,14 +125,34 @@ def touch_counts(ws: Workspace) -> dict[date, int]:
     return dict(Counter(t.date for c in ws.clients for t in c.log))
 
 
+_ENTRIES: dict[bool, tuple[Any, dict[str, list[tuple[RitualRecord, list[Any]]]]]] = {}
+
+
+def entries_by_client(ws: Workspace, newest_first: bool = False) -> dict[str, list[tuple[RitualRecord, list[Any]]]]:
+    """slug -> [(record, the record's entries for that client)], records by date (as ``sorted`` orders them);
+    indexed once per workspace, so a page per client does not scan every record."""
+    known = _ENTRIES.get(newest_first)
+    if known is None or known[0] is not ws.records:
+        index: dict[str, list[tuple[RitualRecord, list[Any]]]] = {}
+        for r in sorted(ws.records, key=lambda r: r.date, reverse=newest_first):
+            mine: dict[str, list[Any]] = {}
+            for e in r.entries:
+                mine.setdefault(e.client, []).append(e)
+            for client, found in mine.items():
+                index.setdefault(client, []).append((r, found))
+        known = _ENTRIES[newest_first] = (ws.records, index)
+    return known[1]
+
+
 def score_series(ws: Workspace, slug: str | None = None) -> dict[str, dict[str, list[tuple[date, float]]]]:
     """ritual key -> metric label -> [(date, score)]: one client's scores, or the book's average per record."""
     out: dict[str, dict[str, list[tuple[date, float]]]] = {}
-    for r in sorted(ws.records, key=lambda r: r.date):
+    rows = ([(r, r.entries) for r in sorted(ws.records, key=lambda r: r.date)] if slug is None
+            else entries_by_client(ws).get(slug, []))
+    for r, entries in rows:
         ritual = ws.rituals.get(r.ritual)
         if ritual is None or not ritual.metrics:
             continue
-        entries = [e for e in r.entries if slug is None or e.client == slug]
         for m in ritual.metrics:
             values = [e.scores[m.key] for e in entries if m.key in e.scores]
             if values:
