@@ -83,7 +83,3 @@ def policy(ws: Workspace) -> tuple[Policy, list[Diagnostic]]:
             diags.append(error(path, 0, 0, "E400", f"calls_per_day '{raw}' is not a whole number from 1 to 100"))
     return Policy(table("cadence_by_level", LEVELS, DEFAULT_BY_LEVEL), table("cadence_by_grade", GRADES, {}),
                   calls), diags
-
-
-def format_days(days: int) -> str:
-    return f"{days}d"

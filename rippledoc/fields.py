@@ -105,10 +105,6 @@ class Fields:
     def _err(self, at: Node, code: str, message: str, hint: str = "") -> None:
         self.diags.append(error(self.path, at.line, at.col, code, message, hint))
 
-    def line_of(self, key: str) -> int:
-        k = self.node.key_node(key)
-        return k.line if k else self.node.line
-
     def scalar(self, key: str) -> Scalar | None:
         node = self.node.get(key)
         if node is None:

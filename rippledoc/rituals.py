@@ -75,11 +75,6 @@ def records_of(ws: Workspace, key: str) -> list[RitualRecord]:
     return sorted((r for r in ws.records if r.ritual == key), key=lambda r: (r.date, r.period, r.source.path))
 
 
-def last_entry(ws: Workspace, key: str, slug: str, before: date) -> tuple[RitualRecord, RitualEntry] | None:
-    """A client's latest entry in the ritual's records dated before ``before``."""
-    return last_entries(ws, key, before).get(slug)
-
-
 # ---------------------------------------------------------------- due
 
 def period_for(ritual: Ritual, on: date) -> Period:

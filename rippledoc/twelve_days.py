@@ -17,8 +17,6 @@ from .periods import Period
 from .rituals import Draft, covered_clients, records_of
 from .ritualfile import sections
 
-DEFAULT_PICK = ("grade", "level", "revenue", "tenure")
-
 
 def revenue(c: Client, start: date, end: date) -> float:
     return sum(s.amount for s in c.sales if start <= s.date <= end)

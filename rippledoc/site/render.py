@@ -98,7 +98,3 @@ def make_env(root: Path) -> jinja2.Environment:
                        plural=plural, long_date=long_date, money=money)
     env.globals.update(charts=charts)
     return env
-
-
-def render_page(env: jinja2.Environment, template: str, context: dict[str, object]) -> str:
-    return env.get_template(template).render(**context)
