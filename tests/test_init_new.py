@@ -74,7 +74,8 @@ def test_new_creates_a_client_from_the_template(book):
     text = (book / "clients" / "northwind-traders.md").read_text()
     assert text.startswith('---\nname: "Northwind Traders"\n')
     assert "timezone: America/Chicago\n" in text and "level: key\n" in text and "owner: me\n" in text
-    assert f"since: {date.today().isoformat()}\n" in text
+    from rippledoc.clock import today_in, workspace_zone
+    assert f"since: {today_in(workspace_zone(book)).isoformat()}\n" in text  # today where the book lives
     assert "\n## Log\n" in text
     ws, diags = load_workspace(book, date.today())
     assert [c.name for c in ws.clients] == ["Northwind Traders"] and diags == []

@@ -388,9 +388,9 @@ def run(root: Path, host: str = "127.0.0.1", port: int = 8000, today: date | Non
     workdir = Path(tempfile.mkdtemp(prefix="rippledoc-serve-"))
     site = workdir / "site"
     state = State()
-    builder = SiteBuilder(root, site, (lambda: today) if today else workspace_clock(root), live=True)
-    rebuilder = Rebuilder(builder, state, (lambda m: None) if quiet else log)
     try:
+        builder = SiteBuilder(root, site, (lambda: today) if today else workspace_clock(root), live=True)
+        rebuilder = Rebuilder(builder, state, (lambda m: None) if quiet else log)
         try:
             server = SiteServer((host, port), site, state, set())
         except OSError as exc:
