@@ -141,7 +141,7 @@ def test_the_text_and_json_outputs(book: Path):
 
 def test_errors_are_messages(book: Path, tmp_path: Path):
     result = CliRunner().invoke(main, ["-C", str(book), "changes", "--since", "no-such-tag"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a ref that names nothing is a usage error, as an unknown client is
     assert "'no-such-tag' is neither a date (YYYY-MM-DD) nor a commit of this repository" in result.output
     plain = tmp_path / "plain"
     (plain / "clients").mkdir(parents=True)

@@ -94,6 +94,19 @@ def test_done_marks_the_commitment_kept(book):
     assert r.exit_code == 1 and "already marked done on 2026-11-23" in r.output
 
 
+def test_done_with_an_unknown_commitment_is_a_usage_error_like_an_unknown_client(book):
+    before = (book / "clients/kestrel-freight-lines.md").read_bytes()
+    r = run(book, "done", "kestrel-freight", "invoice")
+    assert r.exit_code == 2
+    assert r.output == ("rippledoc: no open commitment of Kestrel Freight Lines matches 'invoice': the open ones "
+                        "are 'Cost estimate for moving dispatch to the cloud'\n")
+    r = run(book, "done", "aurora", "invoice")
+    assert r.exit_code == 2 and "no open commitment of Aurora Dental Group matches 'invoice': it has none open" \
+        in r.output
+    assert run(book, "done", "nobody-at-all", "invoice").exit_code == 2
+    assert (book / "clients/kestrel-freight-lines.md").read_bytes() == before
+
+
 def _cli(book: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.run([sys.executable, "-m", "rippledoc", "-C", str(book), *args], capture_output=True,

@@ -141,6 +141,8 @@ def test_a_later_touch_by_the_owner_closes_the_handoff(book):
     (("--story", "asking"), "--story: 'asking' is not one of success, asked"),
     (("--intel", "gossip: the mayor"), "--intel: unknown kind of intelligence 'gossip'"),
     (("--quote", "words"), "--quote goes with --story testimonial"),
+    (("--story", "asked:nosuch"), "--story asked:nosuch: Prairie State Credit Union has no success story 'nosuch'"),
+    (("--story", "asked"), "--story asked: Prairie State Credit Union has no success story yet"),
 ])
 def test_bad_options_exit_2_and_write_nothing(book, args, message):
     result = run(book, "log", "prairie", "a note", *args)
@@ -149,8 +151,8 @@ def test_bad_options_exit_2_and_write_nothing(book, args, message):
 
 
 def test_handoff_done_without_an_open_handoff_says_so(book):
-    result = run(book, "handoff-done", "maple")
-    assert result.exit_code == 1 and "Maple & Rye Bistro Group has no open handoff" in result.output
+    result = run(book, "handoff-done", "maple")  # nothing to close is a usage error, as an unknown client is
+    assert result.exit_code == 2 and "Maple & Rye Bistro Group has no open handoff" in result.output
 
 
 def test_the_sample_workspace_has_something_for_every_command():
@@ -158,6 +160,7 @@ def test_the_sample_workspace_has_something_for_every_command():
     assert "Lena Novak · 2 kudos" in ok(REPO, "kudos")
     stories = ok(REPO, "stories")
     assert "published" in stories and "ask for a testimonial (due since" in stories
+    assert stories.splitlines()[1].split() == ["DATE", "CLIENT", "STAGE", "NEXT"]  # no story has an [id]
     assert "consolidation                   trend           3        3" in ok(REPO, "intel")
 
 

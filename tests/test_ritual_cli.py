@@ -85,7 +85,10 @@ def test_ritual_usage_errors(sample):
 def test_ritual_show(sample):
     result = run(sample, "ritual", "show", "twelve-days", "--period", "2025", "--today", TODAY)
     assert result.exit_code == 0
-    assert "  2025-12-13  Calloway & Finch Architects      letter sent 2025-12-16" in result.output
+    lines = result.output.splitlines()
+    assert "  12 sheets, 2025" in lines
+    assert "  2025-12-13  Calloway & Finch Architects       letter sent 2025-12-16" in lines
+    assert "  2025-12-20  Brandt & Söhne Feinmechanik GmbH  letter NOT sent yet" in lines
     assert result.output.rstrip().endswith("6 of 12 letters sent")
     data = json.loads(run(sample, "ritual", "show", "weekly-connection-review", "--json", "--today", TODAY).output)
     assert data["period"] == "2026-W47" and len(data["records"]) == 10
@@ -110,7 +113,8 @@ def test_metrics_text_and_periods(sample):
     out = result.output
     assert out.startswith("Metrics 2026-07-01 to 2026-11-23 (20 clients)\n")
     for line in ("  FALLING Kestrel Freight Lines: -0.16 per review (profit, expectations, resolution, like)",
-                 "  2026-09-29 tidewater-food-bank: key -> for-life (up)",
+                 "  2026-09-29 Tidewater Regional Food Bank: key -> for-life (up)",
+                 "  Kestrel Freight Lines               7.33  7.33    -         8       6      8",
                  "  consider letting go: Vantage Point Realty (graded three in 3 sessions in a row since 2026-Q1)"):
         assert line in out.splitlines()
     quarter = run(sample, "metrics", "--period", "2026-Q3", "--today", TODAY).output

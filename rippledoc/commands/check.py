@@ -25,7 +25,13 @@ def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, directory: 
     1 errors (or warnings with --strict), 2 usage.
 
     \b
-    Example:
+    Examples:
+      rippledoc check
+      rippledoc check --strict
+      rippledoc check --json --today 2026-11-23
+
+    \b
+    A problem reads:
       clients/acme.md:7:8: error[E103]: grade 'tree' is not one of top, two, three
           grade: tree
                  ^

@@ -80,6 +80,11 @@ def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (shape in docs/json.md).")(f)
 
 
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 client``, ``2 clients``; ``many`` for the irregular ones (``plural(n, "story", "stories")``)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
 def print_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 

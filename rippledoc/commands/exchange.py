@@ -40,7 +40,7 @@ def _run(ctx: click.Context, kind: str, file: str, overrides: tuple[str, ...], d
     ctx.exit(EXIT_ERRORS if report.errors else EXIT_OK)
 
 
-@import_.command("csv")
+@import_.command("csv", short_help="Import clients from a CSV contact sheet (CRM or address book).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--map", "overrides", multiple=True, metavar="COLUMN=FIELD",
               help="Take COLUMN as FIELD (name, contact, email, phone, address, website, tags, notes, …; "
@@ -59,14 +59,14 @@ def import_csv(ctx: click.Context, file: str, overrides: tuple[str, ...], dry_ru
     Windows-1252; comma or semicolon separated. See docs/import-export.md.
 
     \b
-    Example:
+    Examples:
       rippledoc import csv contacts.csv --dry-run
       rippledoc import csv crm.csv --map "Kunde=name" --map "Telefon=phone"
     """
     _run(ctx, "csv", file, overrides, dry_run, today, as_json)
 
 
-@import_.command("vcard")
+@import_.command("vcard", short_help="Import clients from a .vcf file (vCard 2.1, 3.0 or 4.0).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show every change and write nothing.")
 @today_option
@@ -77,6 +77,11 @@ def import_vcard(ctx: click.Context, file: str, dry_run: bool, today: str | None
 
     ORG is the client, FN (or N) its contact; EMAIL, TEL, ADR and URL (the
     preferred or work one), CATEGORIES as tags and NOTE as notes.
+
+    \b
+    Examples:
+      rippledoc import vcard contacts.vcf --dry-run
+      rippledoc import vcard contacts.vcf --json
     """
     _run(ctx, "vcard", file, (), dry_run, today, as_json)
 
@@ -99,7 +104,8 @@ def _export(ctx: click.Context, today: str | None, render) -> str:
     return render(ws)
 
 
-_out_option = click.option("-o", "out", metavar="FILE", default=None, help="Write to FILE instead of stdout.")
+_out_option = click.option("-o", "--output", "out", metavar="FILE", default=None,
+                           help="Write to FILE (atomically) instead of standard output.")
 
 
 @click.command("csv")
@@ -107,7 +113,13 @@ _out_option = click.option("-o", "out", metavar="FILE", default=None, help="Writ
 @today_option
 @click.pass_context
 def export_csv(ctx: click.Context, out: str | None, today: str | None) -> None:
-    """Clients as a CSV sheet (UTF-8, one row per client; 'rippledoc import csv' reads it back)."""
+    """Clients as a CSV sheet (UTF-8, one row per client; 'rippledoc import csv' reads it back).
+
+    \b
+    Examples:
+      rippledoc export csv -o clients.csv
+      rippledoc export csv | head -3
+    """
     from ..exchange.csvout import to_csv
     _output(_export(ctx, today, to_csv), out)
 
@@ -117,7 +129,13 @@ def export_csv(ctx: click.Context, out: str | None, today: str | None) -> None:
 @today_option
 @click.pass_context
 def export_vcard(ctx: click.Context, out: str | None, today: str | None) -> None:
-    """Each client's main contact as a vCard 3.0 (ORG is the client)."""
+    """Each client's main contact as a vCard 3.0 (ORG is the client).
+
+    \b
+    Examples:
+      rippledoc export vcard -o contacts.vcf
+      rippledoc export vcard --output contacts.vcf
+    """
     from ..exchange.vcardout import to_vcard
     _output(_export(ctx, today, to_vcard), out)
 
@@ -127,6 +145,12 @@ def export_vcard(ctx: click.Context, out: str | None, today: str | None) -> None
 @today_option
 @click.pass_context
 def export_json(ctx: click.Context, out: str | None, today: str | None) -> None:
-    """The whole model (settings, clients, touches, commitments, sales, rituals, records) as versioned JSON."""
+    """The whole model (settings, clients, touches, commitments, sales, rituals, records) as versioned JSON.
+
+    \b
+    Examples:
+      rippledoc export json -o book.json
+      rippledoc export json --today 2026-11-23 | python3 -m json.tool | head
+    """
     from ..exchange.jsonout import to_json_text
     _output(_export(ctx, today, to_json_text), out)

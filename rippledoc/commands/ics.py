@@ -25,8 +25,9 @@ def ics(ctx: click.Context, days: int, output: str | None, alarm: int, owner: st
     Re-importing a newer file updates the same events (stable UIDs).
 
     \b
-    Example:
+    Examples:
       rippledoc export ics --days 14 -o calls.ics
+      rippledoc export ics --owner priya --alarm 30 --output priya.ics
     """
     from ..atomic import atomic_write
     from ..calendar import build_calendar

@@ -60,6 +60,11 @@ def init(directory: str) -> None:
     Writes rippledoc.yaml, the default rituals in rituals/, empty clients/ and
     site_templates/ folders and a .gitignore for the built site and the cache.
     An existing file is never overwritten: it is kept and reported.
+
+    \b
+    Examples:
+      rippledoc init my-book
+      rippledoc init          # here: adds only what is missing
     """
     folder = Path(directory)
     folder.mkdir(parents=True, exist_ok=True)
@@ -102,6 +107,12 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
 
     The slug is made ASCII-safe from the name ("Müller & Söhne" ->
     muller-sohne.md) and made unique. A client of the same name is refused.
+
+    \b
+    Examples:
+      rippledoc new "Northwind Traders"
+      rippledoc new "Müller & Söhne" --level key --owner lena
+      rippledoc new "Kiwi Cycles" --timezone Pacific/Auckland
     """
     from ..atomic import atomic_write
     from ..clock import today_in

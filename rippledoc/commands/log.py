@@ -137,8 +137,9 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
     by its start or by a part of it.
 
     \b
-    Example:
+    Examples:
       rippledoc done kestrel "cost estimate"
+      rippledoc done kestrel cost --date 2026-11-20
     """
     from ..edit import mark_done
     day = workspace_today(root_from(ctx), today)
@@ -149,6 +150,7 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
     ws, _ = load(root, day)
     c = pick_client(ws, client)
     what = " ".join(commitment)
+    pick_commitment(c, what)
     result = _edit(mark_done, root, c.path, what, kept, today=day)
     match = next((x for x in c.commitments if x.done is None and x.what in result.text), None)
     if as_json:
@@ -164,6 +166,22 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
         click.echo(f"'{match.what}': kept {verdict}.")
 
 
+def pick_commitment(client, what: str) -> None:
+    """A usage error (exit 2), as for an unknown client, when ``what`` names no open commitment of ``client``
+    or several; the edit itself says the rest (already kept, a file that does not read)."""
+    from ..edit import find_commitment
+    items = [(x.what, x) for x in client.commitments]
+    open_items = [(t, x) for t, x in items if x.done is None]
+    found = find_commitment(open_items, what)
+    if len(found) > 1:
+        fail(f"'{what}' matches {len(found)} open commitments of {client.name}: "
+             + "; ".join(repr(x.what) for x in found) + ". Say which one.")
+    if not found and not find_commitment([(t, x) for t, x in items if x.done is not None], what):
+        fail(f"no open commitment of {client.name} matches '{what}'"
+             + (": the open ones are " + "; ".join(repr(t) for t, _ in open_items) if open_items
+                else ": it has none open"))
+
+
 @click.command()
 @click.option("--to", "members", metavar="A,B", default=None, help="Share among these team members only.")
 @click.option("--dry-run", is_flag=True, help="Show who would get whom; write nothing.")
@@ -177,6 +195,11 @@ def assign(ctx: click.Context, members: str | None, dry_run: bool, as_json: bool
     then base) are placed first, each with the member who has the fewest
     active clients; ties go to the member listed first in rippledoc.yaml.
     Writes 'owner: NAME' into each file (one added line).
+
+    \b
+    Examples:
+      rippledoc assign --dry-run
+      rippledoc assign --to stan,lena
     """
     from ..plan import share_clients
     from ..edit import set_field

@@ -5,8 +5,8 @@ from datetime import date
 
 import click
 
-from .common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
-                     workspace_today)
+from .common import (date_option, EXIT_ERRORS, fail, json_option, load, plural, print_json, root_from,
+                     today_option, workspace_today)
 
 
 
@@ -46,6 +46,12 @@ def handoffs(ctx: click.Context, owner: str | None, show_all: bool, as_json: boo
 
     A handoff is 'handoff: training @priya by 2026-11-28' in a log line
     (docs/format.md); close it with 'rippledoc handoff-done CLIENT'.
+
+    \b
+    Examples:
+      rippledoc handoffs
+      rippledoc handoffs --owner priya --all
+      rippledoc handoffs --today 2026-11-23 --json
     """
     from ..followups import handoff_list
     from ..output import paint, table, use_color
@@ -70,7 +76,7 @@ def handoffs(ctx: click.Context, owner: str | None, show_all: bool, as_json: boo
                      h.caller or "-", f"{h.touch.date:%d %b}", h.what or "-", f"{h.source.path}:{h.source.line}"))
     opened = [h for h in items if h.state(day) in ("open", "overdue")]
     late = sum(h.state(day) == "overdue" for h in items)
-    click.echo(paint(f"{len(opened)} open handoff{'s' * (len(opened) != 1)}" + (f", {late} overdue" if late else "")
+    click.echo(paint(plural(len(opened), "open handoff") + (f", {late} overdue" if late else "")
                      + (f" · {who}" if who else ""), "bold", color))
     click.echo(table(("WHEN", "CLIENT", "OWNER", "HANDED BY", "ON", "WHAT", "WHERE"), rows,
                      styles=("yellow", "", "cyan", "dim", "dim", "", "dim"), color=color, max_width=(0, 28, 0, 0, 0, 48)))
@@ -85,7 +91,13 @@ def handoffs(ctx: click.Context, owner: str | None, show_all: bool, as_json: boo
 @click.pass_context
 def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str | None, as_json: bool,
                  today: str | None) -> None:
-    """Close CLIENT's open handoff: writes 'done: DATE' on its log line, nothing else changes."""
+    """Close CLIENT's open handoff: writes 'done: DATE' on its log line, nothing else changes.
+
+    \b
+    Examples:
+      rippledoc handoff-done harbor
+      rippledoc handoff-done tidewater --owner priya --date 2026-11-20
+    """
     from ..edit import EditError, close_handoff
     from ..followups import handoff_list
     from .log import pick_client
@@ -99,7 +111,7 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
     who = _member(ws, owner, "--owner")
     found = [h for h in handoff_list(ws, day) if h.client.slug == c.slug and (who is None or h.owner == who)]
     if not found:
-        fail(f"{c.name} has no open handoff" + (f" owned by {who}" if who else ""), EXIT_ERRORS)
+        fail(f"{c.name} has no open handoff" + (f" owned by {who}" if who else ""))  # not found: usage, as a client
     if len(found) > 1:
         lines = "\n".join(f"  {h.source.path}:{h.source.line}  {h.owner}, due {h.due}: {h.what}" for h in found)
         click.echo(f"rippledoc: {c.name} has {len(found)} open handoffs:\n{lines}\nSay which with --owner.", err=True)
@@ -132,7 +144,14 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
 @click.pass_context
 def kudos(ctx: click.Context, start: str | None, end: str | None, person: str | None, as_json: bool,
           today: str | None) -> None:
-    """Praise for the team, per employee, in the customers' words: ready to read out in a team meeting."""
+    """Praise for the team, per employee, in the customers' words: ready to read out in a team meeting.
+
+    \b
+    Examples:
+      rippledoc kudos
+      rippledoc kudos --person priya
+      rippledoc kudos --from 2026-10-01 --to 2026-12-31
+    """
     from ..followups import kudos_list
     from ..output import paint, use_color
     day = workspace_today(root_from(ctx), today)
@@ -170,6 +189,12 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
     """Success stories: story → asked → testimonial → published / webinar guest, and what to ask for next.
 
     Asking is due once a story is story_ask_days old (rippledoc.yaml, default 14) and nobody asked yet.
+
+    \b
+    Examples:
+      rippledoc stories
+      rippledoc stories --stage story
+      rippledoc stories --json
     """
     from ..followups import story_list
     from ..output import paint, table, use_color
@@ -189,11 +214,14 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
         nxt = v.next_step
         if v.ask_due is not None:
             nxt += f" ({'due since ' + v.ask_due.isoformat() if v.ask_due <= day else 'from ' + v.ask_due.isoformat()})"
-        rows.append((v.story.date.isoformat(), v.story.client.name, v.story.id if v.story.id != v.story.date.isoformat()
-                     else "-", v.stage, nxt))
-    click.echo(paint(f"{len(views)} success stor{'ies' if len(views) != 1 else 'y'}", "bold", color))
-    click.echo(table(("DATE", "CLIENT", "ID", "STAGE", "NEXT"), rows, styles=("dim", "", "dim", "cyan", ""),
-                     color=color, max_width=(0, 30)))
+        own_id = v.story.id if v.story.id != v.story.date.isoformat() else "-"
+        rows.append((v.story.date.isoformat(), v.story.client.name, own_id, v.stage, nxt))
+    click.echo(paint(plural(len(views), "success story", "success stories"), "bold", color))
+    head, styles = ("DATE", "CLIENT", "ID", "STAGE", "NEXT"), ("dim", "", "dim", "cyan", "")
+    if all(row[2] == "-" for row in rows):  # no story has its own [id]: the column would say nothing
+        rows = [row[:2] + row[3:] for row in rows]
+        head, styles = head[:2] + head[3:], styles[:2] + styles[3:]
+    click.echo(table(head, rows, styles=styles, color=color, max_width=(0, 30)))
     quotes = [v for v in views if v.story.quote]
     if quotes:
         click.echo("")
@@ -211,7 +239,14 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
 @click.pass_context
 def intel(ctx: click.Context, start: str | None, end: str | None, kind: str | None, as_json: bool,
           today: str | None) -> None:
-    """Market intelligence by topic across clients: what is everyone reading, attending, worried about?"""
+    """Market intelligence by topic across clients: what is everyone reading, attending, worried about?
+
+    \b
+    Examples:
+      rippledoc intel
+      rippledoc intel --kind conference
+      rippledoc intel --from 2026-01-01 --json
+    """
     from ..followups import intel_topics
     from ..output import paint, table, use_color
     day = workspace_today(root_from(ctx), today)
@@ -233,10 +268,25 @@ def intel(ctx: click.Context, start: str | None, end: str | None, kind: str | No
                      f"{dates[0]}" + (f" – {dates[-1]}" if dates[-1] != dates[0] else ""),
                      ", ".join(c.name for c in t.clients)))
     notes = sum(len(t.notes) for t in topics)
-    click.echo(paint(f"{notes} intelligence note{'s' * (notes != 1)}, {sum(t.topic is not None for t in topics)} topics"
+    click.echo(paint(f"{plural(notes, 'intelligence note')}, {plural(sum(t.topic is not None for t in topics), 'topic')}"
                      + _span(first, last), "bold", color))
     click.echo(table(("TOPIC", "KIND", "NOTES", "CLIENTS", "WHEN", "WHO"), rows, align="llrrll",
                      styles=("bold", "cyan", "", "", "dim", ""), color=color, max_width=(36, 0, 0, 0, 0, 60)))
+
+
+def _story_exists(ws, client, ref: str | None, option: str) -> None:
+    """A usage error (exit 2), as for an unknown client, when --story's REF names none of the client's stories."""
+    from ..outcomes import collect
+    mine = [s for s in collect(ws)[0].stories if s.client.slug == client.slug]
+    if ref is None:
+        if not mine:
+            fail(f"--story {option}: {client.name} has no success story yet; start one with --story success")
+        return
+    if any(s.id == ref for s in mine) or sum(s.date.isoformat() == ref for s in mine) == 1:
+        return
+    known = ", ".join(s.id for s in mine)
+    fail(f"--story {option}: {client.name} has no success story '{ref}'"
+         + (f" (its stories: {known})" if known else "; start one with --story success"))
 
 
 def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, ...], story: str | None,
@@ -274,6 +324,8 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
         if name not in ("success", *STEPS):
             fail(f"--story: '{name}' is not one of success, {', '.join(STEPS)}")
         step = (name, ref.strip() or None)
+        if name != "success":
+            _story_exists(ws, client, step[1], story)
         if name == "success":
             said.append(f"A success story: asking for a testimonial is due in {settings.story_ask_days} days "
                         "('rippledoc stories').")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import click
 
-from .common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
-                     workspace_today)
+from .common import (date_option, EXIT_ERRORS, fail, json_option, load, plural, print_json, root_from,
+                     today_option, workspace_today)
 
 
 @click.group()
@@ -29,12 +29,18 @@ def _find(ws, name: str):
          + f"; known: {', '.join(sorted(ws.rituals))}")
 
 
-@ritual.command("list")
+@ritual.command("list", short_help="Each ritual: cadence, last done, due or not and why.")
 @json_option
 @today_option
 @click.pass_context
 def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
-    """Each ritual: cadence, when it was last done, whether it is due and why."""
+    """Each ritual: cadence, when it was last done, whether it is due and why.
+
+    \b
+    Examples:
+      rippledoc ritual list
+      rippledoc ritual list --today 2026-11-23 --json
+    """
     from ..rituals import ritual_status
     day = workspace_today(root_from(ctx), today)
     ws, _ = load(root_from(ctx), day)
@@ -46,13 +52,13 @@ def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
     for r in rows:
         flag = "DUE " if r.due else "    "
         last = r.last_done.isoformat() if r.last_done else "never"
-        click.echo(f"{flag}{r.ritual:<{width}}  {r.cadence:<9} last {last:<10}  {r.covers:>3} clients  {r.reason}")
+        click.echo(f"{flag}{r.ritual:<{width}}  {r.cadence:<9} last {last:<10}  {r.covers:>3} {'client' if r.covers == 1 else 'clients':<7}  {r.reason}")
     due = [r.ritual for r in rows if r.due and r.reason.startswith("not done")]
     if due:
         click.echo(f"\nStart one with: rippledoc ritual start {due[0]}")
 
 
-@ritual.command()
+@ritual.command(short_help="Write this period's record of NAME, pre-filled; never overwrites.")
 @click.argument("name")
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="The day it is held (default: today); picks the period.")
 @click.option("--year", type=click.IntRange(1900, 2999), help="For a yearly ritual: the year (e.g. twelve-days).")
@@ -94,14 +100,21 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
 
 
 
-@ritual.command()
+@ritual.command(short_help="NAME's definition, whom it covers, its records and one record.")
 @click.argument("name")
 @click.option("--period", "label", metavar="LABEL", help="Show this period's record (e.g. 2026-W47, 2026).")
 @json_option
 @today_option
 @click.pass_context
 def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today: str | None) -> None:
-    """The definition of NAME, whom it covers, its records, and one record's entries."""
+    """The definition of NAME, whom it covers, its records, and one record's entries.
+
+    \b
+    Examples:
+      rippledoc ritual show weekly-connection-review
+      rippledoc ritual show twelve-days --period 2025
+      rippledoc ritual show high-grade --json
+    """
     from ..rituals import covered_clients, period_for, records_of, status_of
     from ..twelve_days import letters
     day = workspace_today(root_from(ctx), today)
@@ -134,7 +147,7 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     click.echo(f"{r.name} ({r.key}, {r.cadence}) — {r.source.path}")
     click.echo(f"  {'due' if st.due else 'not due'}: {st.reason}")
     rule = ", ".join(f"{k} in {'/'.join(v)}" for k, v in r.covers.items()) or "every active client"
-    click.echo(f"  covers {len(data['covers'])} clients ({rule})")
+    click.echo(f"  covers {plural(len(data['covers']), 'client')} ({rule})")
     if r.settings.get("pick") or r.settings.get("count"):
         rules = ", ".join(str(x) for x in r.settings.get("pick") or ()) or "the order above"  # type: ignore[union-attr]
         click.echo(f"  picks the first {r.settings.get('count', 'all')} by {rules}")
@@ -146,19 +159,31 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     if r.settings.get("records") == "log":
         click.echo(f"  kept in the client logs: the last call was logged on {st.last_done or 'no day yet'}")
         return
-    click.echo(f"  records: {len(records)}" + (f", {records[0].period} to {records[-1].period}" if records else ""))
+    click.echo(f"  {records_line(records, r.settings.get('sheets') == 'per-client')}")
     if not chosen:
         click.echo(f"\nNo record for {label} yet.")
         return
     click.echo(f"\n{label}:")
     if "letters" in data:
+        width = max((len(row["name"]) for row in data["letters"]), default=0)
         for row in data["letters"]:
             sent = f"letter sent {row['letter_sent']}" if row["letter_sent"] else "letter NOT sent yet"
-            click.echo(f"  {row['date']}  {row['name']:<32} {sent}")
+            click.echo(f"  {row['date']}  {row['name']:<{width}}  {sent}")
         click.echo(f"  {sum(1 for x in data['letters'] if x['letter_sent'])} of {len(data['letters'])} letters sent")
         return
     keys = [m.key for m in r.metrics]
+    names = {c.slug: c.name for c in ws.clients}
+    width = max([30, *(len(names.get(e["client"], e["client"])) for e in data["entries"])])
     for e in data["entries"]:
         scores = "  ".join(f"{k}={e['scores'].get(k, '-')}" for k in keys)
         answers = "  ".join(f"{k}={v}" for k, v in e["answers"].items() if k != "why")
-        click.echo(f"  {e['client']:<30} {scores}  {answers}".rstrip())
+        click.echo(f"  {names.get(e['client'], e['client']):<{width}} {scores}  {answers}".rstrip())
+
+
+def records_line(records: list, per_client: bool) -> str:
+    """``12 sheets, 2025`` or ``5 records, 2026-W43 to 2026-W47``; ``no records yet``."""
+    if not records:
+        return "no records yet"
+    periods = sorted({x.period for x in records})
+    span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+    return f"{plural(len(records), 'sheet' if per_client else 'record')}, {span}"

@@ -23,6 +23,12 @@ def schema(kind: str, output: str | None) -> None:
       name: Northwind Traders
 
     See the end of docs/format.md.
+
+    \b
+    Examples:
+      rippledoc schema -o .rippledoc-client.schema.json
+      rippledoc schema --kind ritual -o .rippledoc-ritual.schema.json
+      rippledoc schema --kind settings
     """
     import json
     from pathlib import Path

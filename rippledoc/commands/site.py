@@ -52,6 +52,12 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
     build never leaves half a site. A client file with errors gets a page
     showing its problems; the rest builds. Open the printed index.html in a
     browser: the site works from disk and never fetches anything.
+
+    \b
+    Examples:
+      rippledoc build
+      rippledoc build -o /tmp/book-site --strict
+      rippledoc build --encrypt
     """
     from ..site.build import BuildError, build_site
     root = root_from(ctx)
@@ -94,6 +100,11 @@ def serve(ctx: click.Context, port: int, host: str, quiet: bool, today: str | No
     Watches the workspace; a change to one client file re-renders that
     client's page and the summary pages only. A file saved with broken YAML
     shows its problems until the next good save. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      rippledoc serve
+      rippledoc serve --port 8080 --today 2026-11-23
     """
     from ..site.serve import ServeError, run
     root = root_from(ctx)

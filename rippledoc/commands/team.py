@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERRORS, EXIT_OK, fail, json_option, print_json, root_from, today_option, workspace_today
+from .common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, print_json, root_from, today_option, workspace_today
 
 DRIVER = "rippledoc"
 DRIVER_NAME = "rippledoc: union of logs, front matter key by key"
@@ -86,6 +86,11 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
     merge.rippledoc.name and merge.rippledoc.driver in the repository's
     .git/config. Run it once in every clone (git does not share its config).
     Running it again changes nothing.
+
+    \b
+    Examples:
+      rippledoc git-setup
+      rippledoc git-setup --program "python3 -m rippledoc"
     """
     root = root_from(ctx)
     if shutil.which("git") is None:
@@ -167,6 +172,12 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
     colon. A filed line leaves the inbox; a line that cannot be filed (no
     client or several match, no kind, a date in the future) stays with a
     <!-- rippledoc: why --> comment.
+
+    \b
+    Examples:
+      rippledoc inbox --dry-run
+      rippledoc inbox
+      rippledoc inbox --by lena
     """
     from ..inbox import INBOX, InboxError, file_inbox
     root = root_from(ctx)
@@ -214,15 +225,15 @@ def changes(ctx: click.Context, since: str | None, as_json: bool, today: str | N
 
     \b
     Examples:
-      rippledoc changes --since 2026-11-13      since last Friday's review
+      rippledoc changes --since 2026-11-13     # since last Friday's review
       rippledoc changes --since v2026-q3 --json
     """
     from ..changes import GitError, collect, render
     root = root_from(ctx)
     try:
         result = collect(root, since, workspace_today(root, today))
-    except GitError as exc:
-        fail(str(exc), EXIT_ERRORS)
+    except GitError as exc:  # a --since that names nothing is a usage error, as an unknown client is
+        fail(str(exc), EXIT_USAGE if since and str(exc).startswith(f"'{since}' is neither") else EXIT_ERRORS)
         return
     if as_json:
         print_json(result.to_json())

@@ -1,0 +1,53 @@
+"""Every command's --help shows how it is run, and group help is never cut off."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from rippledoc.cli import COMMANDS, main
+
+SUBCOMMANDS = {"import": ("csv", "vcard"), "export": ("csv", "ics", "json", "vcard"),
+               "ritual": ("list", "show", "start")}
+COMMAND_LINES = [(name,) for name in sorted(COMMANDS) if name not in SUBCOMMANDS and name != "merge-driver"] + [
+    (group, sub) for group, subs in SUBCOMMANDS.items() for sub in subs]
+
+
+def help_of(*words: str) -> str:
+    result = CliRunner().invoke(main, [*words, "--help"], terminal_width=100)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.mark.parametrize("words", COMMAND_LINES, ids=" ".join)
+def test_every_command_shows_examples_that_run_it(words):
+    lines = help_of(*words).splitlines()
+    assert "Example:" in lines or "Examples:" in [x.strip() for x in lines], "\n".join(lines)
+    start = next(i for i, x in enumerate(lines) if x.strip() in ("Example:", "Examples:"))
+    examples = []
+    for line in lines[start + 1:]:
+        if not line.strip():
+            break
+        examples.append(line.strip())
+    assert examples and all(x.startswith("rippledoc " + " ".join(words)) for x in examples), examples
+
+
+@pytest.mark.parametrize("group", sorted(SUBCOMMANDS))
+def test_group_help_lists_its_subcommands_without_cutting_them_off(group):
+    out = help_of(group)
+    listed = out.split("Commands:" if group != "export" else "Formats:")[1]
+    assert "..." not in listed
+    assert [line.split()[0] for line in listed.splitlines() if line.startswith("  ") and line[2] != " "] == \
+        sorted(SUBCOMMANDS[group])
+
+
+@pytest.mark.parametrize("command", ["plan", "today"])
+def test_plan_and_today_say_where_the_rate_is_set(command):
+    text = re.sub(r"-\s+", "-", " ".join(help_of(command).split()))  # help wraps lines after a hyphen too
+    assert "calls_per_day in rituals/one-a-day.md" in text
+
+
+@pytest.mark.parametrize("fmt", SUBCOMMANDS["export"])
+def test_every_export_takes_o_and_output(fmt):
+    assert "-o, --output" in help_of("export", fmt)
