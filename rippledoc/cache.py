@@ -13,6 +13,12 @@ only makes rippledoc slower. Each entry is sealed with a keyed hash (BLAKE2b)
 under a secret kept outside the workspace (``~/.cache/rippledoc/cache-key``),
 so an entry that arrives from elsewhere (a committed cache, another machine,
 a hand edit) is never trusted, even one with a right-looking checksum.
+
+The clients' entries are also kept together in one pack (``clients.pack``),
+sealed as a whole, with each file's stat when it was read: a warm load reads
+that one file and no client file whose size, mtime and inode are unchanged,
+except those changed within two seconds of the pack's writing (git's
+racy-file rule), which are checked against their bytes.
 """
 from __future__ import annotations
 
