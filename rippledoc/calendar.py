@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from . import __version__
 from .model import Workspace
-from .plan import PlannedCall, forecast
+from .plan import PlannedCall, forecast, no_overlap_note
 from .research import notes_text, research_notes
 
 PRODID = f"-//rippledoc//rippledoc {__version__}//EN"
@@ -49,7 +49,10 @@ def build_calendar(ws: Workspace, today: date, days: int = 14, owner: str | None
     cal.add("x-wr-timezone", ws.settings.timezone)
     stamp = datetime.combine(today, time(0), tzinfo=timezone.utc)
     for plan in forecast(ws, today, days, owner).days:
-        for call in plan.calls:
+        # a client due outside my window is still a call to make: an all-day event on its day
+        outside = [PlannedCall(o.client, o.item, None, None, None, None, False,
+                               no_overlap_note(plan.day, ws.settings, o.client)) for o in plan.outside]
+        for call in list(plan.calls) + outside:
             c = call.client
             ev = Event()
             ev.add("uid", uid(c.slug, plan.day))

@@ -7,14 +7,17 @@ today, days, owner=None) -> Forecast`` plans day after day, assuming each
 planned call reaches the client, and says whether the book can be covered at
 ``calls_per_day``. docs/planning.md explains the choice and the slack.
 
-Choosing a day's calls (at most ``calls_per_day``):
-  1. callbacks promised for that day or earlier (a promise is a promise);
+Choosing a day's calls (``calls_per_day``, unless promises need more):
+  1. every callback promised for that day or earlier, even beyond
+     ``calls_per_day`` (a promise is a promise: it is never moved);
   2. clients whose cadence has run out, or never contacted, by priority;
   3. free places go to clients due later ("early"): the one with the
      smallest share of its cadence still to run first, so every working day
      has its calls and bursts spread out. A call comes early only when half
      its cadence has gone by; callbacks never move before the promised day,
      snoozed clients never before the snooze.
+A client whose business hours do not meet my call window that day takes no
+place: it is listed apart (``Plan.outside``), to call outside the window.
 """
 from __future__ import annotations
 
@@ -52,6 +55,21 @@ class PlannedCall:
 
 
 @dataclass(frozen=True, slots=True)
+class Outside:
+    """A due client with no time in my call window on the day: call outside it or by arrangement."""
+    client: Client
+    item: DueItem
+    hours: str  # their hours in words: '09:00-18:00 Asia/Tokyo (19:00-04:00 your time)'
+
+    def words(self) -> str:
+        return (f"due, but no time in your window today: {self.client.name}, their hours are {self.hours}; "
+                "call outside your window or by arrangement")
+
+    def to_json(self) -> dict[str, object]:
+        return {**self.item.to_json(), "their_timezone": self.client.timezone, "their_hours": self.hours}
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     day: date
     working: bool
@@ -62,6 +80,12 @@ class Plan:
     timezone: str
     window: TimeRange
     note: str = ""
+    outside: tuple[Outside, ...] = ()  # due, but their hours miss my window this day
+
+    @property
+    def promised_over(self) -> int:
+        """How many calls beyond ``calls_per_day`` the promised callbacks put on this day."""
+        return max(0, len(self.calls) - self.calls_per_day)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +115,16 @@ class Coverage:
 class Forecast:
     days: tuple[Plan, ...]
     coverage: Coverage
+
+    def promise_warning(self) -> str:
+        """Says on which days promised callbacks go beyond calls_per_day, or ''."""
+        over = [p for p in self.days if p.promised_over]
+        if not over:
+            return ""
+        days = ", ".join(f"{p.day:%a %d %b} ({len(p.calls)})" for p in over)
+        n = self.coverage.calls_per_day
+        return (f"promised callbacks put more than {n} call{'s' * (n != 1)} on {days}: "
+                "a promise is kept on its day")
 
 
 # ---------------------------------------------------------------- time
@@ -135,6 +169,22 @@ def no_overlap_note(day: date, settings: Settings, client: Client) -> str:
     b = _at(their_day, hours.end, theirs).astimezone(tz)
     return (f"no overlap: their hours {hours} {client.timezone} are {a:%H:%M}-{b:%H:%M} your time"
             f"{'' if a.date() == day else f' ({a:%a})'}; your window is {settings.call_window}")
+
+
+def their_hours(day: date, settings: Settings, client: Client) -> str:
+    """The client's hours on ``day`` in words, in their zone and mine ('it is Saturday for them' on their weekend)."""
+    tz = ZoneInfo(settings.timezone)
+    zone = client.timezone or settings.timezone
+    theirs = ZoneInfo(zone)
+    hours = client.hours or settings.client_hours
+    start, _ = my_window(day, settings)
+    their_day = start.astimezone(theirs).date()
+    if their_day.weekday() not in CLIENT_DAYS:
+        return f"{hours} {zone}, but it is {their_day:%A} for them"
+    a = _at(their_day, hours.start, theirs).astimezone(tz)
+    b = _at(their_day, hours.end, theirs).astimezone(tz)
+    return (f"{hours} {zone} ({a:%H:%M}-{b:%H:%M} your time"
+            f"{'' if a.date() == day else f', {a:%a}'}; your window is {settings.call_window})")
 
 
 def slot_minutes(settings: Settings, calls: int) -> int:
@@ -182,8 +232,13 @@ def _free(ivs, taken, length):
 # ---------------------------------------------------------------- choosing
 
 def choose(items: list[DueItem], day: date, n: int) -> tuple[list[tuple[DueItem, bool]], int]:
-    """Pick at most ``n`` calls for ``day`` from each client's next call; returns (chosen with 'early', waiting)."""
-    due_now = sorted((i for i in items if i.date <= day), key=sort_key)
+    """Pick the calls for ``day`` from each client's next call; returns (chosen with 'early', waiting).
+
+    Every callback promised by ``day`` is chosen, even beyond ``n``; the other calls fill what is left of ``n``.
+    """
+    promised = sorted((i for i in items if i.date <= day and i.kind == "callback"), key=sort_key)
+    n = max(n, len(promised))
+    due_now = promised + sorted((i for i in items if i.date <= day and i.kind != "callback"), key=sort_key)
     # early calls: the smallest share of their cadence still to run first, so that pulling a call
     # forward wastes little of its cycle (10 days of 120 rather than 5 of 14)
     later = sorted((i for i in items if i.date > day and _may_come_early(i, day)),
@@ -221,11 +276,28 @@ def _plan_day(ws: Workspace, clients: list[Client], day: date, pol: Policy, owne
         nxt = next_working_day(day, s)
         return Plan(day, False, (), commits, 0, pol.calls_per_day, s.timezone, s.call_window,
                     f"{day:%A} is not one of your working days; the next one is {nxt:%a %d %b}")
-    items = [i for c in clients if (i := next_due(c, day, pol)) is not None]
+    items, outside = [], []
+    for c in clients:
+        item = next_due(c, day, pol)
+        if item is None:
+            continue
+        if overlap(day, s, c):
+            items.append(item)
+        elif item.date <= day:  # due, but their hours miss my window: no place taken
+            outside.append(Outside(c, item, their_hours(day, s, c)))
+    outside.sort(key=lambda o: sort_key(o.item))
     chosen, waiting = choose(items, day, pol.calls_per_day)
     calls = tuple(assign_slots(day, s, chosen))
-    note = "" if calls else "nobody to call"
-    return Plan(day, True, calls, commits, waiting, pol.calls_per_day, s.timezone, s.call_window, note)
+    if outside and not any(not c.early for c in calls):
+        note = "every client due today has no time in your call window (listed after the calls)"
+    elif not calls:
+        note = "nobody to call"
+    elif len(calls) > pol.calls_per_day:
+        note = f"{len(calls)} calls today: a promised callback is never moved"
+    else:
+        note = ""
+    return Plan(day, True, calls, commits, waiting, pol.calls_per_day, s.timezone, s.call_window, note,
+                tuple(outside))
 
 
 def next_working_day(day: date, settings: Settings) -> date:
@@ -263,6 +335,8 @@ def forecast(ws: Workspace, today: date, days: int, owner: str | None = None) ->
         plan = _plan_day(ws, list(book.values()), day, pol, owner, commitments=False)
         for call in plan.calls:
             book[call.client.slug] = _reached(book[call.client.slug], day)
+        for o in plan.outside:  # assumed called outside the window that day, so listed once
+            book[o.client.slug] = _reached(book[o.client.slug], day)
         plans.append(plan)
     return Forecast(tuple(plans), coverage(ws, owner))
 
@@ -294,4 +368,4 @@ def share_clients(ws: Workspace, members: list[str]) -> tuple[list[tuple[Client,
     return moves, loads
 
 
-__all__ = ["share_clients", "Plan", "PlannedCall", "Forecast", "Coverage", "daily_plan", "forecast", "overlap", "coverage"]
+__all__ = ["share_clients", "Outside", "Plan", "PlannedCall", "Forecast", "Coverage", "daily_plan", "forecast", "overlap", "coverage"]

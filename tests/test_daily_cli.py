@@ -17,7 +17,9 @@ def test_today_on_a_sunday_plans_monday_and_says_so():
     out = json.loads(run("today", "--today", "2026-11-22", "--json"))
     assert out["asked"] == "2026-11-22" and out["date"] == "2026-11-23"
     assert out["note"].startswith("Sunday is not one of your working days; here is the plan for Monday 23 Nov")
-    assert len(out["calls"]) == 1
+    # calls_per_day is 1, but Dunmore and Kestrel were both promised a call back on Monday: a promise is kept
+    assert [(c["client"], c["kind"]) for c in out["calls"]] == [("dunmore-outdoor-gear", "callback"),
+                                                                ("kestrel-freight-lines", "callback")]
 
 
 def test_due_lists_the_rituals_due_beside_the_calls():

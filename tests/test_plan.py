@@ -99,22 +99,57 @@ def test_the_week_between_the_two_dst_changes_opens_an_hour(workspace):
     assert overlap(date(2026, 11, 3), s, _london()) == []
 
 
-def test_a_zone_with_no_overlap_is_planned_with_a_note(workspace):
+def test_a_client_with_no_overlap_takes_no_place_and_is_listed_apart(workspace):
     chicago = SETTINGS.replace("America/New_York", "America/Chicago").replace("09:30-11:30", "09:00-11:00")
-    ws = load(workspace, {"tokyo": client("Sakura Ridge", "timezone: Asia/Tokyo\n",
-                                          "- 2026-11-16 call voicemail: next: 2026-11-23\n")}, settings=chicago)
-    [call] = daily_plan(ws, MON).calls
-    assert call.start is None and call.end is None
-    assert call.note == ("no overlap: their hours 09:00-17:00 Asia/Tokyo are 18:00-02:00 your time; "
-                         "your window is 09:00-11:00")
+    ws = load(workspace, {
+        "tokyo": client("Sakura Ridge", "timezone: Asia/Tokyo\nlevel: for-life\n",
+                        "- 2026-11-16 call voicemail: next: 2026-11-23\n"),
+        "quiet": client("Quiet Co", "", "- 2026-07-01 call reached by stan: ok\n"),  # due 29 Oct
+    }, settings=chicago)
+    plan = daily_plan(ws, MON)
+    assert [(c.client.slug, c.start, c.early) for c in plan.calls] == [
+        ("quiet", at(MON, 9, 0, "America/Chicago"), False)]
+    [o] = plan.outside
+    assert o.client.slug == "tokyo" and o.item.kind == "callback"
+    assert o.words() == ("due, but no time in your window today: Sakura Ridge, their hours are 09:00-17:00 "
+                         "Asia/Tokyo (18:00-02:00 your time; your window is 09:00-11:00); "
+                         "call outside your window or by arrangement")
+    assert plan.note == "" and plan.waiting == 0
 
 
-def test_a_client_on_their_weekend_has_no_slot(workspace):
+def test_when_every_due_client_is_outside_the_window_the_plan_says_so(workspace):
     ws = load(workspace, {"syd": client("Blue Gum", "timezone: Australia/Sydney\nhours: \"08:00-18:00\"\n",
                                         "- 2026-11-20 call voicemail: next: 2026-11-27\n")})
     # Friday 27 Nov 09:30 in New York is already Saturday 01:30 in Sydney
-    [call] = daily_plan(ws, date(2026, 11, 27)).calls
-    assert call.start is None and call.note == "no overlap: it is Saturday for them (Australia/Sydney)"
+    plan = daily_plan(ws, date(2026, 11, 27))
+    assert plan.calls == ()
+    assert plan.note == "every client due today has no time in your call window (listed after the calls)"
+    [o] = plan.outside
+    assert o.hours == "08:00-18:00 Australia/Sydney, but it is Saturday for them"
+
+
+def test_a_promised_callback_is_kept_on_its_day_beyond_the_daily_rate(workspace):
+    ws = load(workspace, {
+        "a": client("Alpha", "level: for-life\n", "- 2026-01-01 call reached: ok\n"),
+        "b": client("Bravo", "", "- 2026-11-20 call voicemail: next: 2026-11-23\n"),
+        "c": client("Charlie", "", "- 2026-11-19 call no-answer: next: 2026-11-23\n"),
+    })
+    plan = daily_plan(ws, MON)
+    assert sorted(c.client.slug for c in plan.calls) == ["b", "c"] and plan.waiting == 1
+    assert plan.note == "2 calls today: a promised callback is never moved"
+    fc = forecast(ws, date(2026, 11, 22), 3)
+    assert [(p.day, [c.client.slug for c in p.calls]) for p in fc.days] == [
+        (date(2026, 11, 22), []), (MON, ["b", "c"]), (date(2026, 11, 24), ["a"])]
+    assert fc.promise_warning() == ("promised callbacks put more than 1 call on Mon 23 Nov (2): "
+                                    "a promise is kept on its day")
+
+
+def test_the_forecast_lists_a_client_outside_the_window_once(workspace):
+    ws = load(workspace, {"blr": client("Indus Ledger", "timezone: Asia/Kolkata\nhours: \"10:00-18:30\"\n",
+                                        "- 2026-11-19 call voicemail: next: 2026-11-24\n")})
+    fc = forecast(ws, MON, 7)
+    assert [(p.day, o.client.slug) for p in fc.days for o in p.outside] == [(date(2026, 11, 24), "blr")]
+    assert all(p.calls == () for p in fc.days) and fc.promise_warning() == ""
 
 
 def test_slot_length_shares_the_window():
@@ -200,3 +235,26 @@ def test_a_coverable_book_is_planned_within_the_documented_slack(book):
         slack_day = max(_working_days_after(d, math.ceil(burst / n) + 1),
                         _working_days_after(MON - timedelta(days=1), math.ceil(backlog / n)))
         assert first[f"c{i:02d}"] <= slack_day, (i, d, burst, backlog)
+
+
+def test_today_lists_a_client_outside_the_window_after_the_calls_and_in_json(workspace):
+    import json
+    from click.testing import CliRunner
+    from rippledoc.cli import main
+    root = workspace({"rippledoc.yaml": SETTINGS, "rituals/one-a-day.md": ONE_A_DAY.format(n=1),
+                      "clients/tokyo.md": client("Sakura Ridge", "timezone: Asia/Tokyo\nlevel: for-life\n",
+                                                 "- 2026-11-16 call voicemail: next: 2026-11-23\n"),
+                      "clients/quiet.md": client("Quiet Co", "", "- 2026-07-01 call reached by stan: ok\n")})
+    text = CliRunner().invoke(main, ["-C", str(root), "today", "--today", "2026-11-23"])
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    first = next(i for i, l in enumerate(lines) if l.startswith(" 1. "))
+    assert lines[first].startswith(" 1. 09:30-10:00  Quiet Co")
+    outside = lines.index("due, but no time in your window today: Sakura Ridge, their hours are 09:00-17:00 "
+                          "Asia/Tokyo (19:00-03:00 your time, Sun; your window is 09:30-11:30); "
+                          "call outside your window or by arrangement")
+    assert outside > first and " 2. " not in text.output
+    data = json.loads(CliRunner().invoke(main, ["-C", str(root), "today", "--today", "2026-11-23", "--json"]).output)
+    assert [c["client"] for c in data["calls"]] == ["quiet"]
+    assert [(o["client"], o["kind"], o["their_timezone"]) for o in data["outside_window"]] == [
+        ("tokyo", "callback", "Asia/Tokyo")]

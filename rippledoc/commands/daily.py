@@ -140,7 +140,8 @@ def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str |
                     "note": plan.note or None, "rituals": [r.to_json() for r in rituals],
                     "calls_per_day": plan.calls_per_day, "timezone": plan.timezone, "window": str(plan.window),
                     "calls": [{**c.to_json(), "research": n} for c, n in zip(plan.calls, notes)],
-                    "waiting": plan.waiting, "commitments": [i.to_json() for i in plan.commitments]})
+                    "waiting": plan.waiting, "outside_window": [o.to_json() for o in plan.outside],
+                    "commitments": [i.to_json() for i in plan.commitments]})
         return
     click.echo(render_today(plan, notes, who))
     if rituals:
@@ -171,6 +172,10 @@ def render_today(plan, notes, who: str | None) -> str:
         out.append(f"    why: {call.item.reason}{early}")
         out += ["    " + line for line in notes_text(note).splitlines()]
         out.append("")
+    for o in plan.outside:
+        out.append(paint(o.words(), "yellow", color))
+        out.append(f"    why: {o.item.reason}")
+        out.append("")
     if plan.waiting:
         out.append(f"{plan.waiting} more call{'s are' if plan.waiting != 1 else ' is'} due; "
                    "they come on the next working days ('rippledoc plan' shows when).")
@@ -191,7 +196,7 @@ def render_today(plan, notes, who: str | None) -> str:
 @today_option
 @click.pass_context
 def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: str | None) -> None:
-    """A forecast of the daily calls: never more than calls_per_day on a day.
+    """A forecast of the daily calls: calls_per_day a day, more only to keep a promised callback.
 
     Each planned call is assumed to reach the client. Ends with whether the
     book can be covered at your rate, and the rate it needs. Set the rate with
@@ -214,24 +219,37 @@ def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today:
                     "coverage": {"active": cov.active, "needed_per_working_day": round(cov.needed, 2),
                                  "calls_per_day": cov.calls_per_day, "coverable": cov.coverable,
                                  "message": cov.message()},
+                    "promise_warning": fc.promise_warning() or None,
                     "plan": [{"date": p.day.isoformat(), "working": p.working, "waiting": p.waiting,
-                              "calls": [c.to_json() for c in p.calls]} for p in fc.days]})
+                              "note": p.note or None, "calls": [c.to_json() for c in p.calls],
+                              "outside_window": [o.to_json() for o in p.outside]} for p in fc.days]})
         return
     color = use_color()
     rows = []
     for p in fc.days:
         if not p.working:
             continue
-        if not p.calls:
-            rows.append((f"{p.day:%a %d %b}", "", "-", "", "nobody to call"))
-        for k, c in enumerate(p.calls):
+        label = f"{p.day:%a %d %b}"
+        if p.note and (p.calls or p.outside):
+            rows.append((label, "", "", "", p.note))
+            label = ""
+        elif not p.calls and not p.outside:
+            rows.append((label, "", "-", "", p.note or "nobody to call"))
+        for c in p.calls:
             time_ = f"{c.start:%H:%M}" if c.start else "no time"
             why = ("early: " if c.early else "") + c.item.reason
-            rows.append((f"{p.day:%a %d %b}" if k == 0 else "", time_, c.client.name, c.item.kind, why))
+            rows.append((label, time_, c.client.name, c.item.kind, why))
+            label = ""
             if not c.start:
                 rows.append(("", "", "", "", c.note))
+        for o in p.outside:  # due, but their hours miss the window: no place taken
+            rows.append((label, "outside", o.client.name, o.item.kind, o.item.reason))
+            label = ""
+            rows.append(("", "", "", "", f"their hours are {o.hours}; call outside your window or by arrangement"))
     click.echo(paint(f"Plan for {days} days from {day:%a %d %b %Y}" + (f" for {who}" if who else ""), "bold", color))
     click.echo(table(("DAY", "TIME", "CLIENT", "KIND", "WHY"), rows, styles=("", "green", "", "cyan", ""),
                      color=color, max_width=(0, 0, 32)))
     click.echo("")
     click.echo(paint(cov.message(), "" if cov.coverable else "red", color))
+    if fc.promise_warning():
+        click.echo(paint(fc.promise_warning(), "yellow", color))
