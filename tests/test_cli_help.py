@@ -51,3 +51,21 @@ def test_plan_and_today_say_where_the_rate_is_set(command):
 @pytest.mark.parametrize("fmt", SUBCOMMANDS["export"])
 def test_every_export_takes_o_and_output(fmt):
     assert "-o, --output" in help_of("export", fmt)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("schema", "-o", "{missing}/schema.json"), "rippledoc: cannot write {missing}/schema.json: No such file"),
+    (("export", "csv", "--output", "{missing}/clients.csv"), "rippledoc: cannot write {missing}/clients.csv: No such"),
+])
+def test_a_write_that_fails_is_an_error_not_a_traceback(tmp_path, args, message):
+    (tmp_path / "clients").mkdir()
+    missing = str(tmp_path / "no-such-folder")
+    result = CliRunner().invoke(main, ["-C", str(tmp_path), *(a.format(missing=missing) for a in args)])
+    assert result.exit_code == 1 and result.output.startswith(message.format(missing=missing)), result.output
+
+
+def test_init_where_no_folder_can_be_made_says_so(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    result = CliRunner().invoke(main, ["init", str(tmp_path / "file" / "book")])
+    assert result.exit_code == 1 and result.output.startswith(
+        f"rippledoc: cannot create the workspace in {tmp_path / 'file' / 'book'}: "), result.output

@@ -67,8 +67,13 @@ def init(directory: str) -> None:
       rippledoc init          # here: adds only what is missing
     """
     folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, created in create_workspace(folder):
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        done = create_workspace(folder)
+    except OSError as exc:
+        fail(f"cannot create the workspace in {directory}: {exc.strerror or exc}", EXIT_ERRORS)
+        return
+    for name, created in done:
         click.echo(f"  {'created' if created else 'kept   '} {name}")
     click.echo(f"Workspace ready in {folder.resolve()}. Next: rippledoc new \"Client Name\", then rippledoc check.")
 
@@ -146,4 +151,6 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
         atomic_write(path, text.encode(), create=True)
     except FileExistsError:
         fail(f"{path.relative_to(root)} already exists; nothing written")
+    except OSError as exc:
+        fail(f"cannot write {path.relative_to(root)}: {exc.strerror or exc}", EXIT_ERRORS)
     click.echo(f"created clients/{slug}.md")

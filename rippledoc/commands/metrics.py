@@ -6,7 +6,8 @@ from typing import Any
 
 import click
 
-from .common import date_option, fail, plural, json_option, load, print_json, root_from, today_option, workspace_today
+from .common import (date_option, fail, json_option, load, plural, print_json, root_from, today_option,
+                     workspace_today)
 
 
 
@@ -94,11 +95,13 @@ def render(d: dict[str, Any], names: dict[str, str] | None = None) -> str:
         keys = list(s["metrics"])
         w = {k: max(len(k), 5) for k in keys}
         cw = max([30, *(len(n(slug)) for slug in s["clients"])])
-        out.append(f"  {'client':<{cw}} {'latest':>6} {'avg':>5} {'trend':>6}   " + " ".join(f"{k:>{w[k]}}" for k in keys))
+        out.append(f"  {'client':<{cw}} {'latest':>6} {'avg':>5} {'trend':>6}   "
+                   + " ".join(f"{k:>{w[k]}}" for k in keys))
         for slug, f in s["clients"].items():
             o = f["overall"]
             per = " ".join(f"{_num(f[k]['latest'], '{:.0f}'):>{w[k]}}" for k in keys)
-            out.append(f"  {n(slug):<{cw}} {_num(o['latest']):>6} {_num(o['average']):>5} {_trend(o['trend']):>6}   {per}")
+            out.append(f"  {n(slug):<{cw}} {_num(o['latest']):>6} {_num(o['average']):>5} "
+                       f"{_trend(o['trend']):>6}   {per}")
         book = " ".join(f"{_num(s['metrics'][k]['average']):>{w[k]}}" for k in keys)
         out.append(f"  {'whole book (average)':<{cw}} {'':>6} {'':>5} {'':>6}   {book}")
         for f in s["falling"]:
@@ -146,7 +149,8 @@ def render(d: dict[str, Any], names: dict[str, str] | None = None) -> str:
     out += ["", f"Commitments due in the period: {r['due_in_period']}: {r['kept']} kept on time, {r['late']} late, "
             f"{r['open']} open, {r['overdue']} overdue; on time {_pct(r['on_time_rate'])}"]
     for o in r["overdue_now"]:
-        out.append(f"  overdue {plural(o['days'], 'day')}: {n(o['client'])}: {o['what']} (due {o['due']}) {o['source']}")
+        out.append(f"  overdue {plural(o['days'], 'day')}: {n(o['client'])}: {o['what']} (due {o['due']}) "
+                   f"{o['source']}")
     s = d["stories"]
     out += ["", f"Success stories: {s['success']}"]
     out += [f"  {x['date']} {x['name']}: {x['note']}" for x in s["success_stories"]]

@@ -268,7 +268,8 @@ def intel(ctx: click.Context, start: str | None, end: str | None, kind: str | No
                      f"{dates[0]}" + (f" – {dates[-1]}" if dates[-1] != dates[0] else ""),
                      ", ".join(c.name for c in t.clients)))
     notes = sum(len(t.notes) for t in topics)
-    click.echo(paint(f"{plural(notes, 'intelligence note')}, {plural(sum(t.topic is not None for t in topics), 'topic')}"
+    named = sum(t.topic is not None for t in topics)
+    click.echo(paint(f"{plural(notes, 'intelligence note')}, {plural(named, 'topic')}"
                      + _span(first, last), "bold", color))
     click.echo(table(("TOPIC", "KIND", "NOTES", "CLIENTS", "WHEN", "WHO"), rows, align="llrrll",
                      styles=("bold", "cyan", "", "", "dim", ""), color=color, max_width=(36, 0, 0, 0, 0, 60)))

@@ -52,7 +52,8 @@ def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
     for r in rows:
         flag = "DUE " if r.due else "    "
         last = r.last_done.isoformat() if r.last_done else "never"
-        click.echo(f"{flag}{r.ritual:<{width}}  {r.cadence:<9} last {last:<10}  {r.covers:>3} {'client' if r.covers == 1 else 'clients':<7}  {r.reason}")
+        clients = "client" if r.covers == 1 else "clients"
+        click.echo(f"{flag}{r.ritual:<{width}}  {r.cadence:<9} last {last:<10}  {r.covers:>3} {clients:<7}  {r.reason}")
     due = [r.ritual for r in rows if r.due and r.reason.startswith("not done")]
     if due:
         click.echo(f"\nStart one with: rippledoc ritual start {due[0]}")

@@ -39,5 +39,9 @@ def schema(kind: str, output: str | None) -> None:
         click.echo(text, nl=False)
         return
     from ..atomic import atomic_write
-    atomic_write(Path(output), text.encode())
+    try:
+        atomic_write(Path(output), text.encode())
+    except OSError as exc:
+        from .common import EXIT_ERRORS, fail
+        fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_ERRORS)
     click.echo(f"wrote {output}")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, print_json, root_from, today_option, workspace_today
+from .common import (EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, print_json, root_from, today_option,
+                     workspace_today)
 
 DRIVER = "rippledoc"
 DRIVER_NAME = "rippledoc: union of logs, front matter key by key"
