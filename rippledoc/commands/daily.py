@@ -132,7 +132,7 @@ def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str |
     if not plan.working:  # a day off: show the next working day's plan, said so
         plan = daily_plan(ws, next_working_day(day, ws.settings), who)
         plan = replace(plan, note=f"{day:%A} is not one of your working days; here is the plan for "
-                                  f"{plan.day:%A %d %b}.")
+                                  f"{plan.day:%A %d %b}." + (f" {plan.note}." if plan.note else ""))
     notes = [research_notes(c.client, ws, plan.day, c.start) for c in plan.calls]
     rituals = due_rituals(ws, day)
     if as_json:
@@ -178,7 +178,8 @@ def render_today(plan, notes, who: str | None) -> str:
         out.append("")
     if plan.waiting:
         out.append(f"{plan.waiting} more call{'s are' if plan.waiting != 1 else ' is'} due; "
-                   "they come on the next working days ('rippledoc plan' shows when).")
+                   f"{'they come' if plan.waiting != 1 else 'it comes'} on the next working days "
+                   "('rippledoc plan' shows when).")
         out.append("")
     if plan.commitments:
         out.append(paint("Commitments due soon or overdue", "bold", color))
