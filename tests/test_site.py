@@ -551,3 +551,12 @@ def test_the_coverage_calendar_has_a_square_per_day_and_says_what_it_counts():
     assert len(days) == 3 * 7 + 7  # four weeks, the last one to Sunday 22 November
     assert ("2026-11-20", "2") in days and ("2026-11-02", "1") in days
     assert "<desc>3 touches on 2 days from 2026-10-26 to 2026-11-22</desc>" in svg
+
+
+def test_the_dashboard_lists_due_clients_whose_hours_miss_the_call_window(tmp_path):
+    out = tmp_path / "site"
+    build_site(REPO, out, date(2026, 11, 23))
+    page = (out / "index.html").read_text()
+    assert "Due, but no time in your window today" in page
+    section = page.split("Due, but no time in your window today", 1)[1]
+    assert "Sakura Ridge Logistics K.K." in section and "09:00-18:00 Asia/Tokyo" in section
