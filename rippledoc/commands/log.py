@@ -28,6 +28,17 @@ def pick_client(ws, query: str):
     raise SystemExit(2)
 
 
+def start_edit(ctx: click.Context, client: str, today: str | None, when: str | None):
+    """What an edit of one client's file starts from: (root, workspace, client, today, the --date or today)."""
+    root = root_from(ctx)
+    day = workspace_today(root, today)
+    on = date_option(when, "--date") or day
+    if on > day:
+        fail(f"--date {on} lies after today ({day})")
+    ws, _ = load(root, day)
+    return root, ws, pick_client(ws, client), day, on
+
+
 def _edit(fn, *args, **kwargs):
     from ..edit import EditError
     try:
@@ -142,13 +153,7 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
       rippledoc done kestrel cost --date 2026-11-20
     """
     from ..edit import mark_done
-    day = workspace_today(root_from(ctx), today)
-    kept = date_option(when, "--date") or day
-    if kept > day:
-        fail(f"--date {kept} lies after today ({day})")
-    root = root_from(ctx)
-    ws, _ = load(root, day)
-    c = pick_client(ws, client)
+    root, ws, c, day, kept = start_edit(ctx, client, today, when)
     what = " ".join(commitment)
     pick_commitment(c, what)
     result = _edit(mark_done, root, c.path, what, kept, today=day)

@@ -100,14 +100,8 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
     """
     from ..edit import EditError, close_handoff
     from ..followups import handoff_list
-    from .log import pick_client
-    day = workspace_today(root_from(ctx), today)
-    closed_on = date_option(when, "--date") or day
-    if closed_on > day:
-        fail(f"--date {closed_on} lies after today ({day})")
-    root = root_from(ctx)
-    ws, _ = load(root, day)
-    c = pick_client(ws, client)
+    from .log import start_edit
+    root, ws, c, day, closed_on = start_edit(ctx, client, today, when)
     who = _member(ws, owner, "--owner")
     found = [h for h in handoff_list(ws, day) if h.client.slug == c.slug and (who is None or h.owner == who)]
     if not found:
