@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .cadence import Policy, policy as cadence_policy
-from .due import DueItem, client_items, due_items, next_due, sort_key
+from .due import DueItem, client_items, next_due, sort_key
 from .model import Client, Settings, Source, TimeRange, Touch, Workspace
 
 CLIENT_DAYS = (0, 1, 2, 3, 4)  # a client's business days: Monday to Friday, in their zone
@@ -157,22 +157,8 @@ def overlap(day: date, settings: Settings, client: Client) -> list[tuple[datetim
     return sorted(out)
 
 
-def no_overlap_note(day: date, settings: Settings, client: Client) -> str:
-    tz = ZoneInfo(settings.timezone)
-    theirs = ZoneInfo(client.timezone or settings.timezone)
-    hours = client.hours or settings.client_hours
-    start, _ = my_window(day, settings)
-    their_day = start.astimezone(theirs).date()
-    if their_day.weekday() not in CLIENT_DAYS:
-        return f"no overlap: it is {their_day:%A} for them ({client.timezone})"
-    a = _at(their_day, hours.start, theirs).astimezone(tz)
-    b = _at(their_day, hours.end, theirs).astimezone(tz)
-    return (f"no overlap: their hours {hours} {client.timezone} are {a:%H:%M}-{b:%H:%M} your time"
-            f"{'' if a.date() == day else f' ({a:%a})'}; your window is {settings.call_window}")
-
-
-def their_hours(day: date, settings: Settings, client: Client) -> str:
-    """The client's hours on ``day`` in words, in their zone and mine ('it is Saturday for them' on their weekend)."""
+def _their_day(day: date, settings: Settings, client: Client):
+    """(their zone, their hours, their date at my window's start, their hours in my time or None on their weekend)."""
     tz = ZoneInfo(settings.timezone)
     zone = client.timezone or settings.timezone
     theirs = ZoneInfo(zone)
@@ -180,9 +166,26 @@ def their_hours(day: date, settings: Settings, client: Client) -> str:
     start, _ = my_window(day, settings)
     their_day = start.astimezone(theirs).date()
     if their_day.weekday() not in CLIENT_DAYS:
+        return zone, hours, their_day, None
+    mine = (_at(their_day, hours.start, theirs).astimezone(tz), _at(their_day, hours.end, theirs).astimezone(tz))
+    return zone, hours, their_day, mine
+
+
+def no_overlap_note(day: date, settings: Settings, client: Client) -> str:
+    zone, hours, their_day, mine = _their_day(day, settings, client)
+    if mine is None:
+        return f"no overlap: it is {their_day:%A} for them ({client.timezone})"
+    a, b = mine
+    return (f"no overlap: their hours {hours} {client.timezone} are {a:%H:%M}-{b:%H:%M} your time"
+            f"{'' if a.date() == day else f' ({a:%a})'}; your window is {settings.call_window}")
+
+
+def their_hours(day: date, settings: Settings, client: Client) -> str:
+    """The client's hours on ``day`` in words, in their zone and mine ('it is Saturday for them' on their weekend)."""
+    zone, hours, their_day, mine = _their_day(day, settings, client)
+    if mine is None:
         return f"{hours} {zone}, but it is {their_day:%A} for them"
-    a = _at(their_day, hours.start, theirs).astimezone(tz)
-    b = _at(their_day, hours.end, theirs).astimezone(tz)
+    a, b = mine
     return (f"{hours} {zone} ({a:%H:%M}-{b:%H:%M} your time"
             f"{'' if a.date() == day else f', {a:%a}'}; your window is {settings.call_window})")
 
