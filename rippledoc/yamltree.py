@@ -179,6 +179,8 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
             mark = exc.context_mark  # point at what was left open, e.g. the '['
         line, col = where(mark) if mark else (first_line, 0)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "maximum nesting depth" in problem:  # libyaml 0.2.6 stops deep nesting itself, before our guard
+            return None, [error(path, line, col, "E015", f"nesting deeper than {max_depth} levels", "flatten the data")]
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         if mark is exc.context_mark and exc.problem and exc.context:
             context = f" ({exc.context} that starts here)"
