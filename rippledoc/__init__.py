@@ -12,7 +12,7 @@ __version__ = "0.1.0"
 
 def __getattr__(name: str):  # keep `import rippledoc` (and so `rippledoc --help`) light
     if name == "load_workspace":
-        from .loader import load_workspace
+        from rippledoc.book.loader import load_workspace
         return load_workspace
     raise AttributeError(name)
 

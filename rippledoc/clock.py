@@ -10,7 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from .settings import SETTINGS_FILE
+from rippledoc.parse.settings import SETTINGS_FILE
 
 
 def today_in(tz: str | None) -> date:
@@ -26,7 +26,7 @@ def today_in(tz: str | None) -> date:
 
 def workspace_zone(root: Path) -> str:
     """The workspace's time zone, from rippledoc.yaml alone (the default when the file has none)."""
-    from .loader import load_settings
+    from rippledoc.book.loader import load_settings
     return load_settings(Path(root))[0].timezone
 
 

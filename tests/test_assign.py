@@ -6,9 +6,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from rippledoc.cli import main
-from rippledoc.loader import load_workspace
-from rippledoc.plan import share_clients
+from rippledoc.cli.app import main
+from rippledoc.book.loader import load_workspace
+from rippledoc.views.plan import share_clients
 
 SETTINGS = """\
 me: stan

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from rippledoc.atomic import ChangedOnDisk, atomic_write, digest, locked
+from rippledoc.edit.atomic import ChangedOnDisk, atomic_write, digest, locked
 
 
 def test_a_write_replaces_the_content_and_keeps_the_mode(tmp_path):
@@ -62,7 +62,7 @@ UMASK_PROBE = """
 import os, sys
 os.umask(int(sys.argv[2], 8))
 from pathlib import Path
-from rippledoc.atomic import atomic_write
+from rippledoc.edit.atomic import atomic_write
 from rippledoc.site.build import write_file, write_site
 root = Path(sys.argv[1])
 atomic_write(root / "new.md", b"x", create=True)

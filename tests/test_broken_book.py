@@ -4,8 +4,8 @@ import shutil
 from click.testing import CliRunner
 
 from conftest import REPO
-from rippledoc.cli import main
-from rippledoc.loader import load_workspace
+from rippledoc.cli.app import main
+from rippledoc.book.loader import load_workspace
 
 
 def broken_copy(tmp_path):

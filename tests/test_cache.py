@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import TODAY, write
-from rippledoc import cache as cache_mod
-from rippledoc.cache import CACHE_DIR
-from rippledoc import loader
-from rippledoc.loader import load_workspace
+from rippledoc.read import cache as cache_mod
+from rippledoc.read.cache import CACHE_DIR
+from rippledoc.book import loader
+from rippledoc.book.loader import load_workspace
 
 
 
@@ -238,7 +238,7 @@ def test_a_cold_load_over_worker_processes_equals_the_serial_one(tmp_path: Path,
         m.setenv("RIPPLEDOC_JOBS", "1")
         serial = uncached(tmp_path, TODAY, monkeypatch)
     monkeypatch.setenv("RIPPLEDOC_JOBS", "2")
-    from rippledoc import parallel
+    from rippledoc.read import parallel
     calls = []
     real = parallel.map_chunks
     monkeypatch.setattr(parallel, "map_chunks", lambda fn, items: calls.append(len(items)) or real(fn, items))
@@ -263,7 +263,7 @@ def test_a_long_running_process_reuses_what_it_decoded_and_still_sees_edits(book
 def test_after_a_new_version_the_whole_book_is_parsed_again_over_workers(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from bench.generate import generate
-    from rippledoc import parallel
+    from rippledoc.read import parallel
     generate(tmp_path, 240)
     monkeypatch.setenv("RIPPLEDOC_JOBS", "2")
     before = load(tmp_path, TODAY)
@@ -334,7 +334,7 @@ def test_a_racy_entry_is_rewritten_once_it_is_old_enough(book: Path, monkeypatch
     seen = reads(monkeypatch)
     assert load(book, TODAY) == expected and seen == ["clients/northwind-traders.md"]  # racy: hashed, unchanged
     age(book, 10)  # the same file, now ten seconds older than the pack says it was written
-    from rippledoc.cache import read_pack
+    from rippledoc.read.cache import read_pack
     written, _ = read_pack(pack(book), loader._MEMORY[pack(book)][0])
     monkeypatch.setattr(loader, "time_ns", lambda: written + 30_000_000_000)
     assert load(book, TODAY) == expected  # the stat changed (older mtime): read again and packed anew

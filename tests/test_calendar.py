@@ -8,9 +8,9 @@ import icalendar
 import vobject
 from click.testing import CliRunner
 
-from rippledoc.calendar import build_calendar
-from rippledoc.cli import main
-from rippledoc.loader import load_workspace
+from rippledoc.exchange.ics import build_calendar
+from rippledoc.cli.app import main
+from rippledoc.book.loader import load_workspace
 
 SETTINGS = """\
 title: Ripple Consulting
@@ -136,7 +136,7 @@ def test_export_ics_writes_a_file(workspace, tmp_path):
 
 
 def test_tenure_is_said_one_way_in_the_notes_and_on_the_site():
-    from rippledoc.research import tenure
+    from rippledoc.views.research import tenure
     from rippledoc.site import views
     assert views.tenure is tenure
     today = date(2026, 11, 23)

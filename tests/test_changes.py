@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.changes import Commit, client_events, collect, render, who_is
-from rippledoc.cli import main
-from rippledoc.clientfile import parse_client
+from rippledoc.team.changes import Commit, client_events, collect, render, who_is
+from rippledoc.cli.app import main
+from rippledoc.parse.client import parse_client
 from rippledoc.model import Settings, TeamMember
-from rippledoc.source import Text
+from rippledoc.read.source import Text
 
 TODAY = date(2026, 11, 22)
 SETTINGS = """\
@@ -178,7 +178,7 @@ def test_a_workspace_below_the_top_of_the_repository(tmp_path: Path):
 def test_changes_outside_git_or_before_the_first_commit_says_so_plainly(tmp_path):
     import subprocess
     from click.testing import CliRunner
-    from rippledoc.cli import main
+    from rippledoc.cli.app import main
     (tmp_path / "clients").mkdir()
     r = CliRunner().invoke(main, ["-C", str(tmp_path), "changes"])
     assert r.exit_code == 1 and "not in a git repository" in r.output and "fatal" not in r.output

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from rippledoc import source, yamltree
-from rippledoc.loader import load_workspace
+from rippledoc.read import source, yamltree
+from rippledoc.book.loader import load_workspace
 
 from conftest import REPO, TODAY
 

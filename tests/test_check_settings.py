@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import time
 
-from rippledoc.settings import parse_settings
-from rippledoc.source import Text
+from rippledoc.parse.settings import parse_settings
+from rippledoc.read.source import Text
 
 
 def settings(text: str):

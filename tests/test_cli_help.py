@@ -6,7 +6,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import COMMANDS, main
+from rippledoc.cli.app import COMMANDS, main
 
 SUBCOMMANDS = {"import": ("csv", "vcard"), "export": ("csv", "ics", "json", "vcard"),
                "ritual": ("list", "show", "start")}

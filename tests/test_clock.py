@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 from conftest import write
 from rippledoc import clock
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 
 INSTANT = datetime(2026, 11, 22, 23, 30, tzinfo=timezone.utc)
 SUNDAY, MONDAY = date(2026, 11, 22), date(2026, 11, 23)

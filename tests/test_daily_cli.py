@@ -4,7 +4,7 @@ import json
 from click.testing import CliRunner
 
 from conftest import REPO
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 
 
 def run(*args: str):

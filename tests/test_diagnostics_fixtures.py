@@ -16,10 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from rippledoc import yamltree
-from rippledoc.cli import main
+from rippledoc.read import yamltree
+from rippledoc.cli.app import main
 from rippledoc.diagnostics import CODES
-from rippledoc.loader import load_workspace
+from rippledoc.book.loader import load_workspace
 
 from conftest import TODAY
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from rippledoc.due import due_items
-from rippledoc.loader import load_workspace
+from rippledoc.views.due import due_items
+from rippledoc.book.loader import load_workspace
 
 SETTINGS = """\
 me: stan
@@ -149,7 +149,7 @@ def test_promised_callbacks_come_first_then_weighted_overdue_days(workspace):
 
 def test_due_prints_an_aligned_table_without_colour_off_a_terminal(workspace):
     from click.testing import CliRunner
-    from rippledoc.cli import main
+    from rippledoc.cli.app import main
     root = workspace({"rippledoc.yaml": SETTINGS, "clients/northwind.md": KEY_60,
                       "clients/acme.md": client("Acme Anvils", "owner: priya\n",
                                                 "- 2026-11-20 call voicemail by priya: next: 2026-11-24\n")})
@@ -165,7 +165,7 @@ def test_due_prints_an_aligned_table_without_colour_off_a_terminal(workspace):
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
-    from rippledoc.output import paint, table, use_color
+    from rippledoc.cli.output import paint, table, use_color
 
     class Tty:
         def isatty(self) -> bool:

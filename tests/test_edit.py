@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from rippledoc import atomic
-from rippledoc.edit import EditError, FileChanged, append_touch, mark_done, set_field, yaml_scalar
+from rippledoc.edit import atomic
+from rippledoc.edit.client import EditError, FileChanged, append_touch, mark_done, set_field, yaml_scalar
 
 SETTINGS = "timezone: America/New_York\nme: stan\nteam:\n  stan: {name: Stan}\n  priya: {name: Priya}\n"
 

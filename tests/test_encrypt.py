@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from conftest import REPO, TODAY
-from rippledoc.loader import load_workspace
+from rippledoc.book.loader import load_workspace
 from rippledoc.model import Client
 from rippledoc.site.encrypt import (EncryptError, encrypt_site, estimate_bits, read_tree, rewrite_links,
                                     strength_warning)
@@ -340,7 +340,7 @@ def test_a_weak_passphrase_gets_a_warning_and_a_strong_one_none():
 def run_build(out: Path, *args: str, passphrase: str | None = PASSPHRASE):
     from click.testing import CliRunner
 
-    from rippledoc.cli import main
+    from rippledoc.cli.app import main
     env = {"RIPPLEDOC_PASSPHRASE": passphrase} if passphrase is not None else {}
     return CliRunner(env=env).invoke(main, ["-C", str(REPO), "build", "--today", TODAY.isoformat(),
                                             "-o", str(out), *args])
@@ -400,7 +400,7 @@ def test_the_build_command_takes_more_iterations(tmp_path):
 def _command():
     import click
 
-    from rippledoc.commands.encryption import encrypt_options, encryption_stage
+    from rippledoc.cli.encryption import encrypt_options, encryption_stage
 
     @click.command()
     @encrypt_options
@@ -428,7 +428,7 @@ def test_the_passphrase_comes_from_the_environment(monkeypatch):
 def test_the_passphrase_is_asked_twice_without_echo(monkeypatch):
     from click.testing import CliRunner
     monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
-    monkeypatch.setattr("rippledoc.commands.encryption.interactive", lambda: True)
+    monkeypatch.setattr("rippledoc.cli.encryption.interactive", lambda: True)
     result = CliRunner().invoke(_command(), ["--encrypt"], input=f"{PASSPHRASE}\n{PASSPHRASE}\n")
     assert result.exit_code == 0, result.output
     assert PASSPHRASE not in result.output  # hidden input is not echoed
@@ -439,7 +439,7 @@ def test_the_passphrase_is_asked_twice_without_echo(monkeypatch):
 def test_a_mistyped_confirmation_asks_again_and_a_weak_passphrase_is_warned_about(monkeypatch):
     from click.testing import CliRunner
     monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
-    monkeypatch.setattr("rippledoc.commands.encryption.interactive", lambda: True)
+    monkeypatch.setattr("rippledoc.cli.encryption.interactive", lambda: True)
     result = CliRunner().invoke(_command(), ["--encrypt"], input="hunter2\nhunter3\nhunter2\nhunter2\n")
     assert "Error: The two entered values do not match." in result.stderr
     assert "rippledoc: warning: the passphrase is weak: about 16 bits" in result.stderr

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 from rippledoc.exchange.jsonout import SCHEMA, VERSION
-from rippledoc.loader import load_workspace
+from rippledoc.book.loader import load_workspace
 
 from conftest import REPO, TODAY, write
 

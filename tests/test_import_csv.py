@@ -8,11 +8,11 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 from rippledoc.exchange.csvin import decode, delimiter_of, read_csv
-from rippledoc.yamlscalar import flow_list, scalar
-from rippledoc.loader import load_workspace
-from rippledoc import yamltree
+from rippledoc.edit.yamlscalar import flow_list, scalar
+from rippledoc.book.loader import load_workspace
+from rippledoc.read import yamltree
 
 from conftest import TODAY
 
@@ -422,7 +422,7 @@ def test_no_input_makes_the_reader_raise(raw):
 
 def test_a_file_changed_after_planning_is_not_written(book):
     from rippledoc.exchange.apply import prepare, write
-    from rippledoc.exchange.merge import plan
+    from rippledoc.exchange.reconcile import plan
     (book / "clients" / "acme.md").write_text("---\nname: Acme\nphone:\n---\n")
     parsed, _ = read_csv(b"company,phone\nAcme,+1 555 0100\n", today=TODAY)
     ws, _ = load_workspace(book, TODAY)
@@ -460,10 +460,10 @@ def test_a_field_written_as_a_quoted_empty_text_is_filled(book):
 
 def test_a_fill_the_file_already_has_is_not_reported_as_filled(book):
     from rippledoc.exchange.apply import write
-    from rippledoc.exchange.merge import Plan, Target
+    from rippledoc.exchange.reconcile import Plan, Target
     path = book / "clients" / "acme.md"
     path.write_text("---\nname: Acme\nphone: \"+1 000\"\n---\n")
-    from rippledoc.atomic import digest
+    from rippledoc.edit.atomic import digest
     t = Target("Acme", "acme", {}, False, "clients/acme.md", digest(path.read_bytes()),
                fills={"phone": "+1 312 555 0142"})
     p = Plan([t], [], [], [], [])

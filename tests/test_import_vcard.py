@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, strategies as st
 from click.testing import CliRunner
 
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 from rippledoc.exchange.vcardin import plain_lines, read_vcard, split_cards
-from rippledoc.loader import load_workspace
+from rippledoc.book.loader import load_workspace
 
 from conftest import TODAY
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import main
-from rippledoc.inbox import file_inbox, plan, read_line, rewrite
-from rippledoc.loader import load_workspace
+from rippledoc.cli.app import main
+from rippledoc.team.inbox import file_inbox, plan, read_line, rewrite
+from rippledoc.book.loader import load_workspace
 
 TODAY = date(2026, 11, 22)
 
@@ -169,11 +169,11 @@ def test_a_run_stopped_before_filing_is_filed_by_the_next(book):
 
 
 def test_lines_are_marked_before_they_are_filed(book, monkeypatch):
-    import rippledoc.edit
+    import rippledoc.edit.client
 
     def stop(*args, **kwargs):
         raise KeyboardInterrupt
-    monkeypatch.setattr(rippledoc.edit, "append_touch", stop)
+    monkeypatch.setattr(rippledoc.edit.client, "append_touch", stop)
     (book / "inbox.md").write_text("## 2026-11-21\nnorthwind call reached: later\nnobody call\n")
     with pytest.raises(KeyboardInterrupt):
         file_inbox(book, TODAY)
@@ -183,7 +183,7 @@ def test_lines_are_marked_before_they_are_filed(book, monkeypatch):
 
 def test_lines_appended_by_a_phone_meanwhile_are_kept():
     text = "## 2026-11-20\nacme call reached: ok\n"
-    from rippledoc.inbox import Decision
+    from rippledoc.team.inbox import Decision
     from rippledoc.model import Client, Source
     acme = Client("acme", "Acme", Source("clients/acme.md", 1))
     decided = [Decision(2, "acme call reached: ok", acme, "- 2026-11-20 call reached: ok")]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import main
-from rippledoc.loader import defaults_dir, load_workspace
+from rippledoc.cli.app import main
+from rippledoc.book.loader import defaults_dir, load_workspace
 
 from conftest import TODAY
 
@@ -157,7 +157,7 @@ def test_new_refuses_an_owner_who_is_not_in_the_team(book):
 
 
 def test_new_writes_nothing_when_the_text_would_not_read_back(book, monkeypatch):
-    from rippledoc.commands import init
+    from rippledoc.cli import init
     monkeypatch.setattr(init, "new_client_text", lambda *a, **k: "---\nname: [unclosed\n---\n")
     result = run("-C", str(book), "new", "Delta")
     assert result.exit_code == 1

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import main
-from rippledoc.loader import load_workspace
+from rippledoc.cli.app import main
+from rippledoc.book.loader import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = "me: stan\ntimezone: America/New_York\nteam:\n  stan: {name: Stan}\n  priya: {name: Priya}\n"

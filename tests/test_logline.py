@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from rippledoc.logline import format_touch, parse_touch
+from rippledoc.parse.logline import format_touch, parse_touch
 
 
 def parse(line: str, today: date | None = None):
@@ -77,7 +77,7 @@ def test_an_outcome_must_fit_the_kind_of_touch(line, ok):
 
 @pytest.mark.parametrize("text", ["٢٠٢٦-١١-٣٠", "２０２６-１１-３０", "2026-1१-30"])
 def test_dates_are_written_in_ascii_digits_only(text):
-    from rippledoc.fields import parse_cadence, parse_date, parse_time_range
+    from rippledoc.parse.fields import parse_cadence, parse_date, parse_time_range
     assert parse_date(text) is None
     assert parse_date("2026-11-30") == date(2026, 11, 30)
     touch, problems = parse_touch(f"- {text} call reached: hello", "clients/a.md", 9)
@@ -87,9 +87,9 @@ def test_dates_are_written_in_ascii_digits_only(text):
 
 
 def test_periods_and_inbox_headings_take_ascii_digits_only():
-    from rippledoc.inbox import plan
+    from rippledoc.team.inbox import plan
     from rippledoc.model import Client, Settings, Source
-    from rippledoc.periods import parse_period
+    from rippledoc.views.periods import parse_period
     assert parse_period("٢٠٢٦-١١") is None and parse_period("2026-11") is not None
     acme = Client("acme", "Acme", Source("clients/acme.md", 1))
     decided = plan("## ٢٠٢٦-١١-٢٠\nacme call reached: ok\n", [acme], Settings(), date(2026, 11, 22), None)
@@ -97,7 +97,7 @@ def test_periods_and_inbox_headings_take_ascii_digits_only():
 
 
 def test_the_order_of_a_log_is_the_majority_of_its_neighbouring_dates():
-    from rippledoc.logline import log_order
+    from rippledoc.parse.logline import log_order
     pinned_on_top = ["- 2026-10-01 call reached: pinned note", "- 2026-11-20 call reached: c",
                      "- 2026-11-10 email: b", "- 2026-11-05 call voicemail", "not a touch"]
     assert log_order(pinned_on_top) == "descending"
@@ -109,7 +109,7 @@ def test_the_order_of_a_log_is_the_majority_of_its_neighbouring_dates():
 
 
 def test_a_new_touch_is_the_newest_of_its_day_unless_asked_to_go_last():
-    from rippledoc.logline import insertion_index
+    from rippledoc.parse.logline import insertion_index
     up = ["", "- 2026-11-01 call", "- 2026-11-05 call", "- 2026-11-05 email", "- 2026-11-09 call", ""]
     assert insertion_index(up, date(2026, 11, 5)) == 4
     assert insertion_index(up, date(2026, 10, 1)) == 1
@@ -125,8 +125,8 @@ def test_log_and_the_merge_driver_put_a_touch_in_the_same_place(tmp_path):
     """A log whose first and last lines disagree with the rest runs the way most of it runs, for both.
 
     (Before, ``log`` judged by the first and last lines only and put this touch at the end.)"""
-    from rippledoc.edit import append_touch
-    from rippledoc.merge import merge_file
+    from rippledoc.edit.client import append_touch
+    from rippledoc.team.merge_driver import merge_file
     head = "---\nname: Acme Co\n---\n## Log\n"
     log = ("- 2026-10-01 call reached: pinned on top\n- 2026-11-20 call reached: c\n"
            "- 2026-11-10 email: b\n- 2026-11-05 call voicemail\n")

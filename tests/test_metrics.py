@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from rippledoc.loader import load_workspace
-from rippledoc.metrics import compute_metrics, on_book, slope
+from rippledoc.book.loader import load_workspace
+from rippledoc.views.metrics import compute_metrics, on_book, slope
 
 START, END, TODAY = date(2026, 7, 1), date(2026, 9, 30), date(2026, 11, 23)
 

@@ -3,7 +3,7 @@
 import pytest
 
 from rippledoc.model import Client, Source
-from rippledoc.names import match_clients, name_key, slugify, unique_slug
+from rippledoc.book.names import match_clients, name_key, slugify, unique_slug
 
 
 def client(slug: str, name: str) -> Client:

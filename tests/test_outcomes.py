@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from rippledoc.due import due_items
-from rippledoc.edit import EditError, close_handoff
-from rippledoc.followups import handoff_list, intel_topics, kudos_list, outcome_metrics, story_list
-from rippledoc.loader import load_workspace
-from rippledoc.logline import parse_touch
-from rippledoc.outcomes import close_handoff_text, collect, compose_note, parse_handoff_option, parse_line
+from rippledoc.views.due import due_items
+from rippledoc.edit.client import EditError, close_handoff
+from rippledoc.views.followups import handoff_list, intel_topics, kudos_list, outcome_metrics, story_list
+from rippledoc.book.loader import load_workspace
+from rippledoc.parse.logline import parse_touch
+from rippledoc.parse.marks import close_handoff_text, collect, compose_note, parse_handoff_option, parse_line
 
 from conftest import REPO, TODAY
 
@@ -279,7 +279,7 @@ def test_closing_a_handoff_changes_only_its_line(book):
 
 def test_a_line_logged_above_a_handoff_meanwhile_does_not_close_another_one(book):
     """The handoff is found by its text under the lock, not by the line number read before it."""
-    from rippledoc.edit import append_touch
+    from rippledoc.edit.client import append_touch
     ws = load(book)
     omar = next(h for h in handoff_list(ws, TODAY) if h.owner == "omar")
     append_touch(book, "clients/prairie.md", "- 2026-06-01 email by stan: intro", today=TODAY)  # one line above
@@ -329,14 +329,14 @@ def test_story_ask_days_is_a_whole_number_of_days(workspace, value, days, codes)
 
 
 def test_the_settings_schema_knows_story_ask_days():
-    from rippledoc.schema import schema
+    from rippledoc.parse.schema import schema
     assert schema("settings")["properties"]["story_ask_days"] == {
         "type": "integer", "minimum": 1,
         "description": "days after a success story before asking for a testimonial is due"}
 
 
 def test_the_notes_before_a_call_name_the_handoffs_still_open(book):
-    from rippledoc.research import notes_text, research_notes
+    from rippledoc.views.research import notes_text, research_notes
     ws = load(book)
     notes = research_notes(ws.client("prairie"), ws, TODAY)
     assert notes["open_handoffs"] == [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 
 from conftest import REPO, TODAY
 

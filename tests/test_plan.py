@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from rippledoc.loader import load_workspace
+from rippledoc.book.loader import load_workspace
 from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Workspace
-from rippledoc.plan import coverage, daily_plan, forecast, overlap, slot_minutes
+from rippledoc.views.plan import coverage, daily_plan, forecast, overlap, slot_minutes
 
 NY = ZoneInfo("America/New_York")
 SETTINGS = """\
@@ -240,7 +240,7 @@ def test_a_coverable_book_is_planned_within_the_documented_slack(book):
 def test_today_lists_a_client_outside_the_window_after_the_calls_and_in_json(workspace):
     import json
     from click.testing import CliRunner
-    from rippledoc.cli import main
+    from rippledoc.cli.app import main
     root = workspace({"rippledoc.yaml": SETTINGS, "rituals/one-a-day.md": ONE_A_DAY.format(n=1),
                       "clients/tokyo.md": client("Sakura Ridge", "timezone: Asia/Tokyo\nlevel: for-life\n",
                                                  "- 2026-11-16 call voicemail: next: 2026-11-23\n"),

@@ -9,13 +9,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rippledoc import yamltree
-from rippledoc.clientfile import parse_client
+from rippledoc.read import yamltree
+from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import CODES, Diagnostic
-from rippledoc.loader import load_workspace
-from rippledoc.logline import parse_touch
+from rippledoc.book.loader import load_workspace
+from rippledoc.parse.logline import parse_touch
 from rippledoc.model import Settings, Workspace
-from rippledoc.source import Text
+from rippledoc.read.source import Text
 
 from conftest import TODAY
 

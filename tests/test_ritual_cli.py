@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 
-from rippledoc.cli import main
-from rippledoc.loader import load_workspace
-from rippledoc.metrics import compute_metrics
+from rippledoc.cli.app import main
+from rippledoc.book.loader import load_workspace
+from rippledoc.views.metrics import compute_metrics
 
 from conftest import REPO
 

@@ -3,10 +3,10 @@ from datetime import date
 
 import pytest
 
-from rippledoc.loader import load_workspace
-from rippledoc.rituals import (CannotStart, covered_clients, ritual_status, start_record, status_of,
+from rippledoc.book.loader import load_workspace
+from rippledoc.views.rituals import (CannotStart, covered_clients, ritual_status, start_record, status_of,
                                write_drafts)
-from rippledoc.ritualfile import sections
+from rippledoc.parse.ritual import sections
 
 MONDAY = date(2026, 11, 23)  # ISO week 2026-W48
 
@@ -139,7 +139,7 @@ def test_a_ritual_written_as_one_file_works_end_to_end(workspace):
     assert dict(north.scores) == {"value": 8, "access": 6, "roadmap": 7}
     assert status_of(ws, ws.rituals["quarterly-business-review"], MONDAY).due is False
 
-    from rippledoc.metrics import compute_metrics
+    from rippledoc.views.metrics import compute_metrics
     m = compute_metrics(ws, date(2026, 10, 1), date(2026, 12, 31), MONDAY)
     assert m["scores"]["quarterly-business-review"]["clients"]["eastgate"]["overall"]["latest"] == 7.0
 

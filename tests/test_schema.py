@@ -17,13 +17,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from rippledoc import yamltree
-from rippledoc.cli import main
-from rippledoc.clientfile import KNOWN_KEYS, parse_client
-from rippledoc.loader import defaults_dir
+from rippledoc.read import yamltree
+from rippledoc.cli.app import main
+from rippledoc.parse.client import KNOWN_KEYS, parse_client
+from rippledoc.book.loader import defaults_dir
 from rippledoc.model import Settings
-from rippledoc.schema import schema
-from rippledoc.source import Text, split_front_matter
+from rippledoc.parse.schema import schema
+from rippledoc.read.source import Text, split_front_matter
 
 from conftest import REPO, TODAY
 
@@ -128,7 +128,7 @@ def test_sample_clients_are_valid(path):
 
 
 def test_the_new_client_template_is_valid():
-    from rippledoc.commands.init import new_client_text
+    from rippledoc.cli.init import new_client_text
     text = new_client_text("Northwind Traders", TODAY, "America/Chicago", "stan", "key")
     assert schema_keys(text) == set() == rippledoc_keys(text)
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from markupsafe import escape
 
 from conftest import REPO, TODAY, write
-from rippledoc.cli import main
+from rippledoc.cli.app import main
 from rippledoc.site.build import MARKER, BuildError, SiteBuilder, build_site
 
 CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; "
@@ -454,7 +454,7 @@ def test_update_of_a_client_saved_with_broken_yaml_shows_the_problem_then_recove
 
 
 def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path):
-    from rippledoc.loader import load_workspace
+    from rippledoc.book.loader import load_workspace
     ws, _ = load_workspace(REPO, TODAY)
     out = tmp_path / "site"
     result = build_site(REPO, out, TODAY)
@@ -466,8 +466,8 @@ def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path)
 # ---- the computations of other modules: wired in, and a clear section while one is absent ---------------
 
 def test_the_dashboard_shows_todays_plan_with_slots_and_research(tmp_path):
-    from rippledoc.loader import load_workspace
-    from rippledoc.plan import daily_plan
+    from rippledoc.book.loader import load_workspace
+    from rippledoc.views.plan import daily_plan
     monday = date(2026, 11, 23)
     out = tmp_path / "site"
     build_site(REPO, out, monday)
@@ -484,15 +484,15 @@ def test_the_dashboard_shows_todays_plan_with_slots_and_research(tmp_path):
 
 def test_a_module_that_is_absent_leaves_a_clear_section_and_the_rest_builds(tmp_path, monkeypatch):
     import sys
-    for name in ("rippledoc.plan", "rippledoc.metrics", "rippledoc.rituals"):
+    for name in ("rippledoc.views.plan", "rippledoc.views.metrics", "rippledoc.views.rituals"):
         monkeypatch.setitem(sys.modules, name, None)  # importing it now raises ImportError
     out = build(make(tmp_path, {"clients/acme.md": ACME}))
     index = (out / "index.html").read_text()
-    assert "The daily plan is not available: rippledoc.plan is not available in this installation." in index
-    assert "Ritual status is not available: rippledoc.rituals is not available in this installation." in index
+    assert "The daily plan is not available: rippledoc.views.plan is not available in this installation." in index
+    assert "Ritual status is not available: rippledoc.views.rituals is not available in this installation." in index
     metrics = (out / "metrics.html").read_text()
     assert "The metric summaries is not available" not in metrics  # grammar of the section title
-    assert "The metric summaries are not available: rippledoc.metrics is not available in this installation." in metrics
+    assert "The metric summaries are not available: rippledoc.views.metrics is not available in this installation." in metrics
     assert "Contact coverage" in metrics  # the charts made from the files alone still show
 
 
@@ -507,9 +507,9 @@ def test_build_encrypt_hands_the_rendered_site_to_the_encryption_stage(tmp_path,
 
 
 def test_every_headline_metric_of_the_sample_workspace_has_a_value():
-    """The figures read rippledoc.metrics' dict by path; a renamed key would show as '–' and fail here."""
-    from rippledoc.loader import load_workspace
-    from rippledoc.metrics import compute_metrics
+    """The figures read rippledoc.views.metrics' dict by path; a renamed key would show as '–' and fail here."""
+    from rippledoc.book.loader import load_workspace
+    from rippledoc.views.metrics import compute_metrics
     from rippledoc.site.views import metric_figures
     ws, _ = load_workspace(REPO, TODAY)
     figures = metric_figures(compute_metrics(ws, date(2025, 11, 22), TODAY, TODAY))
@@ -520,7 +520,7 @@ def test_every_headline_metric_of_the_sample_workspace_has_a_value():
 def test_a_progress_line_appears_only_after_a_second_and_never_when_quiet(capsys):
     import time as clock
 
-    from rippledoc.commands.site import ProgressLine
+    from rippledoc.cli.site import ProgressLine
     fast = ProgressLine(quiet=False)
     fast(1, 10)
     slow = ProgressLine(quiet=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY
-from rippledoc.cache import CACHE_DIR
+from rippledoc.read.cache import CACHE_DIR
 from rippledoc.site.build import MARKER, SiteBuilder, build_site
 
 
@@ -49,7 +49,7 @@ def test_no_cache_cold_warm_and_parallel_builds_are_byte_identical(tmp_path: Pat
     build_site(root, tmp_path / "warm", TODAY)
     same(plain, tree(tmp_path / "warm"))
 
-    from rippledoc import parallel
+    from rippledoc.read import parallel
     monkeypatch.setenv("RIPPLEDOC_JOBS", "2")
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # the sample is small: make the pool do the work
     shutil.rmtree(root / CACHE_DIR)

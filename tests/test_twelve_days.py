@@ -1,9 +1,9 @@
 """Twelve days of Christmas: the pick, the days from 13 December, the sheets, the letters."""
 from datetime import date
 
-from rippledoc.loader import load_workspace
-from rippledoc.rituals import ritual_status, start_record, status_of, write_drafts
-from rippledoc.twelve_days import letters, pick, salutation, year_facts
+from rippledoc.book.loader import load_workspace
+from rippledoc.views.rituals import ritual_status, start_record, status_of, write_drafts
+from rippledoc.views.twelve_days import letters, pick, salutation, year_facts
 
 TODAY = date(2026, 12, 1)
 

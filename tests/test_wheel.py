@@ -72,7 +72,7 @@ def test_init_and_check_from_an_installed_wheel(venv):
 def test_defaults_are_installed_in_the_package(venv):
     outside, env = venv
     code = ("import json, rippledoc\n"
-            "from rippledoc.loader import defaults_dir\n"
+            "from rippledoc.book.loader import defaults_dir\n"
             "base = defaults_dir()\n"
             "files = sorted(p.relative_to(base).as_posix() for p in base.rglob('*') if p.is_file()\n"
             "               and '__pycache__' not in p.parts)\n"

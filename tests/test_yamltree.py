@@ -13,8 +13,8 @@ import sys
 import pytest
 import yaml
 
-from rippledoc import yamltree
-from rippledoc.yamltree import Mapping, Scalar, Sequence, parse
+from rippledoc.read import yamltree
+from rippledoc.read.yamltree import Mapping, Scalar, Sequence, parse
 
 from conftest import REPO
 
@@ -172,7 +172,7 @@ def test_tabs(parser):
 
 
 def test_pure_parser_is_chosen_by_environment():
-    code = "from rippledoc import yamltree; import yaml; print(yamltree._Parser is yaml.SafeLoader)"
+    code = "from rippledoc.read import yamltree; import yaml; print(yamltree._Parser is yaml.SafeLoader)"
     env = {**os.environ, "RIPPLEDOC_PURE_YAML": "1", "PYTHONPATH": str(REPO)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
@@ -189,7 +189,7 @@ def test_pure_parser_is_chosen_by_environment():
 ])
 def test_both_parsers_refuse_the_same_tabs(monkeypatch, pure, text, bad):
     import yaml
-    from rippledoc import yamltree
+    from rippledoc.read import yamltree
     monkeypatch.setattr(yamltree, "_Parser", yaml.SafeLoader if pure else getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     _, diags = yamltree.parse(text, "clients/a.md", 2)
     assert [(d.line, d.col) for d in diags if d.code == "E012"] == ([bad] if bad else [])

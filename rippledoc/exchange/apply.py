@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..clientfile import parse_client
-from ..fields import parse_date
-from ..model import Settings
-from ..source import Text
-from .merge import Plan, Target
-from .record import TEXT_FIELDS, Rejected
-from .render import client_text
+from rippledoc.parse.client import parse_client
+from rippledoc.parse.fields import parse_date
+from rippledoc.model import Settings
+from rippledoc.read.source import Text
+from rippledoc.exchange.reconcile import Plan, Target
+from rippledoc.exchange.record import TEXT_FIELDS, Rejected
+from rippledoc.exchange.render import client_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,8 @@ def prepare(p: Plan, settings: Settings, today: date) -> list[NewFile]:
 
 def write(root: Path, files: list[NewFile], p: Plan, today: date) -> list[str]:
     """Write everything; returns what could not be written (the rest was)."""
-    from .. import atomic
-    from ..edit import EditError, set_field
+    from rippledoc.edit import atomic
+    from rippledoc.edit.client import EditError, set_field
     errors: list[str] = []
     (root / "clients").mkdir(exist_ok=True)
     with atomic.locked(root):

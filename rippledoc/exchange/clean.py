@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ..fields import parse_cadence, parse_date, parse_time_range, valid_zone
-from ..model import GRADES, LEVELS, STATUSES
+from rippledoc.parse.fields import parse_cadence, parse_date, parse_time_range, valid_zone
+from rippledoc.model import GRADES, LEVELS, STATUSES
 
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
 _SPLIT_MULTI = re.compile(r"\s*(?::::|;)\s*")  # Google's ' ::: ', a ';' list

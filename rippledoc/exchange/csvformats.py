@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .record import FIELDS
+from rippledoc.exchange.record import FIELDS
 
 PARTS = ("contact.prefix", "contact.first", "contact.middle", "contact.last", "contact.suffix", "title",
          *(f"{g}.{p}" for g in ("addr", "home") for p in ("street", "pobox", "city", "region", "postcode", "country")))

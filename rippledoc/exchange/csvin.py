@@ -12,9 +12,9 @@ import csv
 import io
 from datetime import date
 
-from . import clean
-from .csvformats import TARGETS, detect, header_key
-from .record import LIST_FIELDS, TEXT_FIELDS, Incoming, Parsed, Rejected
+from rippledoc.exchange import clean
+from rippledoc.exchange.csvformats import TARGETS, detect, header_key
+from rippledoc.exchange.record import LIST_FIELDS, TEXT_FIELDS, Incoming, Parsed, Rejected
 
 MAX_FIELD = 1 << 20
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 
-from ..model import Client, Workspace
+from rippledoc.model import Client, Workspace
 
 COLUMNS = ("name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
            "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes")

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .apply import NewFile, prepare, write
-from .merge import Plan, plan
-from .record import Parsed
+from rippledoc.exchange.apply import NewFile, prepare, write
+from rippledoc.exchange.reconcile import Plan, plan
+from rippledoc.exchange.record import Parsed
 
 
 MAX_IMPORT_BYTES = 64 << 20
@@ -28,9 +28,9 @@ def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (
 
     ``today``: the date the command was given (the workspace's, not the machine's).
     """
-    from ..loader import load_workspace
-    from .csvin import read_csv
-    from .vcardin import read_vcard
+    from rippledoc.book.loader import load_workspace
+    from rippledoc.exchange.csvin import read_csv
+    from rippledoc.exchange.vcardin import read_vcard
     if len(raw) > MAX_IMPORT_BYTES:
         return None, f"the file is {len(raw) >> 20} MiB; rippledoc imports files up to {MAX_IMPORT_BYTES >> 20} MiB", True
     parsed, problem = read_csv(raw, overrides, today=today) if kind == "csv" else read_vcard(raw)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..model import WEEKDAYS, Client, Commitment, RitualRecord, Sale, Touch, Workspace
+from rippledoc.model import WEEKDAYS, Client, Commitment, RitualRecord, Sale, Touch, Workspace
 
 FORMAT, VERSION = "rippledoc", 1
 

@@ -1,8 +1,8 @@
 """A new client file, written in the order of the client template (``defaults/client.md``)."""
 from __future__ import annotations
 
-from .record import Person
-from ..yamlscalar import flow_list, scalar
+from rippledoc.exchange.record import Person
+from rippledoc.edit.yamlscalar import flow_list, scalar
 
 # Template keys always written (empty when unknown), and optional keys written only with a value,
 # each after the key it follows in docs/format.md.
@@ -19,7 +19,7 @@ def _line(key: str, value: str) -> str:
 
 def _body_line(line: str) -> str:
     """A notes line that reads as the log's heading would make the notes a log: it is escaped."""
-    from ..logline import LOG_HEADING
+    from rippledoc.parse.logline import LOG_HEADING
     return "\\" + line if LOG_HEADING.match(line) else line
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import quopri
 import re
 
-from . import clean
-from .csvin import decode
-from .record import Incoming, Parsed, Rejected
+from rippledoc.exchange import clean
+from rippledoc.exchange.csvin import decode
+from rippledoc.exchange.record import Incoming, Parsed, Rejected
 
 _BEGIN = re.compile(r"^begin:vcard\s*$", re.I)
 _END = re.compile(r"^end:vcard\s*$", re.I)

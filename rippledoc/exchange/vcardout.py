@@ -6,7 +6,7 @@ it), so ``rippledoc import vcard`` reads the same clients back.
 """
 from __future__ import annotations
 
-from ..model import Client, Workspace
+from rippledoc.model import Client, Workspace
 
 
 PREFIXES = ("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "mx.", "prof.", "prof")

@@ -21,13 +21,13 @@ from typing import Callable, Iterable
 
 import jinja2
 
-from ..atomic import new_file_mode, new_folder_mode
-from ..diagnostics import Diagnostic, promote_warnings
-from ..cache import cached_markdown
-from ..loader import load_workspace
-from ..parallel import render_pages
-from .pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages, site_pages
-from .render import TEMPLATE_DIR, make_env, template_dirs
+from rippledoc.edit.atomic import new_file_mode, new_folder_mode
+from rippledoc.diagnostics import Diagnostic, promote_warnings
+from rippledoc.read.cache import cached_markdown
+from rippledoc.book.loader import load_workspace
+from rippledoc.read.parallel import render_pages
+from rippledoc.site.pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages, site_pages
+from rippledoc.site.render import TEMPLATE_DIR, make_env, template_dirs
 
 MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
 ASSETS = "assets"

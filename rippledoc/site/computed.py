@@ -21,17 +21,17 @@ class Missing:
 
 
 def call(module: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """``rippledoc.MODULE.NAME(*args, **kwargs)``, or ``Missing`` saying why not."""
+    """``rippledoc.views.MODULE.NAME(*args, **kwargs)``, or ``Missing`` saying why not."""
     try:
-        fn = getattr(importlib.import_module(f"rippledoc.{module}"), name)
+        fn = getattr(importlib.import_module(f"rippledoc.views.{module}"), name)
     except ImportError:
-        return Missing(f"rippledoc.{module} is not available in this installation")
+        return Missing(f"rippledoc.views.{module} is not available in this installation")
     except AttributeError:
-        return Missing(f"rippledoc.{module} has no {name}()")
+        return Missing(f"rippledoc.views.{module} has no {name}()")
     try:
         return fn(*args, **kwargs)
     except Exception as exc:  # another module's bug must not take the whole site down
-        return Missing(f"rippledoc.{module}.{name}() failed: {type(exc).__name__}: {exc}")
+        return Missing(f"rippledoc.views.{module}.{name}() failed: {type(exc).__name__}: {exc}")
 
 
 def available(value: Any) -> bool:

@@ -31,7 +31,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 
-from ..loader import defaults_dir
+from rippledoc.book.loader import defaults_dir
 
 FORMAT = "rippledoc-encrypted-page/1"
 MIN_ITERATIONS = 600_000

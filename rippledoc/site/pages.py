@@ -12,10 +12,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..diagnostics import Diagnostic
-from ..loader import source_lines
-from ..model import GRADES, LEVELS, Client, Workspace
-from . import computed, history, views
+from rippledoc.diagnostics import Diagnostic
+from rippledoc.book.loader import source_lines
+from rippledoc.model import GRADES, LEVELS, Client, Workspace
+from rippledoc.site import computed, views
+from rippledoc.team import history
 
 NAV = (
     ("index.html", "Today"),
@@ -153,7 +154,7 @@ def client_pages(inp: SiteInput, slugs: Iterable[str] | None = None) -> list[Pag
 # ---- aggregate pages -------------------------------------------------------------------------------
 
 def _table_rows(inp: SiteInput, due: Any) -> list[dict[str, Any]]:
-    """One row per client; ``due``: rippledoc.due items over a long horizon (the soonest call item counts)."""
+    """One row per client; ``due``: rippledoc.views.due items over a long horizon (the soonest call item counts)."""
     next_call: dict[str, Any] = {}
     if computed.available(due):
         for item in due:

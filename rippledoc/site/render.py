@@ -16,9 +16,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
-from ..loader import defaults_dir
-from . import charts
-from .markdown import render_markdown, safe_link
+from rippledoc.book.loader import defaults_dir
+from rippledoc.site import charts
+from rippledoc.site.markdown import render_markdown, safe_link
 
 TEMPLATE_DIR = "site_templates"
 

@@ -10,9 +10,9 @@ from statistics import mean
 from typing import Any, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from ..diagnostics import Diagnostic
-from ..model import Client, Commitment, RitualRecord, Touch, Workspace
-from ..research import tenure  # noqa: F401  (the site's pages say tenure as the research notes do)
+from rippledoc.diagnostics import Diagnostic
+from rippledoc.model import Client, Commitment, RitualRecord, Touch, Workspace
+from rippledoc.views.research import tenure  # noqa: F401  (the site's pages say tenure as the research notes do)
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
@@ -218,7 +218,7 @@ def sales_by(ws: Workspace, since: date, today: date, key: str) -> list[tuple[st
     return sorted(total.items(), key=lambda kv: -kv[1])
 
 
-# ---- the metric summaries (rippledoc.metrics.compute_metrics returns JSON-like dicts) ----------------
+# ---- the metric summaries (rippledoc.views.metrics.compute_metrics returns JSON-like dicts) ----------------
 
 def dig(data: object, path: str, default: object = None) -> object:
     """``dig(m, "business.retention")``: a value deep in the metrics, or ``default`` when it is not there."""
@@ -285,7 +285,7 @@ def metric_figures(m: dict) -> list[Figure]:  # type: ignore[type-arg]
 @dataclass(frozen=True, slots=True)
 class LevelMoves:
     per_level: dict[str, tuple[int, int]]  # level -> (came up into it, came down into it)
-    moves: list[dict]  # type: ignore[type-arg]  # rippledoc.metrics' moves, newest first
+    moves: list[dict]  # type: ignore[type-arg]  # rippledoc.views.metrics' moves, newest first
 
 
 def level_moves(m: object) -> LevelMoves:

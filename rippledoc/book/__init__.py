@@ -1,0 +1,1 @@
+"""The book: every file loaded, linked and validated once."""

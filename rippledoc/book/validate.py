@@ -1,0 +1,117 @@
+"""Checks across files: a flat list of small functions, each ``(workspace) -> diagnostics``."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rippledoc.diagnostics import Diagnostic, error, warning
+from rippledoc.parse.fields import did_you_mean
+from rippledoc.model import Workspace
+from rippledoc.book.names import unique_slug
+from rippledoc.parse.marks import check_outcomes, handoff_owner
+
+
+def unique_names(ws: Workspace) -> Iterable[Diagnostic]:
+    seen: dict[str, str] = {}
+    for c in ws.clients:
+        key = " ".join(c.name.lower().split())
+        if key in seen:
+            yield error(c.path, c.field_lines.get("name", 1), 1, "E300",
+                        f"client name '{c.name}' is also used by {seen[key]}", "each client needs its own name")
+        else:
+            seen[key] = c.path
+
+
+def unique_slugs(ws: Workspace) -> Iterable[Diagnostic]:
+    seen: dict[str, str] = {}
+    for c in ws.clients:
+        key = c.slug.lower()
+        if key in seen:
+            yield error(c.path, 0, 0, "E301", f"slug '{c.slug}' clashes with {seen[key]} (file names differ only in case)",
+                        "rename one of the files")
+        else:
+            seen[key] = c.path
+
+
+PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
+
+
+def plain_slugs(ws: Workspace) -> Iterable[Diagnostic]:
+    """W101: a client's file name is its slug, written into ritual records, links and commands."""
+    taken = {c.slug.lower() for c in ws.clients}
+    for c in ws.clients:
+        if not PLAIN_SLUG.fullmatch(c.slug):
+            better = unique_slug(c.name or c.slug, taken - {c.slug.lower()})
+            yield warning(c.path, 0, 0, "W101",
+                          f"the file name '{c.slug}' is not a plain slug (lower-case ASCII letters, digits, '.', "
+                          "'_' and '-', starting with a letter or digit)",
+                          f"rename it to clients/{better}.md, the name 'rippledoc new' would give it")
+            taken.add(better)
+
+
+def known_owners(ws: Workspace) -> Iterable[Diagnostic]:
+    team = ws.settings.team
+    if not team:
+        return
+    for c in ws.clients:
+        if c.owner and c.owner not in team:
+            yield error(c.path, c.field_lines.get("owner", 1), 1, "E302",
+                        f"owner '{c.owner}' is not in the team of rippledoc.yaml ({', '.join(team)})",
+                        did_you_mean(c.owner, tuple(team)))
+
+
+def known_authors(ws: Workspace) -> Iterable[Diagnostic]:
+    team = ws.settings.team
+    if not team:
+        return
+    for c in ws.clients:
+        for t in c.log:
+            if t.by and t.by not in team:
+                yield error(t.source.path, t.source.line, t.text.find(" by ") + 5, "E302",
+                            f"'by {t.by}': not in the team of rippledoc.yaml ({', '.join(team)})",
+                            did_you_mean(t.by, tuple(team)))
+            for who in t.mentions:
+                if who not in team and who != handoff_owner(t):  # a handoff's owner is E302
+                    yield warning(t.source.path, t.source.line, t.text.find("@" + who) + 1, "W200",
+                                  f"'@{who}' is not in the team of rippledoc.yaml",
+                                  did_you_mean(who, tuple(team)) or "add them to team: or write the name without @")
+
+
+def record_references(ws: Workspace) -> Iterable[Diagnostic]:
+    slugs = tuple(c.slug for c in ws.clients)
+    # A client whose file has errors is still a client: its own diagnostics say what is wrong.
+    known = set(slugs) | {p.stem for p in (Path(ws.root) / "clients").glob("*.md")}
+    for r in ws.records:
+        ritual = ws.rituals.get(r.ritual)
+        if ritual is None:
+            yield error(r.source.path, 0, 0, "E403", f"record of unknown ritual '{r.ritual}'",
+                        did_you_mean(r.ritual, tuple(ws.rituals)) or f"add rituals/{r.ritual}.md")
+            continue
+        for e in r.entries:
+            if e.client not in known:
+                yield error(e.source.path, e.source.line, 3, "E303", f"unknown client '{e.client}'",
+                            did_you_mean(e.client, slugs) or "the key is the client file's name without .md")
+                continue
+            bad = e.fields.get("bad_scores") or ()
+            missing = [m.key for m in ritual.metrics if m.key not in e.scores and m.key not in bad]
+            if missing:
+                yield warning(e.source.path, e.source.line, 3, "W400",
+                              f"{e.client}: no score for {', '.join(missing)}",
+                              f"score each {ritual.metrics[0].low}-{ritual.metrics[0].high}, "
+                              "or remove the client from this record")
+
+
+CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
+    unique_names,
+    unique_slugs,
+    plain_slugs,
+    known_owners,
+    known_authors,
+    record_references,
+    check_outcomes,
+]
+
+
+def validate(ws: Workspace) -> list[Diagnostic]:
+    return [d for check in CHECKS for d in check(ws)]

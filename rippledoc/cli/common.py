@@ -1,0 +1,120 @@
+"""What every command shares: finding the workspace, the date, loading, printing."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from rippledoc.parse.settings import SETTINGS_FILE
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+
+
+def find_root(start: str | None) -> Path:
+    """The workspace: the nearest folder, from ``start`` upwards, with rippledoc.yaml or clients/."""
+    here = Path(start or os.getcwd()).resolve()
+    if not here.is_dir():
+        fail(f"no such folder: {here}")
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file() or (folder / "clients").is_dir():
+            return folder
+    fail(f"no rippledoc workspace in {here} or above it "
+         "(a workspace has a rippledoc.yaml or a clients/ folder); create one with 'rippledoc init'")
+    raise AssertionError  # unreachable
+
+
+def root_from(ctx: click.Context) -> Path:
+    return find_root((ctx.find_root().obj or {}).get("directory"))
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> None:
+    click.echo(f"rippledoc: {message}", err=True)
+    sys.exit(code)
+
+
+def parse_today(value: str | None, tz: str | None = None) -> date:
+    """``--today``: the given date, or the real one in the IANA zone ``tz`` (the machine's when None)."""
+    given = date_option(value, "--today")
+    if given is not None:
+        return given
+    from rippledoc.clock import today_in
+    return today_in(tz)
+
+
+def workspace_today(root: Path, value: str | None) -> date:
+    """``--today``, or today's date in the workspace's time zone (only rippledoc.yaml is read)."""
+    if value is not None:
+        return parse_today(value)
+    from rippledoc.clock import workspace_zone
+    return parse_today(None, workspace_zone(root))
+
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # room for any plan, period or forecast around it
+
+
+def date_option(value: str | None, option: str) -> date | None:
+    """A ``YYYY-MM-DD`` option's value; a usage error naming the option when it is not a date."""
+    if value is None:
+        return None
+    from rippledoc.parse.fields import parse_date
+    d = parse_date(value)
+    if d is None:
+        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint=option)
+    if not FIRST_DAY <= d <= LAST_DAY:
+        raise click.BadParameter(f"'{value}' is outside the years {FIRST_DAY.year}-{LAST_DAY.year}",
+                                 param_hint=option)
+    return d
+
+
+def today_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--today", "today", metavar="YYYY-MM-DD", default=None,
+                        help="Compute as if today were this date (default: today in the workspace's time zone).")(f)
+
+
+def json_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts (shape in docs/json.md).")(f)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """``1 client``, ``2 clients``; ``many`` for the irregular ones (``plural(n, "story", "stories")``)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
+
+
+def print_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def load(root: Path, today: date):
+    """Load the workspace for a command that is not ``check``: problems are summarised on stderr."""
+    from rippledoc.book.loader import load_workspace
+    ws, diags = load_workspace(root, today)
+    for line in problem_summary(ws, diags):
+        click.echo(f"rippledoc: {line}", err=True)
+    return ws, diags
+
+
+def problem_summary(ws, diags) -> list[str]:
+    """What a command working on a book with errors must say: which files it left out, and what that means."""
+    bad = sorted({d.path for d in diags if d.is_error})
+    if not bad:
+        return []
+    loaded = {c.path for c in ws.clients} | {r.source.path for r in ws.records} | \
+             {r.source.path for r in ws.rituals.values()}
+    out = []
+    left_out = [p for p in bad if p not in loaded and p != "rippledoc.yaml"]
+    if left_out:
+        out.append("left out " + ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")
+                   + (": they do not load" if len(left_out) > 1 else ": it does not load"))
+    if "rippledoc.yaml" in bad:
+        out.append("rippledoc.yaml has errors: defaults are used where it is wrong")
+    partly = [p for p in bad if p in loaded]
+    if partly:
+        out.append(f"{len(partly)} file{'s' * (len(partly) != 1)} load with errors, the wrong parts ignored")
+    errors = sum(d.is_error for d in diags)
+    out.append(f"{errors} error{'s' * (errors != 1)} in all; 'rippledoc check' shows them with file and line")
+    return out

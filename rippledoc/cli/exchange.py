@@ -1,0 +1,156 @@
+"""``rippledoc import csv|vcard FILE`` and ``rippledoc export csv|vcard|json``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from rippledoc.cli.common import (EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, load, print_json, root_from, today_option,
+                     workspace_today)
+
+
+@click.group(name="import")
+def import_() -> None:
+    """Bring clients in from a contact list (CSV or vCard), never overwriting what you wrote.
+
+    A record matches an existing client by e-mail, then by company name; it
+    only fills fields that are empty, and a different value is reported as a
+    conflict. Run with --dry-run first to see every change.
+    """
+
+
+def _run(ctx: click.Context, kind: str, file: str, overrides: tuple[str, ...], dry_run: bool, today: str | None,
+         as_json: bool) -> None:
+    from rippledoc.exchange.importer import run_import, summary, to_json
+    root = root_from(ctx)
+    path = Path(file)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {file}: {exc.strerror or exc}")
+    report, problem, usage = run_import(root, kind, raw, overrides, today=workspace_today(root, today), dry_run=dry_run)
+    if report is None:
+        fail(f"{file}: {problem}", EXIT_USAGE if usage else EXIT_ERRORS)
+        return
+    if as_json:
+        print_json(to_json(report, file))
+    else:
+        for line in summary(report, file):
+            click.echo(line)
+    ctx.exit(EXIT_ERRORS if report.errors else EXIT_OK)
+
+
+@import_.command("csv", short_help="Import clients from a CSV contact sheet (CRM or address book).")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--map", "overrides", multiple=True, metavar="COLUMN=FIELD",
+              help="Take COLUMN as FIELD (name, contact, email, phone, address, website, tags, notes, …; "
+                   "'ignore' to skip it). Repeat for more columns.")
+@click.option("--dry-run", is_flag=True, help="Show every change and write nothing.")
+@today_option
+@json_option
+@click.pass_context
+def import_csv(ctx: click.Context, file: str, overrides: tuple[str, ...], dry_run: bool, today: str | None,
+               as_json: bool) -> None:
+    """Import clients from a CSV contact sheet.
+
+    Recognised by their header row: Outlook contacts, Google Contacts,
+    HubSpot contacts and companies, Salesforce contacts and accounts, and a
+    plain sheet (name, email, phone, company). UTF-8, UTF-8 with BOM or
+    Windows-1252; comma or semicolon separated. See docs/import-export.md.
+
+    \b
+    Examples:
+      rippledoc import csv contacts.csv --dry-run
+      rippledoc import csv crm.csv --map "Kunde=name" --map "Telefon=phone"
+    """
+    _run(ctx, "csv", file, overrides, dry_run, today, as_json)
+
+
+@import_.command("vcard", short_help="Import clients from a .vcf file (vCard 2.1, 3.0 or 4.0).")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show every change and write nothing.")
+@today_option
+@json_option
+@click.pass_context
+def import_vcard(ctx: click.Context, file: str, dry_run: bool, today: str | None, as_json: bool) -> None:
+    """Import clients from a .vcf file (vCard 2.1, 3.0 or 4.0; many cards).
+
+    ORG is the client, FN (or N) its contact; EMAIL, TEL, ADR and URL (the
+    preferred or work one), CATEGORIES as tags and NOTE as notes.
+
+    \b
+    Examples:
+      rippledoc import vcard contacts.vcf --dry-run
+      rippledoc import vcard contacts.vcf --json
+    """
+    _run(ctx, "vcard", file, (), dry_run, today, as_json)
+
+
+def _output(text: str, out: str | None) -> None:
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    from rippledoc.edit.atomic import atomic_write
+    try:
+        atomic_write(Path(out), text.encode("utf-8"))
+    except OSError as exc:
+        fail(f"cannot write {out}: {exc.strerror or exc}", EXIT_ERRORS)
+    click.echo(f"wrote {out}", err=True)
+
+
+def _export(ctx: click.Context, today: str | None, render) -> str:
+    root = root_from(ctx)
+    ws, _ = load(root, workspace_today(root, today))
+    return render(ws)
+
+
+_out_option = click.option("-o", "--output", "out", metavar="FILE", default=None,
+                           help="Write to FILE (atomically) instead of standard output.")
+
+
+@click.command("csv")
+@_out_option
+@today_option
+@click.pass_context
+def export_csv(ctx: click.Context, out: str | None, today: str | None) -> None:
+    """Clients as a CSV sheet (UTF-8, one row per client; 'rippledoc import csv' reads it back).
+
+    \b
+    Examples:
+      rippledoc export csv -o clients.csv
+      rippledoc export csv | head -3
+    """
+    from rippledoc.exchange.csvout import to_csv
+    _output(_export(ctx, today, to_csv), out)
+
+
+@click.command("vcard")
+@_out_option
+@today_option
+@click.pass_context
+def export_vcard(ctx: click.Context, out: str | None, today: str | None) -> None:
+    """Each client's main contact as a vCard 3.0 (ORG is the client).
+
+    \b
+    Examples:
+      rippledoc export vcard -o contacts.vcf
+      rippledoc export vcard --output contacts.vcf
+    """
+    from rippledoc.exchange.vcardout import to_vcard
+    _output(_export(ctx, today, to_vcard), out)
+
+
+@click.command("json")
+@_out_option
+@today_option
+@click.pass_context
+def export_json(ctx: click.Context, out: str | None, today: str | None) -> None:
+    """The whole model (settings, clients, touches, commitments, sales, rituals, records) as versioned JSON.
+
+    \b
+    Examples:
+      rippledoc export json -o book.json
+      rippledoc export json --today 2026-11-23 | python3 -m json.tool | head
+    """
+    from rippledoc.exchange.jsonout import to_json_text
+    _output(_export(ctx, today, to_json_text), out)

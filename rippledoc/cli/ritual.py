@@ -1,0 +1,190 @@
+"""``rippledoc ritual list | start | show``: rituals as files, their records, what is due."""
+from __future__ import annotations
+
+import click
+
+from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, load, plural, print_json, root_from,
+                     today_option, workspace_today)
+
+
+@click.group()
+def ritual() -> None:
+    """List the rituals, start this period's record, show one ritual's records.
+
+    A ritual is a file rituals/NAME.md (see docs/rituals.md); its records are
+    rituals/NAME/PERIOD.md (e.g. 2026-W47) or, for twelve-days, one sheet per
+    client in rituals/NAME/YEAR/.
+    """
+
+
+def _find(ws, name: str):
+    from rippledoc.book.names import slugify
+    if name in ws.rituals:
+        return ws.rituals[name]
+    want = slugify(name)
+    found = [r for r in ws.rituals.values() if slugify(r.name) == want or r.key.startswith(want)]
+    if len(found) == 1:
+        return found[0]
+    fail(f"no ritual '{name}'" + (f" (several match: {', '.join(r.key for r in found)})" if found else "")
+         + f"; known: {', '.join(sorted(ws.rituals))}")
+
+
+@ritual.command("list", short_help="Each ritual: cadence, last done, due or not and why.")
+@json_option
+@today_option
+@click.pass_context
+def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
+    """Each ritual: cadence, when it was last done, whether it is due and why.
+
+    \b
+    Examples:
+      rippledoc ritual list
+      rippledoc ritual list --today 2026-11-23 --json
+    """
+    from rippledoc.views.rituals import ritual_status
+    day = workspace_today(root_from(ctx), today)
+    ws, _ = load(root_from(ctx), day)
+    rows = ritual_status(ws, day)
+    if as_json:
+        print_json([r.to_json() for r in rows])
+        return
+    width = max((len(r.ritual) for r in rows), default=6)
+    for r in rows:
+        flag = "DUE " if r.due else "    "
+        last = r.last_done.isoformat() if r.last_done else "never"
+        clients = "client" if r.covers == 1 else "clients"
+        click.echo(f"{flag}{r.ritual:<{width}}  {r.cadence:<9} last {last:<10}  {r.covers:>3} {clients:<7}  {r.reason}")
+    due = [r.ritual for r in rows if r.due and r.reason.startswith("not done")]
+    if due:
+        click.echo(f"\nStart one with: rippledoc ritual start {due[0]}")
+
+
+@ritual.command(short_help="Write this period's record of NAME, pre-filled; never overwrites.")
+@click.argument("name")
+@click.option("--date", "on", metavar="YYYY-MM-DD", help="The day it is held (default: today); picks the period.")
+@click.option("--year", type=click.IntRange(1900, 2999), help="For a yearly ritual: the year (e.g. twelve-days).")
+@today_option
+@click.pass_context
+def start(ctx: click.Context, name: str, on: str | None, year: int | None, today: str | None) -> None:
+    """Write the record of NAME for the current period, pre-filled with the
+    clients it covers, its prompts and last time's answers for reference.
+
+    Never overwrites: an existing record is kept and reported.
+
+    \b
+    Examples:
+      rippledoc ritual start weekly-connection-review
+      rippledoc ritual start high-grade --date 2026-10-02
+      rippledoc ritual start twelve-days --year 2026
+    """
+    from rippledoc.views.rituals import CannotStart, start_record, write_drafts
+    day = workspace_today(root_from(ctx), today)
+    when = day if on is None else date_option(on, "--date")
+    root = root_from(ctx)
+    ws, _ = load(root, day)
+    r = _find(ws, name)
+    try:
+        drafts = start_record(ws, r.key, when, day, year)
+    except CannotStart as exc:
+        fail(str(exc))
+        return
+    if not drafts:
+        fail(f"{r.name} covers no client (see 'covers:' in {r.source.path})", EXIT_ERRORS)
+    results = write_drafts(root, drafts)
+    for path, created in results:
+        click.echo(f"  {'created' if created else 'kept   '} {path}")
+    made = sum(created for _, created in results)
+    if not made:  # as init keeps what exists: not a failure, and nothing is lost
+        click.echo(f"The record already exists; nothing written. Open {results[0][0]} to continue it.")
+        return
+    click.echo(f"Fill it in, then run 'rippledoc check' ({made} file{'s' * (made != 1)} written).")
+
+
+
+@ritual.command(short_help="NAME's definition, whom it covers, its records and one record.")
+@click.argument("name")
+@click.option("--period", "label", metavar="LABEL", help="Show this period's record (e.g. 2026-W47, 2026).")
+@json_option
+@today_option
+@click.pass_context
+def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today: str | None) -> None:
+    """The definition of NAME, whom it covers, its records, and one record's entries.
+
+    \b
+    Examples:
+      rippledoc ritual show weekly-connection-review
+      rippledoc ritual show twelve-days --period 2025
+      rippledoc ritual show high-grade --json
+    """
+    from rippledoc.views.rituals import covered_clients, period_for, records_of, status_of
+    from rippledoc.views.twelve_days import letters
+    day = workspace_today(root_from(ctx), today)
+    ws, _ = load(root_from(ctx), day)
+    r = _find(ws, name)
+    st = status_of(ws, r, day)
+    records = records_of(ws, r.key)
+    if label is None:
+        current = period_for(r, day).label
+        label = current if any(x.period == current for x in records) else (records[-1].period if records else current)
+    chosen = [x for x in records if x.period == label]
+    data = {
+        "ritual": r.key, "name": r.name, "cadence": r.cadence, "file": r.source.path,
+        "covers_rule": {k: list(v) for k, v in r.covers.items()},
+        "metrics": [{"key": m.key, "label": m.label, "scale": [m.low, m.high]} for m in r.metrics],
+        "answers": [{"key": a.key, "label": a.label, "type": a.type, "choices": list(a.choices)} for a in r.answers],
+        "prompts": list(r.prompts), "settings": dict(r.settings),
+        "covers": [c.slug for c in covered_clients(ws, r)], "status": st.to_json(),
+        "records": [{"period": x.period, "date": x.date.isoformat(), "path": x.source.path,
+                     "clients": len(x.entries)} for x in records],
+        "period": label,
+        "entries": [{"client": e.client, "scores": dict(e.scores), "answers": dict(e.answers), "path": x.source.path}
+                    for x in chosen for e in x.entries],
+    }
+    if r.settings.get("sheets") == "per-client":
+        data["letters"] = letters(ws, r.key, label)
+    if as_json:
+        print_json(data)
+        return
+    click.echo(f"{r.name} ({r.key}, {r.cadence}) — {r.source.path}")
+    click.echo(f"  {'due' if st.due else 'not due'}: {st.reason}")
+    rule = ", ".join(f"{k} in {'/'.join(v)}" for k, v in r.covers.items()) or "every active client"
+    click.echo(f"  covers {plural(len(data['covers']), 'client')} ({rule})")
+    if r.settings.get("pick") or r.settings.get("count"):
+        rules = ", ".join(str(x) for x in r.settings.get("pick") or ()) or "the order above"  # type: ignore[union-attr]
+        click.echo(f"  picks the first {r.settings.get('count', 'all')} by {rules}")
+    for m in r.metrics:
+        click.echo(f"  metric {m.key} ({m.low}-{m.high}): {m.label}")
+    for a in r.answers:
+        click.echo(f"  answer {a.key}" + (f" ({' | '.join(a.choices)})" if a.choices else f" ({a.type})")
+                   + f": {a.label}")
+    if r.settings.get("records") == "log":
+        click.echo(f"  kept in the client logs: the last call was logged on {st.last_done or 'no day yet'}")
+        return
+    click.echo(f"  {records_line(records, r.settings.get('sheets') == 'per-client')}")
+    if not chosen:
+        click.echo(f"\nNo record for {label} yet.")
+        return
+    click.echo(f"\n{label}:")
+    if "letters" in data:
+        width = max((len(row["name"]) for row in data["letters"]), default=0)
+        for row in data["letters"]:
+            sent = f"letter sent {row['letter_sent']}" if row["letter_sent"] else "letter NOT sent yet"
+            click.echo(f"  {row['date']}  {row['name']:<{width}}  {sent}")
+        click.echo(f"  {sum(1 for x in data['letters'] if x['letter_sent'])} of {len(data['letters'])} letters sent")
+        return
+    keys = [m.key for m in r.metrics]
+    names = {c.slug: c.name for c in ws.clients}
+    width = max([30, *(len(names.get(e["client"], e["client"])) for e in data["entries"])])
+    for e in data["entries"]:
+        scores = "  ".join(f"{k}={e['scores'].get(k, '-')}" for k in keys)
+        answers = "  ".join(f"{k}={v}" for k, v in e["answers"].items() if k != "why")
+        click.echo(f"  {names.get(e['client'], e['client']):<{width}} {scores}  {answers}".rstrip())
+
+
+def records_line(records: list, per_client: bool) -> str:
+    """``12 sheets, 2025`` or ``5 records, 2026-W43 to 2026-W47``; ``no records yet``."""
+    if not records:
+        return "no records yet"
+    periods = sorted({x.period for x in records})
+    span = periods[0] if len(periods) == 1 else f"{periods[0]} to {periods[-1]}"
+    return f"{plural(len(records), 'sheet' if per_client else 'record')}, {span}"

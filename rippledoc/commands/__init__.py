@@ -1,1 +1,0 @@
-"""One module per command (or small family of commands); each is a thin click layer."""

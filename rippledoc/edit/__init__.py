@@ -1,0 +1,1 @@
+"""Edits of a person's files: lossless, locked, atomic."""

@@ -1,0 +1,386 @@
+"""Lossless edits of a client file: change only the bytes meant, or nothing.
+
+Four edits, each one read-modify-write cycle under the workspace lock::
+
+    append_touch(root, client_path, line, today=None) -> EditResult
+        Insert one log line (``logline.format_touch`` makes one) into the
+        ``## Log`` section, keeping the order the file already uses (oldest
+        first, or newest first); the section is created at the end of the
+        file when it is missing.
+    mark_done(root, client_path, what, when, today=None) -> EditResult
+        Add ``done: WHEN`` to the commitment whose ``what`` matches (exactly,
+        else case-insensitively, else as the start or a part of it), in its
+        flow ``{…}`` or block mapping.
+    close_handoff(root, client_path, text, when, today=None) -> EditResult
+        Write ``done: WHEN`` right after the due date of the handoff
+        (``handoff: training @priya by 2026-11-28``) on the log line that
+        reads ``text`` (found again under the lock, never by a line number).
+    set_field(root, client_path, key, value, only_if_empty=True, today=None) -> EditResult
+        Set a top-level front matter key (``owner``, ``snooze``, …) to a
+        text or a date: fills an empty value, adds a line before the closing
+        ``---`` when the key is absent, and replaces a present value only
+        when ``only_if_empty`` is false (otherwise ``changed`` is False).
+
+``client_path`` is the file's path, absolute or relative to ``root``. Every
+edit works on the file's bytes: line endings (LF or CRLF) and a leading BOM
+are kept, every other byte is unchanged. The result is parsed again (with the
+workspace's settings and team) and refused when it has an error, so a file
+never stops validating because rippledoc wrote to it. The write is atomic
+(``atomic.atomic_write``) and checked against the content hash read under the
+lock; pass ``expect`` (the sha256 of what the caller read earlier) to refuse
+when the file changed since.
+
+Each edit takes ``atomic.locked(root)`` itself. The lock is re-entrant within
+a thread, so an edit may be called while holding it (to make several edits
+one step for other processes); another thread or process waits for it.
+
+A refusal raises ``EditError`` (``FileChanged`` when the file changed on
+disk) whose message says what and where; nothing is written then.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+
+from rippledoc.edit import atomic
+from rippledoc.read import yamltree
+from rippledoc.parse.logline import find_log, insertion_index, line_date
+from rippledoc.read.source import Text, split_front_matter, split_lines
+from rippledoc.edit.yamlscalar import scalar
+
+BOM = "\ufeff"
+
+
+class EditError(Exception):
+    """An edit was refused; nothing was written. ``str(err)`` says why."""
+
+
+class FileChanged(EditError):
+    """The file changed on disk since it was read."""
+
+
+@dataclass(frozen=True, slots=True)
+class EditResult:
+    path: str  # relative to the workspace root
+    changed: bool  # False: nothing to do (e.g. the field already had a value)
+    line: int  # the 1-based line added or changed; 0 when nothing changed
+    text: str  # that line, without its line ending
+    message: str  # what was done, in words
+
+
+@dataclass(slots=True)
+class _Doc:
+    """A file's text split in lines, each keeping its own ending."""
+    bom: bool
+    lines: list[str]  # with "\n" / "\r\n" endings; the last may have none
+    eol: str
+
+    @classmethod
+    def of(cls, raw: bytes) -> "_Doc":
+        text = raw.decode("utf-8")
+        bom = text.startswith(BOM)
+        if bom:
+            text = text[1:]
+        lines = split_lines(text)
+        first = next((l for l in lines if l.endswith("\n")), "\n")
+        return cls(bom, lines, "\r\n" if first.endswith("\r\n") else "\n")
+
+    def insert(self, index: int, content: str) -> None:
+        """Insert a line before ``lines[index]`` (0-based), ending the previous line if it had no ending."""
+        if index > 0 and not self.lines[index - 1].endswith("\n"):
+            self.lines[index - 1] += self.eol
+        self.lines.insert(index, content + self.eol)
+
+    def bytes(self) -> bytes:
+        return ((BOM if self.bom else "") + "".join(self.lines)).encode("utf-8")
+
+    @property
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+def _resolve(root: Path, client_path: str | Path) -> tuple[Path, str]:
+    root = Path(root).resolve()
+    path = Path(client_path)
+    if not path.is_absolute():
+        path = root / path
+    try:
+        rel = path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        raise EditError(f"{client_path}: not inside the workspace {root}") from None
+    return path, rel
+
+
+def _read(path: Path, rel: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise EditError(f"{rel}: cannot read the file: {exc.strerror or exc}") from None
+
+
+def _validate(root: Path, rel: str, doc: _Doc, today: date | None):
+    """Parse the edited text as the loader would; raise EditError on any error."""
+    from rippledoc.parse.client import parse_client
+    from rippledoc.book.loader import load_settings
+    from rippledoc.model import Workspace
+    from rippledoc.book.validate import known_authors, known_owners
+    settings, _ = load_settings(root)
+    text = doc.text
+    client, diags = parse_client(Text(rel, text, doc.bytes()), settings, today)
+    if client is not None:
+        ws = Workspace(str(root), settings, (client,), {}, (), 1)
+        from rippledoc.parse.marks import check_outcomes
+        diags = diags + list(known_owners(ws)) + list(known_authors(ws)) + list(check_outcomes(ws))
+    errors = [d for d in diags if d.is_error]
+    if client is None or errors:
+        first = errors[0] if errors else None
+        where = f"{first.location()}: {first.message}" if first else f"{rel}: the file would not parse"
+        raise EditError(f"refused: after this change {where}" + (f" (hint: {first.hint})" if first and first.hint else ""))
+    return client
+
+
+def _edit(root: str | Path, client_path: str | Path, change, today: date | None, expect: str | None) -> EditResult:
+    root_p = Path(root).resolve()
+    path, rel = _resolve(root_p, client_path)
+    with atomic.locked(root_p):
+        raw = _read(path, rel)
+        seen = atomic.digest(raw)
+        if expect is not None and seen != expect:
+            raise FileChanged(f"{rel} changed on disk since it was read; nothing was written. Run the command again.")
+        try:
+            doc = _Doc.of(raw)
+        except UnicodeDecodeError:
+            raise EditError(f"{rel}: not UTF-8 text; nothing was written") from None
+        result = change(doc, rel)
+        if not result.changed:
+            return result
+        _validate(root_p, rel, doc, today)
+        try:
+            atomic.atomic_write(path, doc.bytes(), expect=seen)
+        except atomic.ChangedOnDisk:
+            raise FileChanged(f"{rel} changed on disk while it was being edited; nothing was written. "
+                              "Run the command again.") from None
+        except OSError as exc:
+            raise EditError(f"{rel}: cannot write: {exc.strerror or exc}") from None
+        return result
+
+
+# ---------------------------------------------------------------- the log
+
+def _front(doc: _Doc, rel: str):
+    fm, diags = split_front_matter(Text(rel, doc.text, b""))
+    if fm is None:
+        raise EditError(f"{rel}: {diags[0].message if diags else 'no front matter'}")
+    return fm
+
+
+def append_touch(root: str | Path, client_path: str | Path, line: str, today: date | None = None,
+                 expect: str | None = None) -> EditResult:
+    """Insert ``line`` (one ``- DATE KIND …`` touch, no line ending) into the log, in date order."""
+    line = line.rstrip("\r\n")
+    if "\n" in line or "\r" in line:
+        raise EditError("a touch is one line")
+    when = line_date(line)
+    if when is None:
+        raise EditError(f"not a touch line: {line!r}")
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        fm = _front(doc, rel)
+        section = find_log(fm.body, fm.body_line)
+        if section is None:
+            at = len(doc.lines)
+            if doc.lines and doc.lines[-1].strip():
+                doc.insert(at, "")
+                at += 1
+            doc.insert(at, "## Log")
+            doc.insert(at + 1, line)
+            return EditResult(rel, True, at + 2, line, f"added a '## Log' section and the touch to {rel}")
+        first = section.first_line - 1  # 0-based index of the section's first line
+        index = first + (insertion_index(section.lines, when) or 0)
+        doc.insert(index, line)
+        return EditResult(rel, True, index + 1, line, f"added to {rel}:{index + 1}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
+# ---------------------------------------------------------------- commitments
+
+def _parse_front(doc: _Doc, rel: str) -> yamltree.Mapping:
+    fm = _front(doc, rel)
+    node, diags = yamltree.parse(fm.yaml_text, rel, fm.yaml_line)
+    if not isinstance(node, yamltree.Mapping):
+        raise EditError(f"{rel}: the front matter is not a mapping" + (f" ({diags[0].message})" if diags else ""))
+    return node
+
+
+def find_commitment(items: list[tuple[str, object]], what: str) -> list[object]:
+    """The items whose text matches ``what``: exact, else case-insensitive, else prefix, else part."""
+    q = " ".join(what.split()).lower()
+    tests = (lambda t: t == what, lambda t: t.lower() == q, lambda t: t.lower().startswith(q), lambda t: q in t.lower())
+    for test in tests:
+        found = [obj for text, obj in items if test(" ".join(text.split()))]
+        if found:
+            return found
+    return []
+
+
+def mark_done(root: str | Path, client_path: str | Path, what: str, when: date, today: date | None = None,
+              expect: str | None = None) -> EditResult:
+    """Add ``done: WHEN`` to the open commitment whose ``what`` matches."""
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        front = _parse_front(doc, rel)
+        seq = front.get("commitments")
+        if not isinstance(seq, yamltree.Sequence):
+            raise EditError(f"{rel}: there are no commitments to mark done")
+        items = []
+        for item in seq.items:
+            if isinstance(item, yamltree.Mapping) and isinstance(item.get("what"), yamltree.Scalar):
+                items.append((item.get("what").text, item))  # type: ignore[union-attr]
+        open_items = [(t, i) for t, i in items if not _has_value(i.get("done"))]
+        found = find_commitment(open_items, what)
+        if len(found) > 1:
+            raise EditError(f"'{what}' matches {len(found)} open commitments: " +
+                            "; ".join(repr(t) for t, i in open_items if i in found) + ". Say which one.")
+        if not found:
+            kept = find_commitment([(t, i) for t, i in items if (t, i) not in open_items], what)
+            if kept:
+                hit = kept[0]
+                raise EditError(f"'{hit.get('what').text}' is already marked done on "  # type: ignore[union-attr]
+                                f"{hit.get('done').text}")  # type: ignore[union-attr]
+            raise EditError(f"no open commitment matches '{what}'" +
+                            (": the open ones are " + "; ".join(repr(t) for t, _ in open_items) if open_items else ""))
+        item = found[0]
+        assert isinstance(item, yamltree.Mapping)
+        empty = item.key_node("done")
+        if empty is not None:  # 'done:' written without a value: fill it in
+            i = empty.line - 1
+            doc.lines[i] = _fill(doc.lines[i], empty, when.isoformat())
+            return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"marked done in {rel}:{i + 1}")
+        if item.flow:
+            i = item.end_line - 1
+            text = doc.lines[i]
+            close = item.end_col - 2  # the '}'
+            if text[close:close + 1] != "}":
+                raise EditError(f"{rel}:{item.end_line}: cannot find the end of the commitment")
+            before = text[:close].rstrip(" ")
+            sep = ", " if not before.endswith(",") else " "
+            doc.lines[i] = before + sep + f"done: {when.isoformat()}" + text[len(before):]
+            return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"marked done in {rel}:{i + 1}")
+        last_key, last_value = item.items[-1]
+        end = last_value.end_line if last_value.end_col > 1 or last_value.end_line == last_key.line else last_value.end_line - 1
+        end = max(end, last_key.line)
+        indent = " " * (item.col - 1)
+        doc.insert(end, f"{indent}done: {when.isoformat()}")  # after file line ``end``
+        return EditResult(rel, True, end + 1, f"{indent}done: {when.isoformat()}", f"marked done in {rel}:{end + 1}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
+_EMPTY = ("", "~", "null", "Null", "NULL")
+
+
+def _fill(text: str, key: yamltree.Scalar, written: str) -> str:
+    """Write ``written`` after ``key:`` on a line whose value is empty (nothing, ``~``, ``null``, ``""`` or ``''``),
+    in place of that empty value; the rest of the line (a comment, a flow mapping's ``}``) stays."""
+    colon = text.index(":", key.end_col - 1)
+    rest = text[colon + 1:]
+    m = re.match(r"""^[ \t]*(?:~|null|Null|NULL|""|'')(?=[ \t,}\r\n]|$)""", rest)
+    rest = rest[m.end():] if m else rest
+    return text[:colon + 1] + " " + written + rest
+
+
+def _has_value(node: object) -> bool:
+    """Whether a value is there: nothing, ``~``, ``null`` and a quoted empty text (``""``) are empty."""
+    if node is None:
+        return False
+    if isinstance(node, yamltree.Scalar):
+        return node.text not in _EMPTY if node.plain else node.text != ""
+    return True
+
+
+# ---------------------------------------------------------------- handoffs
+
+def close_handoff(root: str | Path, client_path: str | Path, text: str, when: date, today: date | None = None,
+                  expect: str | None = None) -> EditResult:
+    """Write ``done: WHEN`` after the due date of the handoff on the log line reading exactly ``text``.
+
+    ``text`` is the line as it was read (a Touch's ``text``); it is looked up
+    again under the lock, so a line inserted or removed above it meanwhile
+    cannot make this close another handoff. The line must be there exactly
+    once.
+    """
+    from rippledoc.parse.marks import close_handoff_text
+    wanted = text.rstrip("\r\n")
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        found = [i for i, l in enumerate(doc.lines) if l.rstrip("\r\n") == wanted]
+        if not found:
+            raise EditError(f"{rel}: the handoff line is no longer in the file (it changed since it was read): "
+                            f"{wanted!r}; nothing was written")
+        if len(found) > 1:
+            raise EditError(f"{rel}: the handoff line appears {len(found)} times (lines "
+                            f"{', '.join(str(i + 1) for i in found)}): {wanted!r}; close the right one by hand")
+        i = found[0]
+        line = doc.lines[i]
+        body = line.rstrip("\r\n")
+        try:
+            new = close_handoff_text(body, when)
+        except ValueError as exc:
+            raise EditError(f"{rel}:{i + 1}: {exc}") from None
+        doc.lines[i] = new + line[len(body):]
+        return EditResult(rel, True, i + 1, new, f"closed the handoff in {rel}:{i + 1}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
+# ---------------------------------------------------------------- fields
+
+def yaml_scalar(value: str | date) -> str:
+    """``value`` written so the guarded reader reads back the same text: plain when safe, else double-quoted."""
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    if "\n" in text or "\r" in text:
+        raise EditError("a field value is one line")
+    return scalar(text)
+
+
+def set_field(root: str | Path, client_path: str | Path, key: str, value: str | date, only_if_empty: bool = True,
+              today: date | None = None, expect: str | None = None) -> EditResult:
+    """Set the top-level front matter ``key`` to ``value`` (a text or a date)."""
+    if not re.match(r"^[A-Za-z_][\w-]*$", key):
+        raise EditError(f"'{key}' is not a field name")
+    written = yaml_scalar(value)
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        fm = _front(doc, rel)
+        front = _parse_front(doc, rel)
+        knode = front.key_node(key)
+        if knode is None:
+            index = fm.close_line - 1  # before the closing fence
+            indent = " " * (front.col - 1)
+            doc.insert(index, f"{indent}{key}: {written}")
+            return EditResult(rel, True, index + 1, f"{indent}{key}: {written}", f"set {key} in {rel}:{index + 1}")
+        vnode = front.get(key)
+        i = knode.line - 1
+        text = doc.lines[i]
+        if _has_value(vnode):
+            if only_if_empty:
+                shown = vnode.text if isinstance(vnode, yamltree.Scalar) else "…"
+                return EditResult(rel, False, 0, "", f"{rel}: {key} is already '{shown}'; left as it is")
+            if not isinstance(vnode, yamltree.Scalar) or vnode.line != vnode.end_line or vnode.line != knode.line:
+                raise EditError(f"{rel}:{knode.line}: '{key}' is not a one-line value; edit it by hand")
+            doc.lines[i] = text[:vnode.col - 1] + written + text[vnode.end_col - 1:]
+            return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"set {key} in {rel}:{i + 1}")
+        doc.lines[i] = _fill(text, knode, written)
+        return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"set {key} in {rel}:{i + 1}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
+__all__ = ["EditError", "EditResult", "FileChanged", "append_touch", "close_handoff", "mark_done", "set_field",
+           "yaml_scalar"]

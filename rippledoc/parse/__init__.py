@@ -1,0 +1,1 @@
+"""Parsing: one file's text -> frozen records with their diagnostics."""

@@ -1,0 +1,131 @@
+"""One client file -> one ``Client`` record and its diagnostics."""
+from __future__ import annotations
+
+from datetime import date
+
+from rippledoc.read import yamltree
+from rippledoc.diagnostics import Diagnostic, error, warning
+from rippledoc.parse.fields import Fields
+from rippledoc.parse.logline import find_log, is_skippable, parse_touch
+from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Sale, Settings, Source
+from rippledoc.read.source import Text, split_front_matter
+
+KNOWN_KEYS = (
+    "name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
+    "level", "grade", "status", "cadence", "snooze", "products", "tags", "sales", "commitments", "custom",
+)
+
+
+def slug_of(path: str) -> str:
+    return path.rsplit("/", 1)[-1].removesuffix(".md")
+
+
+def parse_client(src: Text, settings: Settings, today: date | None = None) -> tuple[Client | None, list[Diagnostic]]:
+    """Read a client file. ``today`` enables the checks against the future."""
+    fm, diags = split_front_matter(src)
+    if fm is None:
+        return None, diags
+    node, diags = yamltree.parse(fm.yaml_text, src.path, fm.yaml_line)
+    if node is None and not diags:
+        return None, [error(src.path, 1, 1, "E100", "'name' is required: the front matter is empty",
+                            "add a line 'name: …' between the '---' lines")]
+    if node is None:
+        return None, diags
+    if not isinstance(node, yamltree.Mapping):
+        return None, diags + [error(src.path, node.line, node.col, "E013",
+                                    f"front matter must be a mapping of 'key: value' lines, not {yamltree.kind_name(node)}",
+                                    "write one field per line, e.g. 'name: Northwind Traders', without a leading '- '")]
+    f = Fields(node, src.path, diags)
+    name = f.text("name", required=True)
+    if name is not None and not name.strip():
+        f._err(node.get("name"), "E100", "'name' is empty", "write the client's name: name: Northwind Traders")  # type: ignore[arg-type]
+        name = None
+    since = f.date("since")
+    if since and today and since > today:
+        at = node.get("since")
+        diags.append(error(src.path, at.line, at.col, "E108", f"client since {since} lies in the future",  # type: ignore[union-attr]
+                           "write the date the relationship began"))
+    extra_keys = f.unknown_keys(KNOWN_KEYS)
+    custom = f.mapping("custom")
+    body = _body(src, fm.body, fm.body_line, today, diags)
+    # Every field is read (and checked) before deciding, so one run reports every problem.
+    values = dict(
+        contact=f.text("contact") or "", email=f.text("email") or "", phone=f.text("phone") or "",
+        address=f.text("address") or "", website=f.text("website") or "",
+        timezone=f.zone("timezone") or settings.timezone, hours=f.time_range("hours"),
+        since=since, owner=f.text("owner"),
+        level=f.choice("level", LEVELS) or "base", grade=f.choice("grade", GRADES),
+        status=f.choice("status", STATUSES) or "active", cadence_days=f.cadence("cadence"),
+        snooze=f.date("snooze"), products=f.text_list("products"), tags=f.text_list("tags"),
+        sales=_sales(f), commitments=_commitments(f, today),
+        custom=yamltree.to_python(custom) if custom else {},
+        extra={k: yamltree.to_python(node.get(k)) for k in extra_keys},  # type: ignore[arg-type]
+    )
+    if name is None:
+        return None, diags
+    client = Client(
+        slug=slug_of(src.path), name=name.strip(), source=Source(src.path, 1), **values,  # type: ignore[arg-type]
+        notes=body[0], notes_line=fm.body_line, log=body[1], log_heading_line=body[2],
+        field_lines={k.text: k.line for k, _ in node.items},
+    )
+    return client, diags
+
+
+def _body(src: Text, body: str, body_line: int, today: date | None, diags: list[Diagnostic]):
+    section = find_log(body, body_line)
+    if section is None:
+        return body, (), None
+    touches = []
+    for i, line in enumerate(section.lines):
+        if is_skippable(line):
+            continue
+        touch, problems = parse_touch(line, src.path, section.first_line + i, today)
+        diags.extend(problems)
+        if touch is not None:
+            touches.append(touch)
+    touches.sort(key=lambda t: (t.date, t.source.line))
+    return section.notes, tuple(touches), section.heading_line
+
+
+def _sales(f: Fields) -> tuple[Sale, ...]:
+    out = []
+    for item in f.mapping_list("sales"):
+        g = Fields(item, f.path, f.diags)
+        g.unknown_keys(("date", "amount", "what"), " in a sale")
+        has_date = g.require("date", "a sale needs a 'date'", "write it as {date: 2026-02-10, amount: 4200, what: …}")
+        has_amount = g.require("amount", "a sale needs an 'amount'", "write it as {date: 2026-02-10, amount: 4200, what: …}")
+        when = g.date("date") if has_date else None
+        amount = g.number("amount") if has_amount else None
+        what = g.text("what") or ""
+        if when is not None and amount is not None:
+            out.append(Sale(when, amount, what, Source(f.path, item.line)))
+    return tuple(out)
+
+
+def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
+    out = []
+    for item in f.mapping_list("commitments"):
+        g = Fields(item, f.path, f.diags)
+        g.unknown_keys(("made", "due", "what", "done"), " in a commitment")
+        made, done = g.date("made"), g.date("done")
+        due = g.date("due") if g.require("due", "a commitment needs a 'due' date", "add due: YYYY-MM-DD") else None
+        what = g.text("what") if g.require("what", "a commitment needs a 'what'",
+                                            "say what you promised: what: Send the plan") else None
+        if made and due and due < made:
+            node = item.get("due")
+            f.diags.append(error(f.path, node.line, node.col, "E107",  # type: ignore[union-attr]
+                                 f"commitment due {due}, before it was made on {made}",
+                                 "swap the dates, or correct the one that is wrong"))
+        if made and today and made > today:
+            node = item.get("made")
+            f.diags.append(error(f.path, node.line, node.col, "E108",  # type: ignore[union-attr]
+                                 f"commitment made on {made}, which lies in the future",
+                                 "'made' is the day you promised it"))
+        if done and today and done > today:
+            node = item.get("done")
+            f.diags.append(warning(f.path, node.line, node.col, "W103",  # type: ignore[union-attr]
+                                   f"commitment marked done on {done}, which lies in the future",
+                                   "write the day it was kept"))
+        if due is not None and what:
+            out.append(Commitment(made, due, what, done, Source(f.path, item.line)))
+    return tuple(out)

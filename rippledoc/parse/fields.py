@@ -1,0 +1,290 @@
+"""Typed fields read from positioned YAML nodes; each problem becomes a diagnostic.
+
+A ``Fields`` object wraps one mapping of one file and collects diagnostics as
+its getters convert text to dates, enums, zones, cadences and lists.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, time
+from functools import lru_cache
+
+import yaml
+
+from rippledoc.diagnostics import Diagnostic, error, warning
+from rippledoc.model import TimeRange
+from rippledoc.read.yamltree import Mapping, Node, Scalar, Sequence, kind_name
+
+# The patterns are shared with the JSON Schema (schema.py), so that an editor
+# and ``rippledoc check`` accept the same text. Digits are ASCII ``[0-9]``:
+# ``\d`` would also take other scripts' digits ('٢٠٢٦'), which int() reads.
+DATE_PATTERN = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
+CADENCE_PATTERN = r"^([1-9][0-9]{0,3}) ?([dwmDWM])$"
+_HHMM = r"([01]?[0-9]|2[0-3]):([0-5][0-9])"
+TIME_RANGE_PATTERN = rf"^{_HHMM} ?- ?{_HHMM}$"
+NUMBER_PATTERN = r"^[-+]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?$"
+_DATE = re.compile(DATE_PATTERN)
+_CADENCE = re.compile(CADENCE_PATTERN)
+_RANGE = re.compile(TIME_RANGE_PATTERN)
+_NUMBER = re.compile(NUMBER_PATTERN)
+
+
+def parse_date(text: str) -> date | None:
+    """Strict ``YYYY-MM-DD`` (not the ISO week or basic forms ``fromisoformat`` accepts)."""
+    m = _DATE.match(text.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _date_hint(m: re.Match[str]) -> str:
+    import calendar
+    year, month = int(m[1]), int(m[2])
+    if not 1 <= month <= 12:
+        return "the month comes second: YYYY-MM-DD"
+    days = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    return f"{calendar.month_name[month]} {year} has {days} days"
+
+
+def parse_cadence(text: str) -> int | None:
+    """``30d`` -> 30, ``8w`` -> 56, ``3m`` -> 90 (a month counts 30 days)."""
+    m = _CADENCE.match(text.strip())
+    if not m:
+        return None
+    return int(m[1]) * {"d": 1, "w": 7, "m": 30}[m[2].lower()]
+
+
+def parse_time_range(text: str) -> TimeRange | None:
+    m = _RANGE.match(text.strip())
+    if not m:
+        return None
+    start, end = time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))
+    return TimeRange(start, end) if start < end else None
+
+
+@lru_cache(maxsize=None)
+def valid_zone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    if not name or name.startswith("/") or ".." in name:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
+
+
+# Words people use for a field rippledoc names otherwise.
+SYNONYMS = {"tier": "level", "triangle": "level", "rank": "grade", "zone": "timezone", "tz": "timezone",
+            "company": "name", "person": "contact", "mail": "email", "tel": "phone", "telephone": "phone",
+            "client_since": "since", "start": "since", "state": "status", "frequency": "cadence",
+            "tag": "tags", "product": "products", "notes": "custom"}
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    words = list(choices) + [s for s, real in SYNONYMS.items() if real in choices]
+    close = difflib.get_close_matches(word.lower(), words, n=1, cutoff=0.6)
+    return f"did you mean '{SYNONYMS.get(close[0], close[0]) if close[0] not in choices else close[0]}'?" if close else ""
+
+
+_EMPTY = ("", "~", "null", "Null", "NULL")
+
+
+class Fields:
+    """Typed access to one mapping, collecting diagnostics in ``self.diags``."""
+
+    def __init__(self, node: Mapping, path: str, diags: list[Diagnostic]):
+        self.node = node
+        self.path = path
+        self.diags = diags
+
+    def _err(self, at: Node, code: str, message: str, hint: str = "") -> None:
+        self.diags.append(error(self.path, at.line, at.col, code, message, hint))
+
+    def scalar(self, key: str) -> Scalar | None:
+        node = self.node.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, Scalar):
+            self._err(node, "E101", f"'{key}' must be text, not {kind_name(node)}",
+                      f"write it on one line: {key}: …")
+            return None
+        if node.plain and node.text in _EMPTY:
+            return None  # an empty value is an absent value
+        return node
+
+    def missing(self, key: str) -> bool:
+        """True when the key is absent or its value is empty (not when it holds a list or mapping)."""
+        node = self.node.get(key)
+        return node is None or (isinstance(node, Scalar) and node.plain and node.text in _EMPTY)
+
+    def require(self, key: str, message: str = "", hint: str = "") -> bool:
+        """E100 when ``key`` is absent or empty; True when it is there."""
+        if not self.missing(key):
+            return True
+        at = self.node.key_node(key) or self.node
+        self.diags.append(error(self.path, at.line, at.col, "E100", message or f"'{key}' is required",
+                                hint or f"add a line '{key}: …' to the front matter"))
+        return False
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        if required and not self.require(key):
+            return None
+        node = self.scalar(key)
+        if node is None:
+            return None
+        self.warn_coercion(key, node)
+        return node.text
+
+    def warn_coercion(self, key: str, node: Scalar, item: bool = False) -> None:
+        """W102: the text is kept, but YAML (and other tools reading this file) would change its type."""
+        kind = node.yaml_type()
+        if kind == "str":
+            return
+        names = {"bool": "a boolean", "int": "a number", "float": "a number", "null": "empty (null)",
+                 "timestamp": "a date", "merge": "a merge key", "value": "a value key"}
+        what = names.get(kind, kind)
+        if kind in ("bool", "int", "float") and len(node.text) <= 30:
+            try:
+                value = yaml.safe_load(node.text)
+            except Exception:  # noqa: BLE001 - only used to word the message
+                value = None
+            if value is not None and str(value) != node.text:
+                what += f" ({value!r})"
+        where = f"'{node.text}' in '{key}'" if item else f"'{key}: {node.text}'"
+        quoted = f'"{node.text}"' if item else f'{key}: "{node.text}"'
+        self.diags.append(warning(self.path, node.line, node.col, "W102",
+                                  f"{where} is kept as the text you typed, but YAML reads it as {what}",
+                                  f"quote it: {quoted}"))
+
+    def date(self, key: str) -> date | None:
+        node = self.scalar(key)
+        return None if node is None else self.date_of(key, node)
+
+    def date_of(self, key: str, node: Scalar) -> date | None:
+        value = parse_date(node.text)
+        if value is None:
+            m = _DATE.match(node.text.strip())
+            if m:
+                self._err(node, "E102", f"'{key}: {node.text}' is not a date that exists", _date_hint(m))
+            else:
+                self._err(node, "E102", f"'{key}: {node.text}' is not a date", "write dates as YYYY-MM-DD")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        if node.text not in allowed:
+            hint = did_you_mean(node.text, allowed)
+            self._err(node, "E103", f"{key} '{node.text}' is not one of {', '.join(allowed)}", hint)
+            return None
+        return node.text
+
+    def zone(self, key: str) -> str | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        if not valid_zone(node.text):
+            self._err(node, "E104", f"unknown time zone '{node.text}'",
+                      "use an IANA name such as Europe/London or America/Chicago")
+            return None
+        return node.text
+
+    def cadence(self, key: str) -> int | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        days = parse_cadence(node.text)
+        if days is None:
+            self._err(node, "E105", f"cadence '{node.text}' is not a number of days, weeks or months",
+                      "write it as 30d, 8w or 3m")
+        return days
+
+    def time_range(self, key: str) -> TimeRange | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        value = parse_time_range(node.text)
+        if value is None and _RANGE.match(node.text.strip()):
+            self._err(node, "E106", f"'{key}: {node.text}' starts after it ends",
+                      "write the earlier time first; a range cannot run past midnight")
+        elif value is None:
+            self._err(node, "E106", f"'{key}: {node.text}' is not a time range",
+                      "write it as \"09:00-17:00\" (quoted, 24-hour clock, start before end)")
+        return value
+
+    def number(self, key: str) -> float | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        if not _NUMBER.match(node.text.strip()) or len(node.text) > 40:
+            self._err(node, "E109", f"'{key}: {node.text}' is not a number",
+                      "write digits with an optional decimal point, e.g. 4200 or 4200.50 (no currency sign)")
+            return None
+        return float(node.text.strip().replace(",", ""))
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        node = self.node.get(key)
+        if node is None:
+            return ()
+        if isinstance(node, Scalar):
+            if node.plain and node.text in _EMPTY:
+                return ()
+            self.warn_coercion(key, node)
+            return (node.text,)
+        if not isinstance(node, Sequence):
+            self._err(node, "E101", f"'{key}' must be a list of text, not {kind_name(node)}",
+                      f"write it as {key}: [first, second]")
+            return ()
+        out = []
+        for item in node.items:
+            if not isinstance(item, Scalar):
+                self._err(item, "E101", f"each item of '{key}' must be text, not {kind_name(item)}",
+                          f"write it as {key}: [first, second]")
+            else:
+                self.warn_coercion(key, item, item=True)
+                out.append(item.text)
+        return tuple(out)
+
+    def mapping_list(self, key: str) -> list[Mapping]:
+        node = self.node.get(key)
+        if node is None or (isinstance(node, Scalar) and node.plain and node.text in _EMPTY):
+            return []
+        if not isinstance(node, Sequence):
+            self._err(node, "E101", f"'{key}' must be a list, not {kind_name(node)}",
+                      f"write one item per line under '{key}:', each starting with '- {{'")
+            return []
+        out = []
+        for item in node.items:
+            if isinstance(item, Mapping):
+                out.append(item)
+            else:
+                self._err(item, "E101", f"each item of '{key}' must be a mapping like {{date: …, what: …}}")
+        return out
+
+    def mapping(self, key: str) -> Mapping | None:
+        node = self.node.get(key)
+        if node is None or (isinstance(node, Scalar) and node.plain and node.text in _EMPTY):
+            return None
+        if not isinstance(node, Mapping):
+            self._err(node, "E101", f"'{key}' must be a mapping, not {kind_name(node)}",
+                      f"write 'key: value' lines indented under '{key}:'")
+            return None
+        return node
+
+    def unknown_keys(self, known: tuple[str, ...], where: str = "") -> dict[str, Scalar]:
+        extra = {}
+        for k, _ in self.node.items:
+            if k.text not in known:
+                extra[k.text] = k
+                hint = did_you_mean(k.text, known)
+                if not hint:
+                    hint = "put fields of your own under 'custom:'" if not where else ""
+                self.diags.append(warning(self.path, k.line, k.col, "W100",
+                                          f"unknown key '{k.text}'{where}", hint))
+        return extra

@@ -1,0 +1,89 @@
+"""``rippledoc.yaml``: who I am, my zone and call window, the team, the site title."""
+from __future__ import annotations
+
+from rippledoc.read import yamltree
+from rippledoc.diagnostics import Diagnostic, error
+from rippledoc.parse.fields import Fields, did_you_mean
+from rippledoc.model import WEEKDAYS, Settings, Source, TeamMember
+from rippledoc.read.source import Text
+
+KNOWN_KEYS = ("title", "me", "timezone", "call_window", "working_days", "client_hours", "team", "limits",
+              "story_ask_days")
+SETTINGS_FILE = "rippledoc.yaml"
+
+
+def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
+    if src is None:
+        return Settings(), []
+    node, diags = yamltree.parse(src.text, src.path, 1)
+    if node is None:
+        return Settings(source=Source(src.path, 1)), diags
+    if not isinstance(node, yamltree.Mapping):
+        return Settings(source=Source(src.path, 1)), diags + [
+            error(src.path, node.line, node.col, "E013", "rippledoc.yaml must be a mapping of 'key: value' lines",
+                  "write one setting per line, e.g. 'timezone: Europe/London'")]
+    f = Fields(node, src.path, diags)
+    default = Settings()
+    team: dict[str, TeamMember] = {}
+    team_node = f.mapping("team")
+    for key, value in team_node.items if team_node else ():
+        if isinstance(value, yamltree.Mapping):
+            g = Fields(value, src.path, diags)
+            g.unknown_keys(("name", "email", "role", "handles"), " in a team member")
+            team[key.text] = TeamMember(key.text, g.text("name") or key.text, g.text("email") or "",
+                                        g.text("role") or "", g.text_list("handles"))
+        elif isinstance(value, yamltree.Scalar):
+            team[key.text] = TeamMember(key.text, value.text or key.text)
+        else:
+            diags.append(error(src.path, value.line, value.col, "E101",
+                               f"team member '{key.text}' must be a mapping like {{name: …, email: …}}"))
+    days = []
+    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    wd = f.node.get("working_days")
+    for day in f.text_list("working_days"):
+        d = day.strip().lower()
+        if d in WEEKDAYS or d in full:
+            days.append(WEEKDAYS.index(d[:3]))
+        else:
+            at = next((n for n in getattr(wd, "items", ()) if getattr(n, "text", None) == day), wd)
+            diags.append(error(src.path, at.line, at.col, "E103",  # type: ignore[union-attr]
+                               f"working day '{day}' is not one of {', '.join(WEEKDAYS)}",
+                               did_you_mean(d, WEEKDAYS + full)))
+    max_bytes = default.max_file_bytes
+    limits = f.mapping("limits")
+    if limits is not None:
+        g = Fields(limits, src.path, diags)
+        g.unknown_keys(("max_file_kb",), " in limits")
+        kb = g.number("max_file_kb")
+        if kb is not None and kb > 0:
+            max_bytes = int(kb * 1024)
+        elif kb is not None:
+            at = limits.get("max_file_kb")
+            diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
+                               f"max_file_kb: {kb:g} must be more than 0", "the default is 1024"))
+    ask_days = default.story_ask_days
+    asked = f.number("story_ask_days")
+    if asked is not None and asked >= 1 and asked == int(asked):
+        ask_days = int(asked)
+    elif asked is not None:
+        at = node.get("story_ask_days")
+        diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
+                           f"story_ask_days: {asked:g} must be a whole number of days, 1 or more",
+                           "the default is 14"))
+    me = f.text("me")
+    if me and team and me not in team:
+        k = node.get("me")
+        diags.append(error(src.path, k.line, k.col, "E302",  # type: ignore[union-attr]
+                           f"me: '{me}' is not a key of team ({', '.join(team)})"))
+    extra_keys = f.unknown_keys(KNOWN_KEYS)
+    settings = Settings(
+        title=f.text("title") or default.title, me=me,
+        timezone=f.zone("timezone") or default.timezone,
+        call_window=f.time_range("call_window") or default.call_window,
+        working_days=tuple(sorted(set(days))) if days else default.working_days,
+        client_hours=f.time_range("client_hours") or default.client_hours,
+        team=team, max_file_bytes=max_bytes, story_ask_days=ask_days,
+        extra={k: yamltree.to_python(node.get(k)) for k in extra_keys},  # type: ignore[arg-type]
+        source=Source(src.path, 1),
+    )
+    return settings, diags

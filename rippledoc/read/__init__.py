@@ -1,0 +1,1 @@
+"""Reading a person's files: bounded, positioned, cached by content."""

@@ -1,0 +1,143 @@
+"""Reading a person's file: bounded, inside the workspace, UTF-8, any line ending.
+
+``read_text`` turns every way a file can be unreadable into a diagnostic.
+``split_front_matter`` finds the ``---`` block and says on which line each
+part starts, so every later message can point at the right line.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from rippledoc.diagnostics import Diagnostic, error
+
+DEFAULT_MAX_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    path: str  # relative to the workspace, forward slashes
+    text: str  # BOM removed, CRLF kept as typed (lines are split on \n)
+    raw: bytes
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.split("\n")
+
+
+def rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Text | None, list[Diagnostic]]:
+    """Read one file of the workspace, or say why not. Never raises for anything on disk."""
+    name = rel(root, path)
+    try:
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return None, [error(name, 0, 0, "E004", f"symbolic link leads out of the workspace (to {target})",
+                                "copy the file into the workspace instead of linking it")]
+        if path.is_symlink() and not target.exists():
+            return None, [error(name, 0, 0, "E001", f"cannot read the file: the symbolic link points to a missing file "
+                                f"({rel(root.resolve(), target)})", "restore the file or remove the link")]
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return None, [error(name, 0, 0, "E001", "cannot read the file: it is not a regular file",
+                                "move it out of the workspace's folders")]
+        if st.st_size > max_bytes:
+            return None, [error(name, 0, 0, "E003",
+                                f"file is {_kib(st.st_size)}, over the limit of {_kib(max_bytes)}; not read",
+                                "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
+        with open(path, "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except RuntimeError:  # Path.resolve on a symlink loop (Python 3.11)
+        return None, [error(name, 0, 0, "E001", "cannot read the file: its symbolic links form a loop",
+                            "remove the link or point it at a real file")]
+    except OSError as exc:
+        return None, [error(name, 0, 0, "E001", f"cannot read the file: {exc.strerror or exc}",
+                            "check that the file exists and that you may read it")]
+    if len(raw) > max_bytes:  # grew while we looked
+        return None, [error(name, 0, 0, "E003", f"file is over the limit of {_kib(max_bytes)}; not read",
+                            "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [error(name, 0, 0, "E002", "file is UTF-16 text, not UTF-8", "save the file as UTF-8")]
+    if b"\x00" in raw:
+        return None, [error(name, 0, 0, "E002", "file looks binary (it contains NUL bytes)",
+                            "client and ritual files are UTF-8 text")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        before = raw[start:exc.start].decode("utf-8", errors="replace").removeprefix("\ufeff")
+        return None, [error(name, line, len(before) + 1, "E002",
+                            f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                            "save the file as UTF-8 (it may be Latin-1 or Windows-1252)")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return Text(name, text, raw), []
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut into lines, each keeping its own ending (``\\n`` or ``\\r\\n``); the last may have none."""
+    parts = text.split("\n")
+    return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
+
+
+def _kib(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    yaml_text: str  # the text between the fences
+    yaml_line: int  # file line of the first line of yaml_text
+    body: str  # everything after the closing fence
+    body_line: int  # file line on which the body starts
+    close_line: int  # file line of the closing fence
+
+
+def _fence(line: str) -> bool:
+    return line.rstrip() == "---"
+
+
+def split_front_matter(src: Text) -> tuple[FrontMatter | None, list[Diagnostic]]:
+    lines = src.text.split("\n")
+    if not src.text.strip():
+        return None, [error(src.path, 0, 0, "E005", "file is empty",
+                            "start it with a front matter block: '---', 'name: …', '---'")]
+    if not _fence(lines[0]):
+        later = next((i + 1 for i, line in enumerate(lines[:50]) if _fence(line)), None)
+        hint = (f"the '---' on line {later} must be the very first line of the file" if later
+                else "start the file with '---', the fields, then '---'")
+        return None, [error(src.path, 1, 1, "E010", "front matter is missing: the first line must be '---'", hint)]
+    for i in range(1, len(lines)):
+        if _fence(lines[i]) or lines[i].rstrip("\r") == "...":
+            yaml_text = "\n".join(lines[1:i])
+            body = "\n".join(lines[i + 1:])
+            return FrontMatter(yaml_text, 2, body, i + 2, i + 1), []
+    return None, [error(src.path, 1, 1, "E011", "front matter is not closed: no second '---' line",
+                        "add a line '---' after the last field")]
+
+
+def iter_files(folder: Path, suffix: str = ".md") -> list[Path]:
+    """Files of a folder, sorted, skipping hidden files and editor leftovers."""
+    if not folder.is_dir():
+        return []
+    out = []
+    for entry in os.scandir(folder):
+        name = entry.name
+        if name.startswith((".", "~", "#")) or name.endswith("~") or not name.endswith(suffix):
+            continue
+        try:
+            wanted = entry.is_symlink() or entry.is_file()
+        except OSError:  # e.g. a symlink loop: read_text reports it
+            wanted = True
+        if wanted:
+            out.append(Path(entry.path))
+    return sorted(out)

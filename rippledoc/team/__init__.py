@@ -1,0 +1,1 @@
+"""A team on one book: git's merge driver, the inbox, what changed."""

@@ -1,0 +1,283 @@
+"""Quick capture: ``inbox.md`` lines filed into the clients' logs.
+
+A person jots one line per touch, on a phone or in any synced notes app::
+
+    ## 2026-11-20
+    northwind call reached: they loved the dashboard #success
+    - acme voicemail next: 2026-11-25
+    2026-11-19 blue gum email by priya: sent the training dates
+
+A line is ``[DATE] CLIENT KIND [OUTCOME] [by WHO][: NOTE]``: the client is
+whatever comes before the first touch word (matched loosely, as
+``names.match_clients`` does), the kind may be left out when the outcome says
+it (``voicemail``, ``no-answer`` and ``reached`` are calls, ``sent`` an
+email), and the date is the line's own, else its ``## DATE`` heading, else
+today. ``plan`` decides every line without touching a file; ``file_inbox``
+first marks each line it is about to file (``<!-- rippledoc: filing, N already
+in the log -->``, N being how many identical lines that log has then), appends
+the filed lines with the lossless writer (``edit.append_touch``) and then
+rewrites the inbox: filed lines are removed (and a date heading left with
+nothing under it), every other line stays, with a ``<!-- rippledoc: why -->``
+comment when it could not be filed. A marked line met again (a run stopped
+before its last step) is filed only when its log still has no more than N
+such lines, so a touch is neither lost nor logged twice, and a second
+identical touch (two voicemails on one day) is a touch like any other.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import Sequence
+
+from rippledoc.parse.fields import parse_date
+from rippledoc.parse.logline import format_touch, parse_touch
+from rippledoc.model import DEFAULT_OUTCOME, KINDS, OUTCOMES, Client, Settings
+from rippledoc.read.source import split_lines
+
+INBOX = "inbox.md"
+_BULLET = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
+_WHY = re.compile(r"\s*<!--\s*rippledoc:.*?-->\s*$")
+_HEADING = re.compile(r"^#{1,6}\s")
+_DATE_HEADING = re.compile(r"^#{1,6}\s+([0-9]{4}-[0-9]{2}-[0-9]{2})\b")
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_FILING = re.compile(r"<!--\s*rippledoc: filing, ([0-9]+) already in the log\s*-->\s*$")
+
+KIND_WORDS = {**{k: k for k in KINDS}, "called": "call", "phoned": "call", "rang": "call", "emailed": "email",
+              "mailed": "email", "met": "meeting", "visited": "visit", "wrote": "letter"}
+OUTCOME_WORDS = {**{o: o for o in OUTCOMES}, "vm": "voicemail", "noanswer": "no-answer", "no-reply": "no-answer",
+                 "unanswered": "no-answer"}
+KIND_OF_OUTCOME = {"reached": "call", "voicemail": "call", "no-answer": "call", "sent": "email"}
+
+
+class InboxError(Exception):
+    """The inbox cannot be read (too large, not UTF-8, a link out of the workspace)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    line: int  # 1-based line of inbox.md
+    text: str  # the line as written, without a rippledoc comment and the line ending
+    client: Client | None = None  # set when the line can be filed
+    touch: str = ""  # the log line it becomes
+    why: str = ""  # why it stays in the inbox
+    before: int | None = None  # marked as being filed when its log had this many identical lines
+    earlier: bool = False  # filed by an earlier run that stopped before rewriting the inbox
+
+    @property
+    def filed(self) -> bool:
+        return self.client is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    decisions: tuple[Decision, ...]
+    written: bool  # False for a dry run (or when nothing changed)
+
+    @property
+    def filed(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if d.filed)
+
+    @property
+    def kept(self) -> tuple[Decision, ...]:
+        return tuple(d for d in self.decisions if not d.filed)
+
+
+def _word(token: str) -> str:
+    return token.lower().rstrip(":,;.")
+
+
+def read_line(text: str, clients: Sequence[Client], settings: Settings, when: date, today: date,
+              by: str | None) -> tuple[Client | None, str, str]:
+    """One inbox line -> ``(client, log line, "")`` or ``(None, "", why)``."""
+    body = _BULLET.sub("", text, count=1).strip()
+    tokens = body.split()
+    if tokens and parse_date(tokens[0].rstrip(":")):
+        when = parse_date(tokens.pop(0).rstrip(":"))  # type: ignore[assignment]
+    at = next((i for i, t in enumerate(tokens) if i > 0 and (_word(t) in KIND_WORDS or _word(t) in OUTCOME_WORDS)),
+              None)
+    if at is None:
+        return None, "", "no touch kind: write CLIENT call|email|meeting|visit|letter [outcome]: note"
+    query = " ".join(tokens[:at]).rstrip(":,;")
+    kind = KIND_WORDS.get(_word(tokens[at]))
+    outcome = OUTCOME_WORDS.get(_word(tokens[at])) if kind is None else None
+    ended = tokens[at].endswith(":")
+    rest = tokens[at + 1:]
+    if kind is None:
+        kind = KIND_OF_OUTCOME[outcome]  # type: ignore[index]
+    elif rest and not ended and _word(rest[0]) in OUTCOME_WORDS:
+        outcome = OUTCOME_WORDS[_word(rest[0])]
+        ended = rest[0].endswith(":")
+        rest = rest[1:]
+    who = by
+    if rest and not ended and rest[0].lower() == "by" and len(rest) > 1:
+        who = rest[1].rstrip(":,;")
+        ended = rest[1].endswith(":")
+        rest = rest[2:]
+    note = " ".join(rest)
+    if note.startswith(":"):
+        note = note[1:].strip()
+    if outcome is not None and outcome not in _allowed(kind):
+        return None, "", f"a {kind} cannot be '{outcome}'"
+    found = _match(query, clients)
+    if isinstance(found, str):
+        return None, "", found
+    if who and settings.team and who not in settings.team:
+        return None, "", f"'by {who}': not in the team ({', '.join(settings.team)})"
+    line = format_touch(when, kind, outcome or DEFAULT_OUTCOME[kind], who, note)
+    touch, problems = parse_touch(line, found.path, 0, today)
+    if touch is None or problems:
+        return None, "", (problems[0].message if problems else "the line does not make a touch")
+    return found, line, ""
+
+
+def _allowed(kind: str) -> tuple[str, ...]:
+    return ("sent",) if DEFAULT_OUTCOME[kind] == "sent" else OUTCOMES
+
+
+def _match(query: str, clients: Sequence[Client]) -> Client | str:
+    from rippledoc.book.names import match_clients
+    if not query:
+        return "no client named before the touch"
+    found = match_clients(query, clients)
+    if not found:
+        return f"no client matches '{query}'"
+    if len(found) > 1:
+        names = ", ".join(c.slug for c in found[:5]) + (", …" if len(found) > 5 else "")
+        return f"'{query}' matches {len(found)} clients ({names}); write more of the name"
+    return found[0]
+
+
+def plan(text: str, clients: Sequence[Client], settings: Settings, today: date, by: str | None) -> list[Decision]:
+    """Decide every line of an inbox: filed into which client's log, or kept and why."""
+    out = []
+    when = today
+    for n, raw in enumerate(text.split("\n"), start=1):
+        line = raw.rstrip("\r")
+        m = _DATE_HEADING.match(line)
+        if m:
+            when = parse_date(m[1]) or today
+            continue
+        if _HEADING.match(line):
+            when = today
+            continue
+        if not line.strip() or _COMMENT.match(line):
+            continue
+        mark = _FILING.search(line)
+        entry = _WHY.sub("", line)
+        client, touch, why = read_line(entry, clients, settings, when, today, by)
+        out.append(Decision(n, entry, client, touch, why, int(mark[1]) if mark and client else None))
+    return out
+
+
+def rewrite(text: str, decisions: Sequence[Decision], marking: bool = False) -> str:
+    """The inbox without its filed lines, with a why-comment on each kept one.
+
+    Lines are found by their text (the n-th line reading "x" is the n-th one
+    that was decided), so lines appended meanwhile by a phone are kept as
+    they are. A date heading whose lines were all filed goes too. With
+    ``marking``, filed lines stay, each with its filing mark, and nothing
+    else changes.
+    """
+    decided: dict[tuple[str, int], Decision] = {}
+    seen: dict[str, int] = {}
+    for d in sorted(decisions, key=lambda d: d.line):
+        seen[d.text] = seen.get(d.text, 0) + 1
+        decided[(d.text, seen[d.text])] = d
+    lines = split_lines(text)
+    out: list[str] = []
+    sections: list[tuple[int, bool]] = []  # (index in out of a date heading, whether a line under it was filed)
+    count: dict[str, int] = {}
+    for raw in lines:
+        if raw == "":
+            continue
+        body = raw.rstrip("\r\n")
+        eol = raw[len(body):]
+        if _HEADING.match(body):
+            sections.append((len(out), False))
+            out.append(raw)
+            continue
+        entry = _WHY.sub("", body)
+        count[entry] = count.get(entry, 0) + 1
+        d = decided.get((entry, count[entry]))
+        if d is None or not entry.strip() or _COMMENT.match(body):
+            out.append(raw)
+        elif marking:
+            out.append(f"{entry} <!-- rippledoc: filing, {d.before} already in the log -->{eol}" if d.filed else raw)
+        elif d.filed:
+            if sections:
+                sections[-1] = (sections[-1][0], True)
+        else:
+            out.append(f"{entry} <!-- rippledoc: {d.why.replace('--', '—')} -->{eol}")
+    drop: set[int] = set()
+    bounds = [s for s, _ in sections] + [len(out)]
+    for (start, filed), end in zip(sections, bounds[1:]):
+        if filed and _DATE_HEADING.match(out[start]) and not any(l.strip() for l in out[start + 1:end]):
+            drop.update(range(start, end))
+    kept = [l for i, l in enumerate(out) if i not in drop or marking]
+    while kept and not kept[0].strip() and not marking:
+        kept.pop(0)
+    return "".join(kept)
+
+
+def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = False) -> Report:
+    """File ``ROOT/inbox.md`` into the clients' logs; with ``dry_run`` only say what would happen."""
+    from rippledoc.edit.client import EditError, append_touch
+    from rippledoc.book.loader import load_workspace
+    from rippledoc.read.source import read_text
+    path = Path(root) / INBOX
+    ws, _ = load_workspace(root, today)
+    src, problems = read_text(Path(root), path, ws.settings.max_file_bytes)
+    if src is None:
+        raise InboxError(f"{problems[0].location()}: {problems[0].message}" if problems else f"cannot read {INBOX}")
+    text = src.text
+    decisions = plan(text, ws.clients, ws.settings, today, by or ws.settings.me)
+    if dry_run:
+        return Report(tuple(decisions), False)
+    in_log = Counter(((c.path, t.text) for c in ws.clients for t in c.log))
+    marked: Counter[tuple[str, str]] = Counter()  # per touch: the next mark (the log's count plus lines marked)
+    for d in decisions:
+        if d.filed and d.before is not None:
+            key = (d.client.path, d.touch)  # type: ignore[union-attr]
+            marked[key] = max(marked[key], d.before + 1)
+    decisions = [_mark(d, in_log, marked) for d in decisions]
+    if any(d.filed for d in decisions):
+        _rewrite_inbox(path, decisions, marking=True)
+    done = []
+    for d in decisions:
+        if d.filed and d.client is not None:
+            if d.earlier:
+                done.append(d)
+                continue
+            try:
+                append_touch(root, d.client.path, d.touch, today)
+            except EditError as exc:
+                d = Decision(d.line, d.text, None, "", str(exc))
+        done.append(d)
+    _rewrite_inbox(path, done)
+    return Report(tuple(done), True)
+
+
+def _mark(d: Decision, in_log: Counter[tuple[str, str]], marked: Counter[tuple[str, str]]) -> Decision:
+    """``d`` with its filing mark: a new one, or an earlier run's, found already filed when its log has more."""
+    if not d.filed:
+        return d
+    key = (d.client.path, d.touch)  # type: ignore[union-attr]
+    if d.before is not None:
+        return replace(d, earlier=in_log[key] > d.before)
+    before = max(in_log[key], marked[key])
+    marked[key] = before + 1
+    return replace(d, before=before)
+
+
+def _rewrite_inbox(path: Path, decisions: Sequence[Decision], marking: bool = False) -> None:
+    from rippledoc.edit import atomic
+    with atomic.locked(path.parent):
+        fresh = path.read_bytes()
+        bom = fresh.startswith(b"\xef\xbb\xbf")
+        new = rewrite(fresh.decode("utf-8").removeprefix("\ufeff"), decisions, marking)
+        data = (("\ufeff" if bom else "") + new).encode("utf-8")
+        if data != fresh:
+            atomic.atomic_write(path, data, expect=atomic.digest(fresh))

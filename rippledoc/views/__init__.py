@@ -1,0 +1,1 @@
+"""Views: every figure rippledoc shows, as pure functions of the book and the date."""

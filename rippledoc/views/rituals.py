@@ -1,0 +1,283 @@
+"""Which rituals are due, whom each covers, and the record a ritual starts from.
+
+``ritual_status(ws, today)`` answers "which rituals are due?"; ``start_record``
+drafts the files of a new record (pure: it returns text, the command writes
+it, never over an existing file).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from rippledoc.model import LEVELS, Client, Ritual, RitualEntry, RitualRecord, Workspace
+from rippledoc.views.periods import Period, cadence_days, cadence_kind, period_of
+from rippledoc.parse.ritual import sections
+from rippledoc.edit.yamlscalar import scalar
+
+PROFILE_FIELDS = ("level", "grade", "status", "owner")  # answers pre-filled from the client file
+
+
+@dataclass(frozen=True, slots=True)
+class RitualStatus:
+    ritual: str  # key
+    name: str
+    cadence: str
+    period: str | None  # the current period's label (None for a ritual kept in the log)
+    last_done: date | None
+    last_period: str | None
+    due: bool
+    reason: str
+    covers: int  # how many clients it covers today
+    enabled: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"ritual": self.ritual, "name": self.name, "cadence": self.cadence, "period": self.period,
+                "last_done": self.last_done.isoformat() if self.last_done else None,
+                "last_period": self.last_period, "due": self.due, "reason": self.reason,
+                "covers": self.covers, "enabled": self.enabled}
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A file ``ritual start`` wants to write; ``exists``: it is already there and is kept."""
+    path: str  # relative to the workspace
+    text: str
+    client: str | None = None
+    exists: bool = False
+
+
+# ---------------------------------------------------------------- whom a ritual covers
+
+def _value(c: Client, key: str) -> tuple[str, ...]:
+    v = getattr(c, key)
+    if isinstance(v, tuple):
+        return v
+    return () if v is None else (str(v),)
+
+
+def covers(ritual: Ritual, c: Client) -> bool:
+    """Every key of ``covers`` must match (a list field matches when any item does);
+    without a ``status`` key only active clients are covered."""
+    rules = dict(ritual.covers)
+    rules.setdefault("status", ("active",))
+    return all(set(_value(c, key)) & set(allowed) for key, allowed in rules.items())
+
+
+def covered_clients(ws: Workspace, ritual: Ritual) -> list[Client]:
+    """The clients a ritual covers, closest to the top of the triangle first, then by name."""
+    return sorted((c for c in ws.clients if covers(ritual, c)),
+                  key=lambda c: (-LEVELS.index(c.level) if c.level in LEVELS else 0, c.name.lower()))
+
+
+def records_of(ws: Workspace, key: str) -> list[RitualRecord]:
+    return sorted((r for r in ws.records if r.ritual == key), key=lambda r: (r.date, r.period, r.source.path))
+
+
+# ---------------------------------------------------------------- due
+
+def period_for(ritual: Ritual, on: date) -> Period:
+    return period_of(cadence_kind(ritual.cadence) or "day", on)
+
+
+def _season(ritual: Ritual, year: int) -> tuple[date, date] | None:
+    text = ritual.settings.get("season")
+    if not isinstance(text, str) or ".." not in text:
+        return None
+    try:
+        a, b = (part.strip() for part in text.split(".."))
+        return date(year, int(a[:2]), int(a[3:])), date(year, int(b[:2]), int(b[3:]))
+    except ValueError:
+        return None
+
+
+def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
+    covered = len(covered_clients(ws, ritual))
+    base = dict(ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered, enabled=ritual.enabled)
+    if ritual.settings.get("records") == "log":
+        calls = [t.date for c in ws.clients for t in c.log if t.kind == "call" and t.date <= today]
+        last = max(calls, default=None)
+        n = calls.count(today)
+        working = today.weekday() in ws.settings.working_days
+        due = ritual.enabled and working and n == 0 and covered > 0
+        reason = (f"{n} call{'s' * (n != 1)} logged today" if n else "no client to call yet" if not covered else
+                  "no call logged today" if working else "not a working day")
+        return RitualStatus(**base, period=None, last_done=last, last_period=None,
+                            due=due, reason=reason if ritual.enabled else "disabled")
+    records = [r for r in records_of(ws, ritual.key) if r.date <= today]
+    last = records[-1] if records else None
+    every = cadence_days(ritual.cadence)
+    current = period_for(ritual, today)
+    if every is not None:
+        done = last is not None and (today - last.date).days < every
+        reason = (f"done {last.date}, next from {last.date + timedelta(days=every)}" if done and last else
+                  f"last done {last.date}, every {every} days" if last else "never done")
+    else:
+        held = [r for r in records_of(ws, ritual.key) if r.period == current.label]
+        done = bool(held)
+        reason = f"done for {current.label}" if done else f"not done for {current.label}"
+        if done and ritual.metrics and not any(e.scores for r in held for e in r.entries):
+            done, reason = False, f"started for {current.label}, no scores yet: fill in {held[0].source.path}"
+        elif not done:
+            reason += f"; last {last.period} ({last.date})" if last else "; never done"
+        elif ritual.settings.get("sheets") == "per-client":
+            done, reason = _sheets_reason(ws, ritual, held, today)
+        season = _season(ritual, today.year)
+        if season and not done and not season[0] <= today <= season[1]:
+            done = True  # out of season: not due
+            reason = (f"in season from {season[0]}" if today < season[0] else f"season ended {season[1]}, not done")
+    if not covered and (ritual.metrics or ritual.answers):
+        done, reason = True, "covers no client yet"
+    if not ritual.enabled:
+        done, reason = True, "disabled"
+    return RitualStatus(**base, period=current.label, last_done=last.date if last else None,
+                        last_period=last.period if last else None, due=not done, reason=reason)
+
+
+def _sheets_reason(ws: Workspace, ritual: Ritual, held: list[RitualRecord], today: date) -> tuple[bool, str]:
+    """A ritual of per-client sheets is due on the day of a sheet; the reason counts dated answers left."""
+    todays = [r for r in held if r.date == today]
+    reason = f"{len(held)} sheet{'s' * (len(held) != 1)} for {held[0].period}"
+    for a in (a for a in ritual.answers if a.type == "date"):
+        missing = sum(1 for r in held for e in r.entries if r.date <= today and not e.answers.get(a.key))
+        done = sum(1 for r in held for e in r.entries if e.answers.get(a.key))
+        reason += f"; {a.key}: {done} of {len(held)}" + (f", {missing} past their day without it" if missing else "")
+    if todays:
+        who = ", ".join(ws.client(e.client).name if ws.client(e.client) else e.client  # type: ignore[union-attr]
+                        for r in todays for e in r.entries)
+        return False, f"today: {who} ({todays[0].source.path}); " + reason
+    return True, reason
+
+
+def ritual_status(ws: Workspace, today: date) -> list[RitualStatus]:
+    """Every ritual of the workspace: cadence, when last done, whether it is due today and why."""
+    return [status_of(ws, ws.rituals[k], today) for k in sorted(ws.rituals)]
+
+
+# ---------------------------------------------------------------- starting a record
+
+class CannotStart(Exception):
+    """The ritual cannot be started this way (a usage problem, with a message for the person)."""
+
+
+def start_record(ws: Workspace, key: str, on: date, today: date, year: int | None = None) -> list[Draft]:
+    """The files of a new record of ritual ``key`` for the period holding ``on`` (or year ``year``)."""
+    ritual = ws.rituals.get(key)
+    if ritual is None:
+        raise CannotStart(f"no ritual '{key}' (known: {', '.join(sorted(ws.rituals))})")
+    if ritual.settings.get("records") == "log":
+        raise CannotStart(f"{ritual.name} is kept in the client logs, not in records: "
+                          "log each call in the client's file (see 'rippledoc today')")
+    if year is not None:
+        on = date(year, 12, 31) if cadence_kind(ritual.cadence) == "year" else date(year, 1, 1)
+    period = period_for(ritual, on)
+    if ritual.settings.get("sheets") == "per-client":
+        from rippledoc.views.twelve_days import plan_sheets
+        return plan_sheets(ws, ritual, period, today)
+    if not covered_clients(ws, ritual) and (ritual.metrics or ritual.answers):
+        return []  # nothing to score or answer: the command says whom the ritual would cover
+    rel = f"rituals/{ritual.key}/{period.label}.md"
+    exists = (Path(ws.root) / rel).exists()
+    held = on if period.contains(on) else period.start
+    return [Draft(rel, "" if exists else record_text(ws, ritual, period, held), exists=exists)]
+
+
+def _comment(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def last_entries(ws: Workspace, key: str, before: date) -> dict[str, tuple[RitualRecord, RitualEntry]]:
+    """Each client's latest entry in the ritual's records dated before ``before``."""
+    found: dict[str, tuple[RitualRecord, RitualEntry]] = {}
+    for r in records_of(ws, key):
+        if r.date >= before:
+            break
+        for e in r.entries:
+            found[e.client] = (r, e)
+    return found
+
+
+def entry_lines(ws: Workspace, ritual: Ritual, c: Client, before: date, indent: str = "    ",
+                last: dict[str, tuple[RitualRecord, RitualEntry]] | None = None) -> list[str]:
+    """A client's keys in a new record, each with last time's value as a comment."""
+    prev = (last if last is not None else last_entries(ws, ritual.key, before)).get(c.slug)
+    last_e = prev[1] if prev else None
+    when = f" ({prev[0].period})" if prev else ""
+    keys = [m.key for m in ritual.metrics] + [a.key for a in ritual.answers] + ["why"]
+    width = max(len(k) for k in keys) + 2
+    lines = []
+    for m in ritual.metrics:
+        last = last_e.scores.get(m.key) if last_e else None
+        note = f"last {last}{when}" if last is not None else f"{m.low}-{m.high}"
+        lines.append(f"{indent}{m.key + ':':<{width}}# {note}")
+    for a in ritual.answers:
+        value = str(getattr(c, a.key) or "") if a.key in PROFILE_FIELDS else ""
+        last_a = last_e.answers.get(a.key) if last_e else None
+        hints = [" | ".join(a.choices)] if a.choices else []
+        if a.type == "date":
+            hints.append("YYYY-MM-DD")
+        if last_a:
+            hints.append(f"last: {_comment(last_a, 40)}{when}")
+        lines.append(f"{indent}{a.key + ':':<{width}}{value + ' ' if value else ''}# {' · '.join(hints) or a.label}")
+    last_why = last_e.answers.get("why") if last_e else None
+    lines.append(f"{indent}{'why:':<{width}}# " + (f"last: {_comment(last_why)}" if last_why else "a line of why"))
+    return lines
+
+
+def _profile(c: Client) -> str:
+    bits = [c.name, c.level] + ([c.grade] if c.grade else []) + ([f"owner {c.owner}"] if c.owner else [])
+    return " · ".join(bits)
+
+
+def prompt_sections(ws: Workspace, ritual: Ritual, before: date) -> list[str]:
+    """The body: one ``## prompt`` section per prompt, last time's answer as an HTML comment."""
+    earlier = [r for r in records_of(ws, ritual.key) if r.date < before]
+    last = sections(earlier[-1].body) if earlier else {}
+    out = []
+    for p in ritual.prompts:
+        out += ["", f"## {p}", ""]
+        if last.get(p):
+            said = last[p].replace("-->", "-- >")
+            out += [f"<!-- last time ({earlier[-1].period}): {said} -->", ""]
+    return out
+
+
+def record_text(ws: Workspace, ritual: Ritual, period: Period, held: date) -> str:
+    clients = covered_clients(ws, ritual)
+    lines = ["---", f"date: {held.isoformat()}", "clients:" if clients else "clients: {}"]
+    last = last_entries(ws, ritual.key, period.start)
+    for c in clients:
+        lines.append(f"  {scalar(c.slug)}:  # {_profile(c)}")  # a file name may need quotes as a key
+        lines += entry_lines(ws, ritual, c, period.start, last=last)
+    lines += ["---", f"# {ritual.name}, {period.label}", ""]
+    if ritual.metrics:
+        m0 = ritual.metrics[0]
+        lines.append(f"<!-- Score each client {m0.low} (not at all) to {m0.high} (fully); leave a score empty "
+                     "if you cannot tell.")
+        lines += [f"  {m.key}: {m.label}" for m in ritual.metrics]
+        lines.append("Add a line of why when a score moves. -->")
+    for a in ritual.answers:
+        if a.label != a.key:
+            lines.append(f"<!-- {a.key}: {a.label} -->")
+    lines += prompt_sections(ws, ritual, period.start)
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_drafts(root: Path, drafts: list[Draft]) -> list[tuple[str, bool]]:
+    """Write each new draft (never over an existing file); ``(path, created)`` for each."""
+    from rippledoc.edit.atomic import atomic_write
+    done = []
+    for d in drafts:
+        if d.exists:
+            done.append((d.path, False))
+            continue
+        target = root / d.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            atomic_write(target, d.text.encode("utf-8"), create=True)
+            done.append((d.path, True))
+        except FileExistsError:
+            done.append((d.path, False))
+    return done
