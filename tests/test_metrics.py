@@ -8,7 +8,9 @@ from datetime import date
 import pytest
 
 from rippledoc.book.loader import load_workspace
-from rippledoc.views.metrics import compute_metrics, on_book, slope
+from rippledoc.views.metrics import compute_metrics, slope
+from rippledoc.views.periods import Span
+from rippledoc.views.terms import on_book
 
 START, END, TODAY = date(2026, 7, 1), date(2026, 9, 30), date(2026, 11, 23)
 
@@ -119,7 +121,7 @@ REVIEWS = {
 def metrics(workspace):
     ws, diags = load_workspace(workspace(BOOK | REVIEWS), TODAY)
     assert diags == []
-    return compute_metrics(ws, START, END, TODAY)
+    return compute_metrics(ws, Span(START, END), TODAY).to_json()
 
 
 def test_slope_is_least_squares_per_review():
@@ -148,7 +150,9 @@ def test_connection_scores_latest_average_trend_and_who_is_falling(metrics):
     assert s["book"] == [["2026-W28", "2026-07-10", 3.5], ["2026-W30", "2026-07-24", 3.2],
                          ["2026-W36", "2026-09-04", 3.2]]
     # solves in the period: alpha 4, 4, 4 and bravo 4, 3, 3 -> 22/6
-    assert s["metrics"]["solves"] == {"label": "Our services solve their business problems", "average": 3.67}
+    assert s["metrics"]["solves"] == {"label": "Our services solve their business problems", "average": 3.67,
+                                      "series": [["2026-W28", "2026-07-10", 4.0], ["2026-W30", "2026-07-24", 3.5],
+                                                 ["2026-W36", "2026-09-04", 3.5]]}
 
 
 def test_the_triangle_counts_now_and_moves_in_the_period(metrics):
@@ -170,7 +174,7 @@ def test_grades_distribution_changes_and_the_let_go_list(metrics, workspace):
     assert [s["counts"] for s in g["sessions"]] == [{"top": 0, "two": 2, "three": 1}, {"top": 1, "two": 1, "three": 1},
                                                     {"top": 1, "two": 0, "three": 1}]
     ws, _ = load_workspace(workspace(BOOK | REVIEWS), TODAY)
-    year = compute_metrics(ws, date(2026, 1, 1), date(2026, 12, 31), TODAY)["grades"]
+    year = compute_metrics(ws, Span(date(2026, 1, 1), date(2026, 12, 31)), TODAY).to_json()["grades"]
     assert [(c["client"], c["from"], c["to"], c["direction"]) for c in year["changes"]] == [
         ("alpha", "two", "top", "up")]
 
@@ -203,13 +207,16 @@ def test_contact_coverage(metrics):
     # touches 1 Jul - 30 Sep: alpha 3, bravo 1, charlie 1, delta 1 = 6; 6 / 3 active * 365 / 92 = 7.93
     assert (c["touches"], c["touches_per_client_per_year"]) == (6, 7.93)
     assert c["by_kind"] == {"call": 3, "email": 1, "meeting": 1, "visit": 0, "letter": 1}
-    assert c["call_outcomes"] == {"reached": 1, "voicemail": 1, "no-answer": 1}
-    assert (c["reach_rate"], c["reached_per_voicemail"]) == (0.333, 1.0)
-    # 3 calls in 66 working days, plan 1 a day
+    # a call is a call, a meeting or a visit: alpha's 3 calls and delta's meeting
+    assert c["calls"] == 4 and c["call_outcomes"] == {"reached": 2, "voicemail": 1, "no-answer": 1}
+    assert c["by_outcome"] == {"no-answer": 1, "reached": 2, "sent": 2, "voicemail": 1}
+    assert (c["reach_rate"], c["reached_per_voicemail"]) == (0.5, 2.0)
+    # 4 calls in 66 working days, plan 1 a day
     assert (c["working_days"], c["calls_per_working_day"], c["planned_calls_per_day"], c["against_plan"]) == (
-        66, 0.05, 1.0, 0.05)
+        66, 0.06, 1.0, 0.06)
     assert c["by_person"] == {"ann": {"touches": 4, "calls": 2, "reached": 1},
-                              "bo": {"touches": 2, "calls": 1, "reached": 0}}
+                              "bo": {"touches": 2, "calls": 2, "reached": 1}}
+    assert sum(c["per_day"].values()) == 6 and c["per_day"]["2026-08-02"] == 1
 
 
 def test_reliability_counts_commitments_due_in_the_period(metrics):
@@ -238,7 +245,7 @@ def test_per_client_rows_and_the_owner_filter(metrics, workspace):
         "commitments": {"kept": 1, "late": 1, "open": 0, "overdue": 0}, "score": 4.0, "score_trend": 0.32,
         "scores": {"weekly-connection-review": {"latest": 4.0, "trend": 0.32}}}
     ws, _ = load_workspace(workspace(BOOK | REVIEWS), TODAY)
-    mine = compute_metrics(ws, START, END, TODAY, owner="bo")
+    mine = compute_metrics(ws, Span(START, END), TODAY, owner="bo").to_json()
     assert [r["client"] for r in mine["clients"]] == ["bravo", "delta"]
     assert mine["business"]["revenue"] == 4000 and mine["coverage"]["touches"] == 2
 
@@ -254,7 +261,22 @@ def test_on_the_book():
 def test_everything_is_json_and_an_empty_book_has_no_division_by_zero(workspace):
     import json
     ws, _ = load_workspace(workspace({}), TODAY)
-    m = compute_metrics(ws, START, END, TODAY)
+    m = compute_metrics(ws, Span(START, END), TODAY).to_json()
     json.dumps(m)
     assert m["business"]["retention"] is None and m["coverage"]["reach_rate"] is None
     assert m["reliability"]["on_time_rate"] is None
+
+
+def test_last_reached_of_a_past_period_is_as_of_its_end(workspace):
+    ws, _ = load_workspace(workspace(BOOK | REVIEWS), TODAY)
+    rows = {r.client: r for r in compute_metrics(ws, Span(date(2026, 7, 1), date(2026, 7, 31)), TODAY).clients}
+    # alpha was reached on 1 May and 28 September: as of 31 July its last reach is 1 May
+    assert rows["alpha"].last_reached == date(2026, 5, 1)
+    assert rows["bravo"].last_reached == date(2026, 6, 15)
+
+
+def test_the_triangle_and_the_grades_count_the_clients_on_the_book(workspace):
+    ws, _ = load_workspace(workspace(BOOK | REVIEWS), TODAY)
+    m = compute_metrics(ws, Span(START, END), TODAY)
+    on_book_now = [c for c in ws.clients if c.status != "former"]
+    assert sum(m.triangle.counts.values()) == len(on_book_now) == sum(m.grades.distribution.values())

@@ -9,7 +9,8 @@ import pytest
 
 from rippledoc.views.due import due_items
 from rippledoc.edit.client import EditError, close_handoff
-from rippledoc.views.followups import handoff_list, intel_topics, kudos_list, outcome_metrics, story_list
+from rippledoc.views.periods import Span
+from rippledoc.views.followups import handoff_list, intel_topics, followup_figures, kudos_list, story_list
 from rippledoc.book.loader import load_workspace
 from rippledoc.parse.logline import parse_touch
 from rippledoc.parse.marks import close_handoff_text, collect, compose_note, parse_handoff_option, parse_line
@@ -195,7 +196,7 @@ def test_intelligence_is_grouped_by_topic_across_clients(book):
 
 def test_metrics_carry_the_outcomes(book):
     ws = load(book)
-    m = outcome_metrics(ws, list(ws.clients), date(2026, 1, 1), TODAY, TODAY)
+    m = followup_figures(ws, list(ws.clients), Span(date(2026, 1, 1), TODAY), TODAY).to_json()
     h = m["handoffs"]
     assert (h["handed"], h["closed"], h["open"], h["overdue"], h["on_time_rate"]) == (3, 1, 1, 1, 0.5)
     assert h["average_days_to_close"] == 1.0 and h["by_department"] == {"-": 1, "support": 1, "training": 1}

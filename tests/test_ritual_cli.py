@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from rippledoc.cli.app import main
 from rippledoc.book.loader import load_workspace
 from rippledoc.views.metrics import compute_metrics
+from rippledoc.views.periods import Span
 
 from conftest import REPO
 
@@ -100,8 +101,8 @@ def test_metrics_json_carries_the_numbers_compute_metrics_gives(sample):
     result = run(sample, "metrics", "--json", "--from", "2026-01-01", "--to", "2026-11-23", "--today", TODAY)
     assert result.exit_code == 0
     ws, _ = load_workspace(sample, date(2026, 11, 23))
-    expected = compute_metrics(ws, date(2026, 1, 1), date(2026, 11, 23), date(2026, 11, 23))
-    assert json.loads(result.output) == json.loads(json.dumps(expected))
+    expected = compute_metrics(ws, Span(date(2026, 1, 1), date(2026, 11, 23)), date(2026, 11, 23)).to_json()
+    assert json.loads(result.output) == expected
     falling = [f["client"] for f in expected["scores"]["weekly-connection-review"]["falling"]]
     assert falling == ["kestrel-freight-lines", "moorfield-lettings"]
     assert [x["client"] for x in expected["grades"]["let_go"]] == ["copperleaf-landscaping", "vantage-point-realty"]

@@ -140,8 +140,9 @@ def test_a_ritual_written_as_one_file_works_end_to_end(workspace):
     assert status_of(ws, ws.rituals["quarterly-business-review"], MONDAY).due is False
 
     from rippledoc.views.metrics import compute_metrics
-    m = compute_metrics(ws, date(2026, 10, 1), date(2026, 12, 31), MONDAY)
-    assert m["scores"]["quarterly-business-review"]["clients"]["eastgate"]["overall"]["latest"] == 7.0
+    from rippledoc.views.periods import Span
+    m = compute_metrics(ws, Span(date(2026, 10, 1), date(2026, 12, 31)), MONDAY)
+    assert m.scores["quarterly-business-review"].clients["eastgate"].overall.latest == 7.0
 
 
 RECORD_ERRORS = {

@@ -1,32 +1,15 @@
 """``rippledoc metrics``: how the relationships are doing, in numbers defined in docs/metrics.md."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+from typing import Mapping, TYPE_CHECKING
 
 import click
 
 from rippledoc.cli.common import (date_option, fail, json_option, load, plural, print_json, root_from, today_option,
-                     workspace_today)
+                                  workspace_today)
 
-
-
-def period_bounds(start: date | None, end: date | None, label: str | None, today: date) -> tuple[date, date]:
-    """``--period`` wins; otherwise ``--to`` (default today) and ``--from`` (default a year before ``--to``)."""
-    if label:
-        from rippledoc.views.periods import parse_period
-        p = parse_period(label)
-        if p is None:
-            raise click.BadParameter(f"'{label}' is not a period (2026, 2026-Q4, 2026-11, 2026-W47, 2026-11-23)",
-                                     param_hint="--period")
-        return p.start, p.last
-    end = end or today
-    if start is None:
-        try:
-            start = end.replace(year=end.year - 1) + timedelta(days=1)
-        except ValueError:  # 29 February
-            start = end.replace(year=end.year - 1, day=28) + timedelta(days=1)
-    return start, end
+if TYPE_CHECKING:
+    from rippledoc.views.metrics import Metrics
 
 
 @click.command()
@@ -51,19 +34,24 @@ def metrics(ctx: click.Context, start: str | None, end: str | None, label: str |
       rippledoc metrics --period 2026-Q3 --owner stan
       rippledoc metrics --from 2026-01-01 --to 2026-06-30 --json
     """
+    from rippledoc.views.jsonable import to_json
     from rippledoc.views.metrics import compute_metrics
+    from rippledoc.views.periods import reporting_span
     day = workspace_today(root_from(ctx), today)
-    first, last = period_bounds(date_option(start, "--from"), date_option(end, "--to"), label, day)
-    if first > last:
-        fail(f"--from {first} is after --to {last}")
+    span = reporting_span(day, date_option(start, "--from"), date_option(end, "--to"), label)
+    if span is None:
+        raise click.BadParameter(f"'{label}' is not a period (2026, 2026-Q4, 2026-11, 2026-W47, 2026-11-23)",
+                                 param_hint="--period")
+    if span.first > span.last:
+        fail(f"--from {span.first} is after --to {span.last}")
     ws, _ = load(root_from(ctx), day)
     from rippledoc.cli.daily import resolve_owner
     owner = resolve_owner(ws, owner)
-    data = compute_metrics(ws, first, last, day, owner)
+    view = compute_metrics(ws, span, day, owner)
     if as_json:
-        print_json(data)
+        print_json(to_json(view))
     else:
-        click.echo(render(data, {c.slug: c.name for c in ws.clients}))
+        click.echo(render(view, {c.slug: c.name for c in ws.clients}))
 
 
 def _pct(x: float | None) -> str:
@@ -78,82 +66,81 @@ def _trend(x: float | None) -> str:
     return "  -  " if x is None else f"{x:+.2f}"
 
 
-def render(d: dict[str, Any], names: dict[str, str] | None = None) -> str:
+def render(m: "Metrics", names: Mapping[str, str] | None = None) -> str:
     """The text of ``metrics``: clients by name, as every other command shows them (``names``: slug -> name)."""
     names = names or {}
 
     def n(slug: str) -> str:
         return names.get(slug, slug)
 
-    out = [f"Metrics {d['from']} to {d['to']}" + (f", clients of {d['owner']}" if d["owner"] else "")
-           + f" ({plural(d['clients_counted'], 'client')})"]
-    for key, s in d["scores"].items():
-        out += ["", f"{s['name']} (scores {s['scale'][0]}-{s['scale'][1]}; trend = slope over the last 8 reviews)"]
-        if not s["clients"]:
+    out = [f"Metrics {m.first} to {m.last}" + (f", clients of {m.owner}" if m.owner else "")
+           + f" ({plural(m.clients_counted, 'client')})"]
+    for key, s in m.scores.items():
+        out += ["", f"{s.name} (scores {s.scale[0]}-{s.scale[1]}; trend = slope over the last 8 reviews)"]
+        if not s.clients:
             out.append("  no scored reviews yet: rippledoc ritual start " + key)
             continue
-        keys = list(s["metrics"])
+        keys = list(s.metrics)
         w = {k: max(len(k), 5) for k in keys}
-        cw = max([30, *(len(n(slug)) for slug in s["clients"])])
+        cw = max([30, *(len(n(slug)) for slug in s.clients)])
         out.append(f"  {'client':<{cw}} {'latest':>6} {'avg':>5} {'trend':>6}   "
                    + " ".join(f"{k:>{w[k]}}" for k in keys))
-        for slug, f in s["clients"].items():
-            o = f["overall"]
-            per = " ".join(f"{_num(f[k]['latest'], '{:.0f}'):>{w[k]}}" for k in keys)
-            out.append(f"  {n(slug):<{cw}} {_num(o['latest']):>6} {_num(o['average']):>5} "
-                       f"{_trend(o['trend']):>6}   {per}")
-        book = " ".join(f"{_num(s['metrics'][k]['average']):>{w[k]}}" for k in keys)
+        for slug, f in s.clients.items():
+            o = f.overall
+            per = " ".join(f"{_num(f.metrics[k].latest, '{:.0f}'):>{w[k]}}" for k in keys)
+            out.append(f"  {n(slug):<{cw}} {_num(o.latest):>6} {_num(o.average):>5} {_trend(o.trend):>6}   {per}")
+        book = " ".join(f"{_num(s.metrics[k].average):>{w[k]}}" for k in keys)
         out.append(f"  {'whole book (average)':<{cw}} {'':>6} {'':>5} {'':>6}   {book}")
-        for f in s["falling"]:
-            out.append(f"  FALLING {f['name']}: {f['trend']:+.2f} per review ({', '.join(f['metrics']) or 'overall'})")
-    t = d["triangle"]
-    out += ["", "Triangle (clients not former, now): " + ", ".join(f"{k} {v}" for k, v in t["counts"].items())
-            + f"; moves in the period: {t['up']} up, {t['down']} down"]
-    for m in t["moves"]:
-        out.append(f"  {m['date']} {n(m['client'])}: {m['from']} -> {m['to']} ({m['direction']})")
-    for u in t["unrecorded"]:
-        out.append(f"  {n(u['client'])}: file says {u['file']}, last review ({u['since']}) said {u['recorded']}")
-    g = d["grades"]
-    out += ["", "Grades now: " + ", ".join(f"{k} {v}" for k, v in g["distribution"].items())
-            + f"; changes in the period: {g['up']} up, {g['down']} down"]
-    for m in g["changes"]:
-        out.append(f"  {m['date']} {n(m['client'])}: {m['from']} -> {m['to']}")
-    for x in g["let_go"]:
-        out.append(f"  consider letting go: {x['name']} (graded three in {x['sessions']} sessions in a row since {x['since']})")
-    b = d["business"]
-    prev = b.get("previous", {})
+        for fall in s.falling:
+            out.append(f"  FALLING {fall.name}: {fall.trend:+.2f} per review ({', '.join(fall.metrics) or 'overall'})")
+    t = m.triangle
+    out += ["", "Triangle (clients on the book now, active and paused): "
+            + ", ".join(f"{k} {v}" for k, v in t.counts.items())
+            + f"; moves in the period: {t.up} up, {t.down} down"]
+    for mv in t.moves:
+        out.append(f"  {mv.date} {n(mv.client)}: {mv.before} -> {mv.after} ({mv.direction})")
+    for u in t.unrecorded:
+        out.append(f"  {n(u.client)}: file says {u.file}, last review ({u.since}) said {u.recorded}")
+    g = m.grades
+    out += ["", "Grades now (clients on the book, active and paused): "
+            + ", ".join(f"{k} {v}" for k, v in g.distribution.items())
+            + f"; changes in the period: {g.up} up, {g.down} down"]
+    for mv in g.changes:
+        out.append(f"  {mv.date} {n(mv.client)}: {mv.before} -> {mv.after}")
+    for x in g.let_go:
+        out.append(f"  consider letting go: {x.name} (graded three in {x.sessions} sessions in a row since {x.since})")
+    b = m.business
+    p = b.previous
     out += ["", "Business",
-            f"  retention       {_pct(b['retention']):>8}  ({b['retained']} of {b['clients_at_start']} on the book at the "
-            f"start; lost: {', '.join(map(n, b['lost'])) or 'none'})   previous period {_pct(prev.get('retention'))}",
-            f"  sales           {b['sales']:>8}  revenue {_num(b['revenue'], '{:,.0f}')}   previous period "
-            f"{_num(prev.get('revenue'), '{:,.0f}')}",
-            f"  average sale    {_num(b['average_sale'], '{:,.0f}'):>8}  previous period "
-            f"{_num(prev.get('average_sale'), '{:,.0f}')}",
-            f"  sales per client per year {_num(b['sales_per_client_per_year'])}  previous period "
-            f"{_num(prev.get('sales_per_client_per_year'))}",
-            "  revenue by level: " + ", ".join(f"{k} {_num(v, '{:,.0f}')}" for k, v in b["revenue_by_level"].items()),
-            "  revenue by grade: " + ", ".join(f"{k} {_num(v, '{:,.0f}')}" for k, v in b["revenue_by_grade"].items())]
-    c = d["coverage"]
-    out += ["", f"Contact coverage ({plural(c['active_clients'], 'active client')})",
-            "  reached within " + ", ".join(f"{k} days {_pct(v['share'])}" for k, v in c["reached_within"].items())
-            + (f"; not reached in a year: {', '.join(map(n, c['not_reached_in_365']))}" if c["not_reached_in_365"] else ""),
-            f"  touches {c['touches']} ({', '.join(f'{v} {k}' for k, v in c['by_kind'].items() if v)}); "
-            f"{_num(c['touches_per_client_per_year'])} per client per year",
-            f"  calls {c['calls']}: " + ", ".join(f"{v} {k}" for k, v in c["call_outcomes"].items())
-            + f"; reach rate {_pct(c['reach_rate'])}",
-            f"  calls per working day {_num(c['calls_per_working_day'])} against a plan of "
-            f"{c['planned_calls_per_day']:g} ({_pct(c['against_plan'])})",
-            "  by person: " + ", ".join(f"{k} {v['touches']} touches/{v['reached']} reached"
-                                        for k, v in c["by_person"].items())]
-    r = d["reliability"]
-    out += ["", f"Commitments due in the period: {r['due_in_period']}: {r['kept']} kept on time, {r['late']} late, "
-            f"{r['open']} open, {r['overdue']} overdue; on time {_pct(r['on_time_rate'])}"]
-    for o in r["overdue_now"]:
-        out.append(f"  overdue {plural(o['days'], 'day')}: {n(o['client'])}: {o['what']} (due {o['due']}) "
-                   f"{o['source']}")
-    s = d["stories"]
-    out += ["", f"Success stories: {s['success']}"]
-    out += [f"  {x['date']} {x['name']}: {x['note']}" for x in s["success_stories"]]
-    out += ["", f"Intelligence notes: {s['intel']}"]
-    out += [f"  {x['date']} {x['name']}: {x['note']}" for x in s["intelligence"]]
+            f"  retention       {_pct(b.retention):>8}  ({b.retained} of {b.clients_at_start} on the book at the "
+            f"start; lost: {', '.join(map(n, b.lost)) or 'none'})   previous period {_pct(p and p.retention)}",
+            f"  sales           {b.sales:>8}  revenue {_num(b.revenue, '{:,.0f}')}   previous period "
+            f"{_num(p and p.revenue, '{:,.0f}')}",
+            f"  average sale    {_num(b.average_sale, '{:,.0f}'):>8}  previous period "
+            f"{_num(p and p.average_sale, '{:,.0f}')}",
+            f"  sales per client per year {_num(b.sales_per_client_per_year)}  previous period "
+            f"{_num(p and p.sales_per_client_per_year)}",
+            "  revenue by level: " + ", ".join(f"{k} {_num(v, '{:,.0f}')}" for k, v in b.revenue_by_level.items()),
+            "  revenue by grade: " + ", ".join(f"{k} {_num(v, '{:,.0f}')}" for k, v in b.revenue_by_grade.items())]
+    c = m.coverage
+    out += ["", f"Contact coverage ({plural(c.active_clients, 'active client')})",
+            "  reached within " + ", ".join(f"{k} days {_pct(v.share)}" for k, v in c.reached_within.items())
+            + (f"; not reached in a year: {', '.join(map(n, c.not_reached_in_365))}" if c.not_reached_in_365 else ""),
+            f"  touches {c.touches} ({', '.join(f'{v} {k}' for k, v in c.by_kind.items() if v)}); "
+            f"{_num(c.touches_per_client_per_year)} per client per year",
+            f"  calls (call, meeting, visit) {c.calls}: " + ", ".join(f"{v} {k}" for k, v in c.call_outcomes.items())
+            + f"; reach rate {_pct(c.reach_rate)}",
+            f"  calls per working day {_num(c.calls_per_working_day)} against a plan of "
+            f"{c.planned_calls_per_day:g} ({_pct(c.against_plan)})",
+            "  by person: " + ", ".join(f"{k} {v.touches} touches/{v.reached} reached" for k, v in c.by_person.items())]
+    r = m.reliability
+    out += ["", f"Commitments due in the period: {r.due_in_period}: {r.kept} kept on time, {r.late} late, "
+            f"{r.open} open, {r.overdue} overdue; on time {_pct(r.on_time_rate)}"]
+    for o in r.overdue_now:
+        out.append(f"  overdue {plural(o.days, 'day')}: {n(o.client)}: {o.what} (due {o.due}) {o.source}")
+    st = m.stories
+    out += ["", f"Success stories: {st.success}"]
+    out += [f"  {x.date} {x.name}: {x.note}" for x in st.success_stories]
+    out += ["", f"Intelligence notes: {st.intel}"]
+    out += [f"  {x.date} {x.name}: {x.note}" for x in st.intelligence]
     return "\n".join(out)

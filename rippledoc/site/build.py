@@ -91,6 +91,15 @@ def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | 
     return out
 
 
+def gather(make: Callable[..., list[Page]], *args: object) -> list[Page]:
+    """The pages' contexts, every view computed; a view that raises is a bug, reported as a failed build."""
+    try:
+        return make(*args)
+    except Exception as exc:  # a view's bug: one line, exit 1, nothing written
+        raise BuildError(f"computing the pages failed: {type(exc).__name__}: {exc} "
+                         "(a bug in rippledoc; the site was not built)") from exc
+
+
 def _shorter(filename: str, root: Path) -> str:
     """A template's path as a person knows it: relative to the workspace when it is one of theirs."""
     try:
@@ -192,7 +201,7 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
             raise BuildError(f"--strict: {len(diags)} problem{'s' * (len(diags) != 1)} in the workspace "
                              "(run 'rippledoc check' to see them); the site was not built")
     inp = make_input(ws, diags, today, live)
-    pages = site_pages(inp)
+    pages = gather(site_pages, inp)
     files = render_pages(render, cached_markdown(make_env(root), root), pages, progress)
     files.update(assets(root))
     if stage is not None:
@@ -218,7 +227,7 @@ class SiteBuilder:
         started = time.monotonic()
         check_output(self.root, self.out)
         inp = self._load()
-        pages = site_pages(inp)
+        pages = gather(site_pages, inp)
         self.env = cached_markdown(make_env(self.root), self.root)  # a full rebuild may follow a change of the templates
         files = render_pages(render, self.env, pages)
         files.update(assets(self.root))
@@ -232,7 +241,7 @@ class SiteBuilder:
         started = time.monotonic()
         inp = self._load()
         slugs = set(slugs)
-        pages = aggregate_pages(inp) + record_pages(inp, slugs)
+        pages = gather(aggregate_pages, inp) + gather(record_pages, inp, slugs)
         removed = []
         for slug in sorted(slugs):
             source = f"clients/{slug}.md"

@@ -5,10 +5,9 @@ are the two halves ``serve`` uses to rebuild only what a change affects.
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -17,6 +16,8 @@ from rippledoc.book.loader import source_lines
 from rippledoc.model import GRADES, LEVELS, Client, Workspace
 from rippledoc.site import computed, views
 from rippledoc.team import history
+from rippledoc.views.metrics import Metrics, compute_metrics
+from rippledoc.views.periods import reporting_span
 
 NAV = (
     ("index.html", "Today"),
@@ -57,10 +58,11 @@ class SiteInput:
         return sum(d.is_error for d in self.diags)
 
     @cached_property
-    def year_metrics(self) -> Any:
-        """``rippledoc metrics`` over the last 365 days, computed once for the pages that show it."""
-        return computed.call("metrics", "compute_metrics", self.ws, self.today - timedelta(days=365),
-                             self.today, self.today)
+    def metrics(self) -> Metrics:
+        """``rippledoc metrics`` over its default period, computed once for the pages that show it."""
+        span = reporting_span(self.today)
+        assert span is not None
+        return compute_metrics(self.ws, span, self.today)
 
 
 def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
@@ -223,34 +225,13 @@ def rituals_page(inp: SiteInput) -> Page:
         heatmaps=views.heatmaps(ws),
         heat_class=views.heat_class,
         board={g: sorted((c for c in active if c.grade == g), key=lambda c: c.name.lower()) for g in (*GRADES, None)},
-        levels=Counter(c.level for c in active),
         twelve=twelve,
-        moves=views.level_moves(inp.year_metrics),
+        metrics=inp.metrics,
     )
 
 
 def metrics_page(inp: SiteInput) -> Page:
-    ws, today = inp.ws, inp.today
-    year_ago = today - timedelta(days=365)
-    active = [c for c in ws.clients if c.status == "active"]
-    touches = [t for c in ws.clients for t in c.log if year_ago < t.date <= today]
-    return _page(
-        inp, "metrics.html", "metrics.html", "Metrics", "metrics.html",
-        metrics=inp.year_metrics,
-        moves=views.level_moves(inp.year_metrics),
-        start=year_ago,
-        levels=Counter(c.level for c in active),
-        grades=[(g, sum(c.grade == g for c in active)) for g in GRADES]
-               + [("ungraded", sum(c.grade is None for c in active))],
-        outcomes=Counter(t.outcome for t in touches).most_common(),
-        kinds=Counter(t.kind for t in touches).most_common(),
-        touch_counts=views.touch_counts(ws),
-        reliability=views.reliability(ws, today),
-        revenue_level=views.sales_by(ws, year_ago, today, "level"),
-        revenue_grade=views.sales_by(ws, year_ago, today, "grade"),
-        scores=views.score_series(ws),
-        active=len(active),
-    )
+    return _page(inp, "metrics.html", "metrics.html", "Metrics", "metrics.html", metrics=inp.metrics)
 
 
 def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]],

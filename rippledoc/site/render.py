@@ -11,6 +11,7 @@ So a workspace overrides one template by writing one file of the same name;
 """
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from urllib.parse import quote
 import jinja2
 from rippledoc.book.loader import defaults_dir
 from rippledoc.site import charts
+from rippledoc.views.jsonable import to_json
 from rippledoc.site.markdown import render_markdown, safe_link
 
 TEMPLATE_DIR = "site_templates"
@@ -61,6 +63,15 @@ def money(x: float) -> str:
     return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
 
 
+FIGURE_FORMATS = {"pct": lambda x: f"{x * 100:.0f}%", "money": lambda x: f"{x:,.0f}",
+                  "num0": lambda x: f"{x:,.0f}", "num2": lambda x: f"{x:,.2f}"}
+
+
+def figure(x: float | None, fmt: str) -> str:
+    """A view's number as the pages show it (``pct``, ``money``, ``num0``, ``num2``); a missing one as '–'."""
+    return "–" if x is None else FIGURE_FORMATS[fmt](x)
+
+
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Templates compiled by this process, kept in memory: compiled code is never read from disk.
 
@@ -95,6 +106,7 @@ def make_env(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(markdown=render_markdown, web_url=web_url, mailto=mailto, tel=tel,
-                       plural=plural, long_date=long_date, money=money)
+                       plural=plural, long_date=long_date, money=money, figure=figure)
     env.globals.update(charts=charts)
+    env.policies["json.dumps_function"] = lambda obj, **kw: json.dumps(to_json(obj), **kw)  # views' dates as ISO text
     return env

@@ -99,10 +99,6 @@ def commitments(ws: Workspace, today: date, horizon: int = 14) -> list[Commitmen
     return sorted(out, key=lambda v: (v.commitment.due, v.client.name))
 
 
-def reliability(ws: Workspace, today: date) -> Counter[str]:
-    return Counter(k.state(today) for c in ws.clients for k in c.commitments)
-
-
 @dataclass(frozen=True, slots=True)
 class TaggedTouch:
     client: Client
@@ -119,10 +115,6 @@ def recent_touches(ws: Workspace, today: date, days: int = 14) -> list[TaggedTou
     since = today - timedelta(days=days)
     found = [TaggedTouch(c, t) for c in ws.clients for t in c.log if since <= t.date <= today]
     return sorted(found, key=lambda x: (x.touch.date, x.client.name), reverse=True)
-
-
-def touch_counts(ws: Workspace) -> dict[date, int]:
-    return dict(Counter(t.date for c in ws.clients for t in c.log))
 
 
 _ENTRIES: dict[bool, tuple[Any, dict[str, list[tuple[RitualRecord, list[Any]]]]]] = {}
@@ -206,97 +198,3 @@ def diagnostics_by_path(diags: Iterable[Diagnostic]) -> dict[str, list[Diagnosti
     for d in diags:
         out[d.path].append(d)
     return out
-
-
-def sales_by(ws: Workspace, since: date, today: date, key: str) -> list[tuple[str, float]]:
-    total: Counter[str] = Counter()
-    for c in ws.clients:
-        group = getattr(c, key) or "ungraded"
-        for s in c.sales:
-            if since <= s.date <= today:
-                total[group] += s.amount
-    return sorted(total.items(), key=lambda kv: -kv[1])
-
-
-# ---- the metric summaries (rippledoc.views.metrics.compute_metrics returns JSON-like dicts) ----------------
-
-def dig(data: object, path: str, default: object = None) -> object:
-    """``dig(m, "business.retention")``: a value deep in the metrics, or ``default`` when it is not there."""
-    for key in path.split("."):
-        if isinstance(data, dict) and key in data:
-            data = data[key]
-        elif isinstance(data, dict) and key.isdigit() and int(key) in data:
-            data = data[int(key)]
-        else:
-            return default
-    return data
-
-
-@dataclass(frozen=True, slots=True)
-class Figure:
-    label: str
-    value: str
-    note: str = ""
-    trend: str = ""  # up, down or ""
-
-
-def _pct(x: object) -> str:
-    return f"{float(x) * 100:.0f}%" if isinstance(x, (int, float)) else "–"  # type: ignore[arg-type]
-
-
-def _num(x: object, digits: int = 0) -> str:
-    return f"{float(x):,.{digits}f}" if isinstance(x, (int, float)) else "–"  # type: ignore[arg-type]
-
-
-def _versus(now: object, before: object, fmt) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    if not isinstance(now, (int, float)) or not isinstance(before, (int, float)):
-        return "", ""
-    trend = "up" if now > before else "down" if now < before else ""
-    return f"previous year {fmt(before)}", trend
-
-
-def metric_figures(m: dict) -> list[Figure]:  # type: ignore[type-arg]
-    """The headline numbers of the metric summaries, each with its comparison when there is one."""
-    b = lambda p: dig(m, "business." + p)  # noqa: E731
-    out = []
-    for label, key, fmt in (("Retention", "retention", _pct), ("Average sale", "average_sale", _num),
-                            ("Sales per client a year", "sales_per_client_per_year", lambda x: _num(x, 2)),
-                            ("Revenue", "revenue", _num)):
-        note, trend = _versus(b(key), b("previous." + key), fmt)
-        out.append(Figure(label, fmt(b(key)), note, trend))
-    reached = dig(m, "coverage.reached_within")
-    if isinstance(reached, dict):
-        for days, value in sorted(reached.items(), key=lambda kv: int(kv[0])):
-            out.append(Figure(f"Reached within {days} days", _pct(dig(value, "share")),
-                              f"{dig(value, 'clients', '–')} of {dig(m, 'coverage.active_clients', '–')} active clients"))
-    out.append(Figure("Calls reached", _pct(dig(m, "coverage.reach_rate")),
-                      f"{_num(dig(m, 'coverage.calls'))} calls"))
-    out.append(Figure("Calls per working day", _num(dig(m, "coverage.calls_per_working_day"), 2),
-                      f"plan: {_num(dig(m, 'coverage.planned_calls_per_day'), 0)}"))
-    out.append(Figure("Commitments kept on time", _pct(dig(m, "reliability.on_time_rate")),
-                      f"{_num(dig(m, 'reliability.kept'))} kept, {_num(dig(m, 'reliability.late'))} late, "
-                      f"{_num(dig(m, 'reliability.overdue'))} overdue"))
-    out.append(Figure("Triangle moves", f"↑{_num(dig(m, 'triangle.up'))} ↓{_num(dig(m, 'triangle.down'))}",
-                      "between levels in the period"))
-    out.append(Figure("Success stories", _num(dig(m, "stories.success")), f"intelligence notes: {_num(dig(m, 'stories.intel'))}"))
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class LevelMoves:
-    per_level: dict[str, tuple[int, int]]  # level -> (came up into it, came down into it)
-    moves: list[dict]  # type: ignore[type-arg]  # rippledoc.views.metrics' moves, newest first
-
-
-def level_moves(m: object) -> LevelMoves:
-    """The triangle's moves of the period, per level they led to."""
-    moves = dig(m, "triangle.moves", []) if isinstance(m, dict) else []
-    per: dict[str, tuple[int, int]] = {}
-    for mv in moves if isinstance(moves, list) else []:
-        up, down = per.get(mv.get("to"), (0, 0))
-        per[mv.get("to")] = (up + (mv.get("direction") == "up"), down + (mv.get("direction") == "down"))
-    return LevelMoves(per, list(reversed(moves)) if isinstance(moves, list) else [])
-
-
-def person_bars(by_person: dict) -> list[tuple[str, float]]:  # type: ignore[type-arg]
-    return sorted(((k, float(dig(v, "touches", 0) or 0)) for k, v in by_person.items()), key=lambda kv: -kv[1])

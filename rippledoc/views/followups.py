@@ -4,16 +4,18 @@
 ``kudos_list``     praise per employee with the customer's words
 ``story_list``     the success-story pipeline and what to ask for next
 ``intel_topics``   intelligence grouped by topic across clients
-``outcome_metrics`` the numbers ``metrics --json`` carries under ``outcomes``
+``followup_figures`` the numbers ``metrics --json`` carries under ``outcomes``
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Mapping
 
 from rippledoc.model import Client, Workspace
 from rippledoc.parse.marks import NEXT_STEP, Handoff, Intel, Kudos, Story, collect
+from rippledoc.views.jsonable import View
+from rippledoc.views.periods import Span
 
 OPEN = ("open", "overdue")
 
@@ -160,42 +162,103 @@ def intel_topics(ws: Workspace, start: date | None = None, end: date | None = No
 
 # ---------------------------------------------------------------- metrics
 
-def outcome_metrics(ws: Workspace, clients: list[Client], start: date, end: date, today: date) -> dict[str, Any]:
-    """Handoffs, kudos, stories and intelligence of ``clients`` in [start, end] (docs/metrics.md)."""
+@dataclass(frozen=True, slots=True)
+class HandoffFigures(View):
+    handed: int  # handed on in the period
+    closed: int
+    late: int
+    open: int
+    overdue: int
+    on_time_rate: float | None
+    average_days_to_close: float | None
+    by_department: Mapping[str, int]
+    open_now: tuple[Handoff, ...]
+    today: date = field(metadata={"skip": True})
+
+    def json(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in ("handed", "closed", "late", "open", "overdue", "on_time_rate",
+                                             "average_days_to_close", "by_department")}
+        return {**out, "open_now": [h.to_json(self.today) for h in self.open_now]}
+
+
+@dataclass(frozen=True, slots=True)
+class KudosFigures(View):
+    count: int
+    by_person: Mapping[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryFigures(View):
+    started: int
+    by_stage: Mapping[str, int]
+    testimonials: int
+    published: int
+    webinar_guests: int
+    ask_due_now: tuple[StoryView, ...]
+    today: date = field(metadata={"skip": True})
+
+    def json(self) -> dict[str, Any]:
+        out = {k: getattr(self, k) for k in ("started", "by_stage", "testimonials", "published", "webinar_guests")}
+        return {**out, "ask_due_now": [v.to_json(self.today) for v in self.ask_due_now]}
+
+
+@dataclass(frozen=True, slots=True)
+class TopicCount(View):
+    kind: str | None
+    topic: str | None
+    count: int
+    clients: int
+    last: date
+
+
+@dataclass(frozen=True, slots=True)
+class IntelFigures(View):
+    notes: int
+    topics: int
+    by_topic: tuple[TopicCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupFigures(View):
+    handoffs: HandoffFigures
+    kudos: KudosFigures
+    stories: StoryFigures
+    intel: IntelFigures
+
+
+def followup_figures(ws: Workspace, clients: list[Client], span: Span, today: date) -> FollowupFigures:
+    """Handoffs, kudos, stories and intelligence of ``clients`` in the span (docs/metrics.md)."""
     slugs = {c.slug for c in clients}
     o = collect(ws)[0]
     hand = [h for h in o.handoffs if h.client.slug in slugs]
-    in_period = [h for h in hand if _in(h.touch.date, start, end)]
+    in_period = [h for h in hand if span.contains(h.touch.date)]
     closed = [h for h in in_period if h.done is not None]
     states = {s: sum(h.state(today) == s for h in in_period) for s in ("closed", "late", "open", "overdue")}
     per_dept: dict[str, int] = {}
     for h in in_period:
         per_dept[h.department or "-"] = per_dept.get(h.department or "-", 0) + 1
-    kudos = [k for k in o.kudos if k.client.slug in slugs and _in(k.touch.date, start, end)]
+    kudos = [k for k in o.kudos if k.client.slug in slugs and span.contains(k.touch.date)]
     per_person: dict[str, int] = {}
     for k in kudos:
         per_person[k.person] = per_person.get(k.person, 0) + 1
     days = ws.settings.story_ask_days
     stories = [story_view(s, today, days) for s in o.stories if s.client.slug in slugs]
-    started = [v for v in stories if _in(v.story.date, start, end)]
-    topics = intel_topics(ws, start, end)
+    started = [v for v in stories if span.contains(v.story.date)]
+    topics = intel_topics(ws, span.first, span.last)
     mine = [t for t in ((t, [i for i in t.notes if i.client.slug in slugs]) for t in topics) if t[1]]
-    return {
-        "handoffs": {"handed": len(in_period), **states,
-                     "on_time_rate": round(states["closed"] / (states["closed"] + states["late"] + states["overdue"]), 3)
-                     if states["closed"] + states["late"] + states["overdue"] else None,
-                     "average_days_to_close": round(sum((h.done - h.touch.date).days for h in closed  # type: ignore[operator]
-                                                        ) / len(closed), 1) if closed else None,
-                     "by_department": dict(sorted(per_dept.items())),
-                     "open_now": [h.to_json(today) for h in hand if h.state(today) in OPEN]},
-        "kudos": {"count": len(kudos), "by_person": dict(sorted(per_person.items(), key=lambda kv: (-kv[1], kv[0])))},
-        "stories": {"started": len(started),
-                    "by_stage": {s: sum(v.stage == s for v in started) for s in STAGES},
-                    "testimonials": sum(v.story.has("testimonial") is not None for v in started),
-                    "published": sum(v.story.has("published") is not None for v in started),
-                    "webinar_guests": sum(v.story.has("webinar") is not None for v in started),
-                    "ask_due_now": [v.to_json(today) for v in stories if v.ask_due and v.ask_due <= today]},
-        "intel": {"notes": sum(len(n) for _, n in mine), "topics": sum(t.topic is not None for t, _ in mine),
-                  "by_topic": [{"kind": t.kind, "topic": t.topic, "count": len(n), "clients": len({i.client.slug for i in n}),
-                                "last": max(i.touch.date for i in n).isoformat()} for t, n in mine]},
-    }
+    finished = states["closed"] + states["late"] + states["overdue"]
+    return FollowupFigures(
+        HandoffFigures(len(in_period), states["closed"], states["late"], states["open"], states["overdue"],
+                       round(states["closed"] / finished, 3) if finished else None,
+                       round(sum((h.done - h.touch.date).days for h in closed if h.done) / len(closed), 1)
+                       if closed else None,
+                       dict(sorted(per_dept.items())), tuple(h for h in hand if h.state(today) in OPEN), today),
+        KudosFigures(len(kudos), dict(sorted(per_person.items(), key=lambda kv: (-kv[1], kv[0])))),
+        StoryFigures(len(started), {s: sum(v.stage == s for v in started) for s in STAGES},
+                     sum(v.story.has("testimonial") is not None for v in started),
+                     sum(v.story.has("published") is not None for v in started),
+                     sum(v.story.has("webinar") is not None for v in started),
+                     tuple(v for v in stories if v.ask_due and v.ask_due <= today), today),
+        IntelFigures(sum(len(n) for _, n in mine), sum(t.topic is not None for t, _ in mine),
+                     tuple(TopicCount(t.kind, t.topic, len(n), len({i.client.slug for i in n}),
+                                      max(i.touch.date for i in n)) for t, n in mine)))

@@ -124,3 +124,43 @@ def cadence_days(cadence: str) -> int | None:
     """``14d`` -> 14; None for a calendar cadence."""
     m = re.match(r"^([0-9]+)d$", cadence)
     return int(m[1]) if m else None
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """The reporting period: the days ``first`` to ``last``, both included."""
+    first: date
+    last: date
+
+    @property
+    def days(self) -> int:
+        return (self.last - self.first).days + 1
+
+    def contains(self, d: date) -> bool:
+        return self.first <= d <= self.last
+
+    def previous(self) -> "Span":
+        """The span of the same length that ends the day before this one starts."""
+        return Span(self.first - timedelta(days=self.days), self.first - timedelta(days=1))
+
+    def __str__(self) -> str:
+        return f"{self.first.isoformat()} to {self.last.isoformat()}"
+
+
+def year_before(last: date) -> date:
+    """The first day of the year that ends on ``last``: the day after the same date a year earlier."""
+    try:
+        return last.replace(year=last.year - 1) + timedelta(days=1)
+    except ValueError:  # 29 February
+        return last.replace(year=last.year - 1, day=28) + timedelta(days=1)
+
+
+def reporting_span(today: date, first: date | None = None, last: date | None = None,
+                   label: str | None = None) -> Span | None:
+    """The period every report covers: a whole period by ``label``; else ``first`` to ``last``, where
+    ``last`` defaults to today and ``first`` to a year before ``last``. None when ``label`` is not a period."""
+    if label:
+        p = parse_period(label)
+        return Span(p.start, p.last) if p is not None else None
+    last = last or today
+    return Span(first or year_before(last), last)
