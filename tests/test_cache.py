@@ -197,6 +197,18 @@ def test_a_new_rippledoc_version_invalidates(book: Path, monkeypatch: pytest.Mon
     assert ws.client("northwind-traders").name == "Northwind Traders"
 
 
+def test_the_code_that_decides_a_parse_is_in_the_fingerprint(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every module the fingerprint names exists (a moved module would be hashed by its name alone,
+    and a changed parser would then serve the old parses)."""
+    package = Path(cache_mod.__file__).parent.parent
+    assert all((package / f"{name}.py").is_file() for name in cache_mod._CODE)
+    assert {"parse/client", "parse/ritual", "parse/logline"} <= set(cache_mod._CODE)
+    before = cache_mod._code_fingerprint()
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda p: real(p) + (b"# changed" if p.name == "client.py" else b""))
+    assert cache_mod._code_fingerprint() != before
+
+
 def test_changed_settings_invalidate_the_clients(book: Path) -> None:
     ws, _ = load(book, TODAY)
     assert ws.client("harbor-lane-bakery").timezone == "America/New_York"

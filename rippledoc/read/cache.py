@@ -45,15 +45,15 @@ FORMAT = "rippledoc-cache 1"
 # kept with the date they name, and applied when that date is after `today`.
 FUTURE_CODES = frozenset({"E108", "W103", "E203"})
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
-# The modules whose code decides what a file parses to.
-_CODE = ("cache", "clientfile", "diagnostics", "fields", "logline", "model", "ritualfile", "settings",
-         "source", "yamltree", "loader")
+# The modules whose code decides what a file parses to, relative to the package.
+_CODE = ("read/cache", "parse/client", "diagnostics", "parse/fields", "parse/logline", "model",
+         "parse/ritual", "parse/settings", "read/source", "read/yamltree", "book/loader")
 
 
 def _code_fingerprint() -> str:
     from rippledoc import __version__
     h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version_info[:2]}".encode())
-    here = Path(__file__).parent
+    here = Path(__file__).parent.parent
     for name in _CODE:
         try:
             h.update((here / f"{name}.py").read_bytes())
