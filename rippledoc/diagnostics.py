@@ -17,13 +17,14 @@ class Severity(str, Enum):
 
 
 # Stable codes. E0xx: files and syntax; E1xx: fields; E2xx: the log;
-# E3xx: across files; E4xx: rituals. W-codes are warnings.
+# E3xx: across files; E4xx: rituals. W-codes are warnings (W0xx: the repository).
 CODES: dict[str, str] = {
     "E001": "the file cannot be read",
     "E002": "the file is not UTF-8 text",
     "E003": "the file is larger than the limit",
     "E004": "a symbolic link leads out of the workspace",
     "E005": "the file is empty",
+    "E006": "an unresolved merge conflict",
     "E010": "front matter is missing",
     "E011": "front matter is not closed",
     "E012": "YAML syntax error",
@@ -58,6 +59,7 @@ CODES: dict[str, str] = {
     "E402": "score out of range",
     "E403": "unknown ritual",
     "E404": "a record's name is not a period of its ritual's cadence",
+    "W001": "the merge driver named in .gitattributes cannot run in this clone",
     "W100": "unknown key",
     "W101": "a client file name that is not a plain slug",
     "W102": "YAML would read this unquoted text as another type",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,25 @@ FIXTURES = Path(__file__).parent / "fixtures" / "diagnostics"
 ALL = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 
+@pytest.fixture(autouse=True)
+def no_git_config_but_the_clones(monkeypatch):
+    """git reads neither the machine's nor this user's config: a fixture's clone has only its own."""
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", os.devnull)
+
+
 def copy_fixture(code: str, tmp_path: Path) -> Path:
-    """The fixture copied (symlinks as symlinks), so the loader's cache never writes into the repository."""
+    """The fixture copied (symlinks as symlinks), so the loader's cache never writes into the repository.
+
+    A fixture with a ``git-init`` file becomes a git repository (a clone that never ran git-setup)."""
     target = tmp_path / code
     shutil.copytree(FIXTURES / code, target, symlinks=True)
-    return target / "workspace" if (target / "workspace").is_dir() else target
+    root = target / "workspace" if (target / "workspace").is_dir() else target
+    if (target / "git-init").exists():
+        if shutil.which("git") is None:
+            pytest.skip("git is not installed")
+        subprocess.run(["git", "init", "-q", str(root)], check=True, capture_output=True)
+    return root
 
 
 def expected(code: str) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from rippledoc.team.driver import driver_command
 from rippledoc.team.merge_driver import kind_of, merge_file
 
 from conftest import REPO
@@ -376,7 +377,7 @@ def branch_edit(repo: Path, branch: str, text: str, message: str) -> None:
 def test_git_setup_registers_the_driver_once(repo: Path):
     attrs = (repo / ".gitattributes").read_text()
     assert "clients/*.md merge=rippledoc\n" in attrs and "rituals/**/*.md merge=rippledoc\n" in attrs
-    assert git(repo, "config", "merge.rippledoc.driver").stdout.strip() == f"{PROGRAM} merge-driver %O %A %B %P"
+    assert git(repo, "config", "merge.rippledoc.driver").stdout.strip() == driver_command(PROGRAM)
     assert git(repo, "check-attr", "merge", "clients/northwind.md", "rituals/weekly/2026-W47.md").stdout == (
         "clients/northwind.md: merge: rippledoc\nrituals/weekly/2026-W47.md: merge: rippledoc\n")
     again = rippledoc(repo, "git-setup", "--program", PROGRAM)

@@ -102,6 +102,15 @@ def record_references(ws: Workspace) -> Iterable[Diagnostic]:
                               "or remove the client from this record")
 
 
+def merge_driver_setup(ws: Workspace) -> Iterable[Diagnostic]:
+    """W001: ``.gitattributes`` merges with rippledoc's driver, and this clone's git has none or one that cannot run."""
+    from rippledoc.team.driver import driver_problem
+    found = driver_problem(Path(ws.root))
+    if found is not None:
+        line, message, hint = found
+        yield warning(".gitattributes", line, 1, "W001", message, hint)
+
+
 CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
     unique_names,
     unique_slugs,
@@ -110,6 +119,7 @@ CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
     known_authors,
     record_references,
     check_outcomes,
+    merge_driver_setup,
 ]
 
 

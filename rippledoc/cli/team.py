@@ -1,7 +1,6 @@
 """A team on one book: ``merge-driver`` for git, ``git-setup`` to register it, ``inbox`` and ``changes``."""
 from __future__ import annotations
 
-import shlex
 import shutil
 import subprocess
 import sys
@@ -11,9 +10,8 @@ import click
 
 from rippledoc.cli.common import (EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, print_json, root_from, today_option,
                      workspace_today)
+from rippledoc.team.driver import DRIVER, DRIVER_NAME, default_program, driver_command
 
-DRIVER = "rippledoc"
-DRIVER_NAME = "rippledoc: union of logs, front matter key by key"
 ATTRIBUTES = (
     "clients/*.md merge=rippledoc",
     "rituals/**/*.md merge=rippledoc",
@@ -58,13 +56,6 @@ def write_gitattributes(folder: Path, create: bool = False) -> tuple[str, bool]:
     return ".gitattributes", True
 
 
-def driver_command(program: str | None = None) -> str:
-    """The command git runs: ``rippledoc merge-driver %O %A %B %P`` (or this Python's ``-m rippledoc``)."""
-    if program is None:
-        program = "rippledoc" if shutil.which("rippledoc") else f"{shlex.quote(sys.executable)} -m rippledoc"
-    return f"{program} merge-driver %O %A %B %P"
-
-
 def register_driver(root: Path, program: str | None = None) -> str:
     """Set ``merge.rippledoc.name`` and ``.driver`` in the repository's own config; returns the driver command."""
     command = driver_command(program)
@@ -77,7 +68,7 @@ def register_driver(root: Path, program: str | None = None) -> str:
 
 @click.command("git-setup")
 @click.option("--program", metavar="CMD", default=None,
-              help="How git should run rippledoc (default: 'rippledoc' when on PATH, else this Python -m rippledoc).")
+              help="How git should run rippledoc (default: this Python by its absolute path, -m rippledoc).")
 @click.pass_context
 def git_setup(ctx: click.Context, program: str | None) -> None:
     """Register rippledoc's merge driver for this clone.
@@ -85,8 +76,13 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
     Adds to .gitattributes (kept, never rewritten): client and ritual files
     merge with the rippledoc driver, inbox.md with git's union merge; and sets
     merge.rippledoc.name and merge.rippledoc.driver in the repository's
-    .git/config. Run it once in every clone (git does not share its config).
-    Running it again changes nothing.
+    .git/config. Run it once in every clone (git does not share its config),
+    and again after moving or recreating the Python environment: git runs
+    the interpreter that ran git-setup, by its absolute path, so a merge
+    works in a shell where the venv is not active. When that interpreter is
+    gone, git's own line merge takes over, with conflict markers where the
+    sides differ ('rippledoc check' warns: W001). Running it again changes
+    nothing.
 
     \b
     Examples:
@@ -103,11 +99,12 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
     name, written = write_gitattributes(root)
     click.echo(f"  {'updated' if written else 'kept   '} {name}")
     try:
-        command = register_driver(root, program)
+        register_driver(root, program)
     except RuntimeError as exc:
         fail(f"cannot set the git config: {exc}", EXIT_ERRORS)
         return
-    click.echo(f"  set     merge.{DRIVER}.driver = {command}")
+    click.echo(f"  set     merge.{DRIVER}.driver: {program or default_program()} merge-driver … "
+               "(git's own line merge, with conflict markers, when that cannot run)")
     click.echo("Concurrent touches and edits of different fields now merge without conflicts.")
     if written:
         click.echo("Commit .gitattributes and push it, so every clone merges the same way: "
@@ -119,14 +116,18 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
 @click.argument("ours", type=click.Path(dir_okay=False))
 @click.argument("theirs", type=click.Path(dir_okay=False))
 @click.argument("path", default="")
-def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
+@click.option("--conflict-status", type=click.IntRange(1, 125), default=EXIT_ERRORS, show_default=True,
+              help="The exit status of a merge with conflicts (git-setup's line uses 3, to tell it from "
+                   "a driver that could not run).")
+def merge_driver(base: str, ours: str, theirs: str, path: str, conflict_status: int) -> None:
     """Merge a client or ritual file for git: %O %A %B %P.
 
     Writes the merge into OURS (%A), as git requires. Logs become the union of
     both sides' lines in date order; front matter merges key by key; notes
-    merge line by line. Exit 0 when clean; 1 with standard conflict markers
-    where both sides changed the same key differently, or when the result
-    would not validate (then the file holds the attempt and stderr says why).
+    merge line by line. Exit 0 when clean; 1 (or --conflict-status) with
+    standard conflict markers where both sides changed the same key
+    differently, or when the result would not validate (then the file holds
+    the attempt and stderr says why). 'rippledoc git-setup' registers it.
     """
     from rippledoc.edit.atomic import atomic_write
     from rippledoc.team.merge_driver import merge_file
@@ -144,14 +145,14 @@ def merge_driver(base: str, ours: str, theirs: str, path: str) -> None:
         lines = merge_lines(*(_raw_lines(d) for d in data), conflicts, "the file")
         atomic_write(Path(ours), "".join(lines).encode("utf-8", "surrogateescape"))
         click.echo(f"rippledoc: merge-driver: {shown}: internal error ({exc!r}); merged line by line instead", err=True)
-        sys.exit(EXIT_ERRORS)
+        sys.exit(conflict_status)
     atomic_write(Path(ours), merged.data)
     for what in merged.conflicts:
         click.echo(f"rippledoc: {shown}: conflict: {what}", err=True)
     for d in merged.problems:
         click.echo(f"rippledoc: {shown}: the merge would not validate: {d.message} (line {d.line}) [{d.code}]",
                    err=True)
-    sys.exit(EXIT_OK if merged.clean else EXIT_ERRORS)
+    sys.exit(EXIT_OK if merged.clean else conflict_status)
 
 
 @click.command()

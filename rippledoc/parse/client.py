@@ -5,6 +5,7 @@ from datetime import date
 
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
+from rippledoc.parse.conflicts import with_conflicts
 from rippledoc.parse.fields import Fields
 from rippledoc.parse.logline import find_log, is_skippable, parse_touch
 from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Sale, Settings, Source
@@ -22,6 +23,11 @@ def slug_of(path: str) -> str:
 
 def parse_client(src: Text, settings: Settings, today: date | None = None) -> tuple[Client | None, list[Diagnostic]]:
     """Read a client file. ``today`` enables the checks against the future."""
+    client, diags = _parse_client(src, settings, today)
+    return client, with_conflicts(src, diags)
+
+
+def _parse_client(src: Text, settings: Settings, today: date | None) -> tuple[Client | None, list[Diagnostic]]:
     fm, diags = split_front_matter(src)
     if fm is None:
         return None, diags

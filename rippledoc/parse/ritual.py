@@ -12,6 +12,7 @@ from datetime import date
 
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
+from rippledoc.parse.conflicts import with_conflicts
 from rippledoc.parse.fields import Fields, did_you_mean, parse_date
 from rippledoc.model import GRADES, LEVELS, STATUSES, Answer, Metric, Ritual, RitualEntry, RitualRecord, Source
 from rippledoc.views.periods import cadence_days, cadence_kind, parse_period
@@ -36,6 +37,11 @@ def ritual_key(path: str) -> str:
 
 
 def _front(src: Text) -> tuple[yamltree.Mapping | None, str, list[Diagnostic]]:
+    node, body, diags = _front_matter(src)
+    return node, body, with_conflicts(src, diags)
+
+
+def _front_matter(src: Text) -> tuple[yamltree.Mapping | None, str, list[Diagnostic]]:
     fm, diags = split_front_matter(src)
     if fm is None:
         return None, "", diags
