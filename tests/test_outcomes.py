@@ -249,6 +249,32 @@ def test_compose_note_writes_what_parse_line_reads(book):
     assert diags == [] and lo.handoff.owner == "priya" and lo.marks[0].quote == "he was 'quick'"
 
 
+def test_compose_note_does_not_tag_a_story_step_the_note_already_carries():
+    assert compose_note("beat the ransomware #success[ransomware]", story=("success", None)) == \
+        "beat the ransomware #success[ransomware]"
+    assert compose_note("Они довольны #success", story=("success", "ransomware")) == "Они довольны #success[ransomware]"
+    assert compose_note("asked Ørjan #story-asked[ransomware]", story=("asked", "ransomware")) == \
+        "asked Ørjan #story-asked[ransomware]"
+    assert compose_note("#testimonial #kudos @priya", story=("testimonial", None), quote="Σας ευχαριστούμε") == \
+        '#testimonial "Σας ευχαριστούμε" #kudos @priya.'
+    with pytest.raises(ValueError, match=re.escape("the note already tags #success[phish]: one touch, one story")):
+        compose_note("#success[phish]", story=("success", "ransomware"))
+
+
+def test_one_touch_is_one_story_however_it_is_tagged(workspace):
+    root = workspace({"rippledoc.yaml": SETTINGS, "clients/orsted.md": client("Ørsted Værktøj", "stan", """
+- 2026-10-01 call reached by stan: beat the ransomware with our backups #success[ransomware] #success
+- 2026-10-05 call reached by stan: 新しいポータル #success #success[portal]
+- 2026-10-20 email by stan: asked for a few words #story-asked[portal] #story-asked
+""")})
+    ws = load(root)
+    stories = [s for s in collect(ws)[0].stories]
+    assert [(s.id, s.date.isoformat(), [st.step for st in s.steps]) for s in stories] == [
+        ("ransomware", "2026-10-01", []), ("portal", "2026-10-05", ["asked"])]
+    asks = [(i.client.slug, i.date.isoformat()) for i in due_items(ws, TODAY) if i.kind == "story-ask"]
+    assert asks == [("orsted", "2026-10-15")]  # one 'ask for a testimonial', not two
+
+
 @pytest.mark.parametrize("text, message", [
     ("trainng: priya by 2026-11-28", "nobody in the team handles 'trainng' (did you mean 'training'?)"),
     ("training: olga by 2026-11-28", "'@olga' is not in the team of rippledoc.yaml (stan, priya, omar, lena)"),

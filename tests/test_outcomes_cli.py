@@ -127,6 +127,24 @@ def test_closing_a_handoff_and_moving_a_story_forward_are_one_line_diffs(book):
     assert prairie["next"] == "invite them as a webinar guest"
 
 
+def test_log_story_success_on_a_note_that_holds_a_story_makes_one_story(book):
+    before = {s["id"] for s in json.loads(ok(book, "stories", "--json"))["stories"]}
+    out = ok(book, "log", "prairie", "They beat the ransomware with our backups #success[ransomware]",
+             "--story", "success")
+    assert out.count("A success story") == 1
+    commit(book)
+    added = [l for l in git(book, "log", "-1", "-p", "--format=").splitlines() if l.startswith("+- ")]
+    assert len(added) == 1 and added[0].count("#success") == 1 and added[0].endswith("#success[ransomware]")
+    stories = json.loads(ok(book, "stories", "--json"))["stories"]
+    assert [s["id"] for s in stories if s["id"] not in before] == ["ransomware"]
+    later = json.loads(ok(book, "due", "--owner", "stan", "--json", today="2026-12-06"))["items"]
+    asks = [i for i in later if i["kind"] == "story-ask" and i["client"] == "prairie-state-credit-union"]
+    assert [i["date"] for i in asks] == ["2026-12-06"]  # one 'ask for a testimonial', not two
+    clash = run(book, "log", "prairie", "#success[phish]", "--story", "success:ransomware")
+    assert clash.exit_code == 2 and "the note already tags #success[phish]: one touch, one story" in clash.output
+    assert numstat(book) == []
+
+
 def test_a_later_touch_by_the_owner_closes_the_handoff(book):
     ok(book, "log", "harbor", "--by", "priya", "showed the weekend staff the pre-order screen #handoff-done")
     handoffs = json.loads(ok(book, "handoffs", "--all", "--json"))["handoffs"]

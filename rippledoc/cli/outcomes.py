@@ -331,4 +331,8 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
             intel_mark(topic)
         except ValueError as exc:
             fail(f"--intel: {exc}")
-    return compose_note(text, hand, praised, step, quote, intel), said
+    try:
+        return compose_note(text, hand, praised, step, quote, intel), said
+    except ValueError as exc:
+        fail(f"--story {story}: {exc}")
+        raise

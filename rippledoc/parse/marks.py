@@ -453,8 +453,14 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
                 for p in dict.fromkeys(people):
                     kudos.append(Kudos(c, t, p, m.quote or m.words or lo.plain, m.quote is not None))
             elif m.tag == "success":
-                stories.append({"touch": t, "id": m.ref or t.date.isoformat(), "line": lo,
-                                "steps": [], "mark": m})
+                mine = stories[-1] if stories and stories[-1]["touch"] is t else None
+                if mine is None:
+                    stories.append({"touch": t, "id": m.ref or t.date.isoformat(), "refs": {m.ref} - {None},
+                                    "line": lo, "steps": [], "mark": m})
+                elif m.ref:  # one story per touch, however often it is tagged: its first [id] names it
+                    if not mine["refs"]:
+                        mine["id"] = m.ref
+                    mine["refs"].add(m.ref)
             elif m.tag == "intel":
                 kind, topic = intel_topic(m.ref) if m.ref is not None else (None, None)
                 if m.ref is not None and (not topic or (kind is not None and kind not in INTEL_KINDS)):
@@ -482,6 +488,8 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
                                "a story starts with a #success touch; refer to it by its date or "
                                "[id]: #" + m.tag + "[2026-06-03]"))
             continue
+        if any(s.step == STEP_TAGS[m.tag] and s.touch is t for s in story["steps"]):
+            continue  # the same step tagged twice on one line is one step
         story["steps"].append(StoryStep(STEP_TAGS[m.tag], t.date, m.quote, t))
         if m.tag == "testimonial" and not m.quote:
             diags.append(warning(t.source.path, t.source.line, m.col, "W202",
@@ -509,7 +517,7 @@ def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
 
 def _story_for(stories: list[dict], t: Touch, m: Mark) -> dict | None:
     if m.ref:
-        by_id = [s for s in stories if s["id"] == m.ref]
+        by_id = [s for s in stories if s["id"] == m.ref or m.ref in s["refs"]]
         if by_id:
             return by_id[0]
         by_date = [s for s in stories if s["touch"].date.isoformat() == m.ref]
@@ -600,8 +608,19 @@ def quoted(words: str) -> str:
 def compose_note(note: str, handoff: tuple[str | None, str, date] | None = None,
                  kudos: Iterable[tuple[str, str]] = (), story: tuple[str, str | None] | None = None,
                  quote: str | None = None, intel: Iterable[str] = ()) -> str:
-    """The note with the outcome syntax of ``rippledoc log``'s options appended, in one line."""
+    """The note with the outcome syntax of ``rippledoc log``'s options appended, in one line.
+
+    A story step the note already carries (``#success[ransomware]`` and ``--story success``) is
+    not written again: the note's own mark takes the option's [ref] and quote when it has none.
+    Raises ValueError when the two name different stories.
+    """
     text = " ".join(note.split())
+    if story is not None:
+        step, ref = story
+        tag = "success" if step == "success" else next(k for k, v in STEP_TAGS.items() if v == step)
+        merged = _into_mark(text, tag, ref, quote)
+        if merged is not None:
+            text, story, quote = merged, None, None
     parts = [text + ("." if text[-1:].isalnum() else "")] if text else []
     if handoff is not None:
         parts.append(handoff_clause(*handoff))
@@ -613,3 +632,22 @@ def compose_note(note: str, handoff: tuple[str | None, str, date] | None = None,
         parts.append(f"#{tag}" + (f"[{ref}]" if ref else "") + (f" {quoted(quote)}" if quote else ""))
     parts += [intel_mark(t) for t in intel]
     return " ".join(parts)
+
+
+def _into_mark(text: str, tag: str, ref: str | None, quote: str | None) -> str | None:
+    """``text`` with its own ``#tag`` given ``ref`` and ``quote`` where it lacks them; None: no such mark."""
+    marks = _marks(text)
+    found = next((x for x in marks if x[1].lower() == tag), None)
+    if found is None:
+        return None
+    own = found[2].strip() if found[2] is not None else None
+    if ref and own and own != ref:
+        raise ValueError(f"the note already tags #{found[1]}[{own}]: one touch, one story")
+    at = found.end()
+    if ref and not own:
+        text, at = text[:found.end(1)] + f"[{ref}]" + text[found.end():], found.end(1) + len(ref) + 2
+    if quote:
+        stop = next((x.start() for x in _marks(text) if x.start() >= at), len(text))
+        if '"' not in text[at:stop] and "“" not in text[at:stop]:
+            text = text[:at] + f" {quoted(quote)}" + text[at:]
+    return text
