@@ -94,9 +94,9 @@ def test_the_summary_counts_what_each_person_did(book: Path):
     ]
     assert ch.people() == {
         "stan": {"commits": 1, "touches": 1, "reached": 1, "clients_touched": 1, "client_added": 0, "level": 1,
-                 "grade": 0, "commitment_made": 1, "commitment_kept": 0},
+                 "grade": 0, "commitment_made": 1, "commitment_kept": 0, "touch_edited": 0},
         "priya": {"commits": 2, "touches": 3, "reached": 1, "clients_touched": 2, "client_added": 1, "level": 0,
-                  "grade": 1, "commitment_made": 0, "commitment_kept": 1},
+                  "grade": 1, "commitment_made": 0, "commitment_kept": 1, "touch_edited": 0},
     }
 
 
@@ -135,8 +135,42 @@ def test_the_text_and_json_outputs(book: Path):
     assert "  2026-11-16 northwind                base -> key  (stan, " in result.output
     data = json.loads(runner.invoke(main, ["-C", str(book), "changes", "--since", "2026-11-16", "--json"]).output)
     assert data["totals"] == {"touch": 4, "client_added": 1, "level": 1, "grade": 1, "commitment_made": 1,
-                              "commitment_kept": 1}
+                              "commitment_kept": 1, "touch_edited": 0}
     assert data["people"]["priya"]["touches"] == 3
+
+
+def test_a_touch_edited_is_not_logged_again(book: Path):
+    """handoff-done writes 'done:' on Stan's line: Priya edited a touch, she did not log one, nor did Stan twice."""
+    path = book / "clients" / "northwind.md"
+    line = "- 2026-11-19 call reached by stan: Анна's laptops freeze. handoff: @priya by 2026-11-25"
+    commit(book, {"clients/northwind.md": path.read_text() + line + "\n"}, "handoff", STAN, "2026-11-19T10:00:00+00:00")
+    result = CliRunner().invoke(main, ["-C", str(book), "handoff-done", "northwind", "--owner", "priya",
+                                       "--date", "2026-11-20", "--today", "2026-11-20"])
+    assert result.exit_code == 0, result.output
+    assert line + " done: 2026-11-20" in path.read_text()
+    git(book, "commit", "-q", "-am", "northwind: laptops fixed", who=PRIYA, when="2026-11-20T16:00:00+00:00")
+    diff = git(book, "log", "-1", "-p", "--format=", "--", "clients/northwind.md").splitlines()
+    assert [l[0] for l in diff if l.startswith(("+- ", "-- "))] == ["-", "+"]  # git sees a line changed
+    ch = collect(book, "2026-11-19", TODAY)
+    assert [(e.kind, e.who, e.detail) for e in ch.events] == [
+        ("touch", "stan", line), ("touch-edited", "priya", line + " done: 2026-11-20")]
+    assert ch.people()["stan"]["touches"] == 1 and ch.people()["priya"]["touches"] == 0
+    assert ch.people()["priya"]["touch_edited"] == 1
+    text = render(ch)
+    assert "  touches logged       1  (1 reached, 1 client)\n" in text
+    assert "  touches edited       1  (lines changed, not logged again)\n" in text
+    assert "Touches edited\n  2026-11-19 northwind" in text
+
+
+def test_an_edit_and_a_new_touch_of_the_same_day_in_one_commit(book: Path):
+    path = book / "clients" / "northwind.md"
+    text = path.read_text()
+    fixed = text.replace("- 2026-11-18 call voicemail: left a message", "- 2026-11-18 call voicemail: left a message for Ørjan")
+    commit(book, {"clients/northwind.md": fixed + "- 2026-11-18 call reached by priya: Ørjan called back\n"
+                  + "- 2026-11-18 email by priya: sent the notes\n"}, "calls", PRIYA, "2026-11-19T09:00:00+00:00")
+    ch = collect(book, "2026-11-19", TODAY)
+    assert sorted((e.kind, e.detail.split(": ", 1)[-1]) for e in ch.events) == [
+        ("touch", "sent the notes"), ("touch", "Ørjan called back"), ("touch-edited", "left a message for Ørjan")]
 
 
 def test_errors_are_messages(book: Path, tmp_path: Path):

@@ -3,8 +3,11 @@
 Each commit since then (merges left out: they only combine what their
 parents did) is compared with its first parent, client file by client file:
 touches logged, clients added, levels and grades moved, commitments made and
-kept. A touch is credited to its ``by``, everything else to the commit's
-author, who is recognised as a team member by e-mail or name. Only committed
+kept. A log line added is a touch logged; a line edited (its touch, the same
+date and kind, is still there: ``handoff-done`` wrote ``done:`` on it, a typo
+was fixed) is a touch edited, never a second touch. A touch is credited to its
+``by``, everything else to the commit's author, who is recognised as a team
+member by e-mail or name. Only committed
 work counts; ``git status`` shows the rest.
 
 ``client_events`` is the pure part (two versions of a client -> events);
@@ -20,9 +23,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Mapping
 
-from rippledoc.model import Client, Settings, TeamMember
+from rippledoc.model import Client, Settings, TeamMember, Touch
 
-EVENT_KINDS = ("touch", "client-added", "level", "grade", "commitment-made", "commitment-kept")
+EVENT_KINDS = ("touch", "client-added", "level", "grade", "commitment-made", "commitment-kept", "touch-edited")
 DEFAULT_DAYS = 7
 
 
@@ -113,6 +116,32 @@ def _what(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def _new_lines(before: Client | None, after: Client) -> list[tuple[Touch, bool]]:
+    """The log lines of ``after`` that ``before`` did not have, each with whether it is an edited line.
+
+    A new line is an edit when a line of ``before`` that is gone was a touch of the same date and kind
+    (the file is the client): the touch was there already, only its words changed.
+    """
+    kept = Counter(t.text.rstrip() for t in after.log)
+    gone: Counter[tuple[date, str]] = Counter()
+    for t in before.log if before else ():
+        if kept[t.text.rstrip()] > 0:
+            kept[t.text.rstrip()] -= 1
+        else:
+            gone[(t.date, t.kind)] += 1
+    old = Counter(t.text.rstrip() for t in before.log) if before else Counter()
+    out = []
+    for t in after.log:
+        if old[t.text.rstrip()] > 0:
+            old[t.text.rstrip()] -= 1
+            continue
+        edited = gone[(t.date, t.kind)] > 0
+        if edited:
+            gone[(t.date, t.kind)] -= 1
+        out.append((t, edited))
+    return out
+
+
 def client_events(before: Client | None, after: Client, commit: Commit, start: date | None = None) -> list[Event]:
     """What one commit did to one client: ``before`` is None when it added the file.
 
@@ -125,12 +154,11 @@ def client_events(before: Client | None, after: Client, commit: Commit, start: d
     out = []
     if before is None:
         out.append(event("client-added", commit.day, after.name))
-    old = Counter(t.text.rstrip() for t in before.log) if before else Counter()
-    for t in after.log:
-        if old[t.text.rstrip()] > 0:
-            old[t.text.rstrip()] -= 1
-            continue
-        out.append(event("touch", t.date, t.text, t.by or commit.who, t.reached))
+    for t, edited in _new_lines(before, after):
+        if edited:
+            out.append(event("touch-edited", t.date, t.text))
+        else:
+            out.append(event("touch", t.date, t.text, t.by or commit.who, t.reached))
     for attr in ("level", "grade"):
         was, now = (getattr(before, attr) if before else None), getattr(after, attr)
         if before is not None and was != now:
@@ -285,6 +313,8 @@ def render(ch: Changes) -> str:
     for kind, label in (("client-added", "clients added"), ("level", "levels moved"), ("grade", "grades moved"),
                         ("commitment-made", "commitments made"), ("commitment-kept", "commitments kept")):
         lines.append(f"  {label:17} {len(ch.of(kind)):4}")
+    if ch.of("touch-edited"):
+        lines.append(f"  {'touches edited':17} {len(ch.of('touch-edited')):4}  (lines changed, not logged again)")
     cols = ("commits", "touches", "reached", "clients_touched", "client_added", "level", "grade",
             "commitment_made", "commitment_kept")
     heads = ("commits", "touches", "reached", "clients", "added", "levels", "grades", "made", "kept")
@@ -294,13 +324,15 @@ def render(ch: Changes) -> str:
         lines.append(f"  {who:{width}}" + "".join(f"{row[c]:9}" for c in cols))
     for kind, title in (("touch", "Touches logged"), ("client-added", "Clients added"), ("level", "Levels moved"),
                         ("grade", "Grades moved"), ("commitment-made", "Commitments made"),
-                        ("commitment-kept", "Commitments kept")):
+                        ("commitment-kept", "Commitments kept"), ("touch-edited", "Touches edited")):
         found = sorted(ch.of(kind), key=lambda e: (e.day, e.client))
         if not found:
             continue
         lines += ["", title]
         for e in found:
-            detail = e.detail.split(" ", 2)[-1] if kind == "touch" else f"{e.detail}  ({e.who}, {e.commit[:7]})"
+            detail = (e.detail.split(" ", 2)[-1] if kind == "touch" else
+                      f"{e.detail.split(' ', 2)[-1]}  ({e.who}, {e.commit[:7]})" if kind == "touch-edited" else
+                      f"{e.detail}  ({e.who}, {e.commit[:7]})")
             lines.append(f"  {e.day.isoformat()} {e.client:24} {detail}")
     return "\n".join(lines) + "\n"
 
