@@ -223,7 +223,9 @@ def changes(ctx: click.Context, since: str | None, as_json: bool, today: str | N
     Touches logged, clients added, levels and grades moved, commitments made
     and kept, in total and per person: a touch counts for its 'by', the rest
     for the commit's author (recognised by the e-mail or name in the team of
-    rippledoc.yaml). Merge commits are left out; uncommitted edits do not count.
+    rippledoc.yaml). A log line edited (handoff-done's 'done:') is a touch
+    edited, not a second touch. Merge commits are left out; uncommitted edits
+    do not count.
 
     \b
     Examples:
