@@ -616,9 +616,7 @@ def compose_note(note: str, handoff: tuple[str | None, str, date] | None = None,
     """
     text = " ".join(note.split())
     if story is not None:
-        step, ref = story
-        tag = "success" if step == "success" else next(k for k, v in STEP_TAGS.items() if v == step)
-        merged = _into_mark(text, tag, ref, quote)
+        merged = _into_mark(text, _step_tag(story[0]), story[1], quote)
         if merged is not None:
             text, story, quote = merged, None, None
     parts = [text + ("." if text[-1:].isalnum() else "")] if text else []
@@ -628,16 +626,20 @@ def compose_note(note: str, handoff: tuple[str | None, str, date] | None = None,
         parts.append(f"#kudos @{person}" + (f" {quoted(words)}" if words.strip() else ""))
     if story is not None:
         step, ref = story
-        tag = "success" if step == "success" else next(k for k, v in STEP_TAGS.items() if v == step)
+        tag = _step_tag(step)
         parts.append(f"#{tag}" + (f"[{ref}]" if ref else "") + (f" {quoted(quote)}" if quote else ""))
     parts += [intel_mark(t) for t in intel]
     return " ".join(parts)
 
 
+def _step_tag(step: str) -> str:
+    """``success`` or a step (``asked``…) -> its tag (``success``, ``story-asked``…)."""
+    return "success" if step == "success" else next(k for k, v in STEP_TAGS.items() if v == step)
+
+
 def _into_mark(text: str, tag: str, ref: str | None, quote: str | None) -> str | None:
     """``text`` with its own ``#tag`` given ``ref`` and ``quote`` where it lacks them; None: no such mark."""
-    marks = _marks(text)
-    found = next((x for x in marks if x[1].lower() == tag), None)
+    found = next((x for x in _marks(text) if x[1].lower() == tag), None)
     if found is None:
         return None
     own = found[2].strip() if found[2] is not None else None
