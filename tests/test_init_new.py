@@ -14,6 +14,12 @@ from rippledoc.book.loader import defaults_dir, load_workspace
 from conftest import TODAY
 
 
+def book_today(book):
+    """Today where the book lives: what 'new' writes as 'since' (date.today() is UTC's, a day off near midnight)."""
+    from rippledoc.clock import today_in, workspace_zone
+    return today_in(workspace_zone(book))
+
+
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
@@ -77,7 +83,7 @@ def test_new_creates_a_client_from_the_template(book):
     from rippledoc.clock import today_in, workspace_zone
     assert f"since: {today_in(workspace_zone(book)).isoformat()}\n" in text  # today where the book lives
     assert "\n## Log\n" in text
-    ws, diags = load_workspace(book, date.today())
+    ws, diags = load_workspace(book, book_today(book))
     assert [c.name for c in ws.clients] == ["Northwind Traders"] and diags == []
 
 
@@ -91,7 +97,7 @@ def test_new_makes_an_ascii_unique_slug(book):
 def test_new_keeps_a_name_with_quotes_and_colons_intact(book):
     name = 'Bob\'s "Best": Bakery #1'
     assert run("-C", str(book), "new", name).exit_code == 0
-    ws, diags = load_workspace(book, date.today())
+    ws, diags = load_workspace(book, book_today(book))
     assert [c.name for c in ws.clients] == [name] and diags == []
 
 
@@ -126,7 +132,7 @@ def test_new_outside_a_workspace(tmp_path):
 def test_new_writes_a_name_that_reads_back_exactly(book, name):
     result = run("-C", str(book), "new", name)
     assert result.exit_code == 0, result.output
-    ws, diags = load_workspace(book, date.today())
+    ws, diags = load_workspace(book, book_today(book))
     assert [c.name for c in ws.clients] == [name] and diags == []
 
 
@@ -145,7 +151,7 @@ def test_new_writes_an_owner_of_the_team_that_reads_back(book):
     result = run("-C", str(book), "new", "Delta", "--owner", "a: b")
     assert result.exit_code == 0, result.output
     assert 'owner: "a: b"\n' in (book / "clients" / "delta.md").read_text()
-    ws, diags = load_workspace(book, date.today())
+    ws, diags = load_workspace(book, book_today(book))
     assert [(c.name, c.owner) for c in ws.clients] == [("Delta", "a: b")] and diags == []
 
 
