@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "W101": "a client file name that is not a plain slug",
     "W102": "YAML would read this unquoted text as another type",
     "W103": "a kept date lies in the future",
+    "W104": "a client without a time zone",
     "W200": "a touch names an unknown team member",
     "W201": "kudos name nobody",
     "W202": "a testimonial without the customer's words",

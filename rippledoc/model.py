@@ -80,7 +80,7 @@ class Client:
     phone: str = ""
     address: str = ""
     website: str = ""
-    timezone: str = ""  # resolved: the workspace's when the file has none
+    timezone: str = ""  # "": unknown, the file gives none (check warns: W104)
     hours: TimeRange | None = None  # None: the workspace's client_hours
     since: date | None = None
     owner: str | None = None

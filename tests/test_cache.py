@@ -121,7 +121,7 @@ def test_cold_warm_and_uncached_loads_are_equal(book: Path, monkeypatch: pytest.
     assert plain == cold == warm
     codes = sorted(d.code for d in warm[1])
     assert codes == sorted(["E010", "W102", "E108", "E302", "E103", "W103", "E203", "E102", "W200",
-                            "E402", "E303", "W400"])  # every kind of problem survives the cache
+                            "E402", "E303", "W400", "W104"])  # every kind of problem survives the cache
 
 
 @pytest.mark.parametrize("today", [None, date(2026, 11, 1), TODAY, date(2026, 11, 25), date(2028, 1, 1)])
@@ -211,11 +211,14 @@ def test_the_code_that_decides_a_parse_is_in_the_fingerprint(monkeypatch: pytest
 
 def test_changed_settings_invalidate_the_clients(book: Path) -> None:
     ws, _ = load(book, TODAY)
-    assert ws.client("harbor-lane-bakery").timezone == "America/New_York"
+    before = set(entries(book))
+    assert ws.client("harbor-lane-bakery").timezone == ""  # the file gives none: unknown, not the workspace's
     settings = book / "rippledoc.yaml"
     settings.write_text(settings.read_text().replace("America/New_York", "Europe/London"))
     ws, _ = load(book, TODAY)
-    assert ws.client("harbor-lane-bakery").timezone == "Europe/London"
+    assert ws.settings.timezone == "Europe/London" and len(set(entries(book)) - before) == 3  # read again
+    assert ws.client("harbor-lane-bakery").timezone == "" and ws.client("northwind-traders").timezone == \
+        "America/Chicago"
 
 
 def test_the_cache_is_safe_to_delete(book: Path) -> None:

@@ -99,7 +99,9 @@ def test_every_field_read_back_by_vobject(workspace):
     assert s.dtstart.value == date(2026, 11, 24) and s.dtend.value == date(2026, 11, 25)
     assert s.transp.value == "TRANSPARENT"
     assert s.valarm.trigger.value == timedelta(hours=9, minutes=15)
-    assert "no overlap: their hours 09:00-17:00 Asia/Tokyo are 19:00-03:00 your time (Mon)" in s.description.value
+    # Tue 09:30 in New York is Tue 23:30 in Tokyo: their Tuesday is over, their Wednesday opens at 19:00 ours
+    assert ("no overlap with your window 09:30-11:30: their hours are 09:00-17:00 Asia/Tokyo, next reachable "
+            "Wed 25 Nov 09:00 their time = Tue 24 Nov 19:00 your time") in s.description.value
 
 
 def test_the_raw_text_is_folded_crlf_and_the_library_agrees(workspace):

@@ -1,7 +1,9 @@
 """Every command's --help shows how it is run, and group help is never cut off."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -54,14 +56,31 @@ def test_every_export_takes_o_and_output(fmt):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("schema", "-o", "{missing}/schema.json"), "rippledoc: cannot write {missing}/schema.json: No such file"),
+    (("schema", "-o", "{file}/schema.json"), "rippledoc: cannot write {file}/schema.json: "),
     (("export", "csv", "--output", "{missing}/clients.csv"), "rippledoc: cannot write {missing}/clients.csv: No such"),
 ])
 def test_a_write_that_fails_is_an_error_not_a_traceback(tmp_path, args, message):
     (tmp_path / "clients").mkdir()
-    missing = str(tmp_path / "no-such-folder")
-    result = CliRunner().invoke(main, ["-C", str(tmp_path), *(a.format(missing=missing) for a in args)])
-    assert result.exit_code == 1 and result.output.startswith(message.format(missing=missing)), result.output
+    (tmp_path / "a-file").write_text("not a folder")
+    names = {"missing": str(tmp_path / "no-such-folder"), "file": str(tmp_path / "a-file")}
+    result = CliRunner().invoke(main, ["-C", str(tmp_path), *(a.format(**names) for a in args)])
+    assert result.exit_code == 1 and result.output.startswith(message.format(**names)), result.output
+    assert "Traceback" not in result.output
+
+
+def test_schema_o_creates_its_folder_and_the_help_names_the_file_the_docs_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    doc = (Path(__file__).parent.parent / "docs" / "format.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^rippledoc schema .*-o (\S+)$", doc, re.M)
+    assert ".schema/client.json" in commands and "$schema=../.schema/client.json" in doc
+    help_text = help_of("schema")
+    for target in commands:
+        assert f"-o {target}" in help_text, target  # the same files in --help as in docs/format.md
+        kind = target.rsplit("/", 1)[1].removesuffix(".json")
+        result = CliRunner().invoke(main, ["schema", "--kind", kind, "-o", target])
+        assert result.exit_code == 0 and result.output == f"wrote {target}\n", result.output
+        assert json.loads((tmp_path / target).read_text())["$schema"].startswith("https://json-schema.org/")
+    assert "$schema=../.schema/client.json" in help_text
 
 
 def test_init_where_no_folder_can_be_made_says_so(tmp_path):

@@ -68,6 +68,7 @@ name: 北京贸易有限公司
 contact: 李雷
 email: li.lei@bjtrade.example
 phone: "+86 10 6552 1234"
+timezone: Asia/Shanghai
 owner: priya
 level: base
 status: paused
@@ -78,6 +79,7 @@ tags: [中国, export]
 NGUYEN = """\
 ---
 name: Nguyễn Trading Co.
+timezone: Asia/Ho_Chi_Minh
 ---
 """
 
@@ -113,7 +115,7 @@ def test_json_is_the_whole_model_in_a_versioned_shape(book):
     assert nw["log"][1] == {"date": "2026-11-20", "kind": "call", "outcome": "voicemail", "by": "priya",
                             "note": "said I'd call back Tuesday. next: 2026-11-24", "tags": [], "mentions": [],
                             "next": "2026-11-24", "line": 32}
-    assert data["clients"][1]["timezone"] == "America/New_York"  # the workspace's, resolved
+    assert data["clients"][1]["timezone"] == "Asia/Ho_Chi_Minh"  # as the file gives it, never the workspace's
     assert "one-a-day" in [r["key"] for r in data["rituals"]]
 
 

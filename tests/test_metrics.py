@@ -25,6 +25,7 @@ BOOK = {
         ---
         name: Alpha Dental
         since: 2020-01-01
+        timezone: Europe/London
         owner: ann
         level: key
         grade: top
@@ -47,6 +48,7 @@ BOOK = {
         ---
         name: Bravo Books
         since: 2021-01-01
+        timezone: Europe/London
         owner: bo
         level: base
         grade: three
@@ -77,6 +79,7 @@ BOOK = {
         ---
         name: Delta Vets
         since: 2026-08-01
+        timezone: Europe/London
         owner: bo
         level: key
         sales:
@@ -233,7 +236,7 @@ def test_stories_and_intelligence_are_counted_and_listed(metrics):
     assert (s["success"], s["intel"]) == (1, 1)
     assert s["success_stories"][0] == {"date": "2026-09-28", "client": "alpha", "name": "Alpha Dental", "by": "ann",
                                        "note": "#success month-end close now takes two days instead of five",
-                                       "source": "clients/alpha.md:20"}
+                                       "source": "clients/alpha.md:21"}
     assert s["intelligence"][0]["client"] == "charlie"
 
 

@@ -30,7 +30,8 @@ team:
 
 
 def client(name: str, owner: str, log: str, contact: str = "Diane Vasquez") -> str:
-    return f"---\nname: {name}\ncontact: {contact}\nowner: {owner}\nlevel: key\n---\nNotes.\n\n## Log\n{log.strip()}\n"
+    return (f"---\nname: {name}\ncontact: {contact}\ntimezone: America/Chicago\nowner: {owner}\nlevel: key\n---\n"
+            f"Notes.\n\n## Log\n{log.strip()}\n")
 
 
 PRAIRIE = """\
@@ -215,7 +216,7 @@ def test_check_reports_unknown_owners_and_departments(workspace):
 """)})
     _, diags = load_workspace(root, TODAY)
     got = [(d.line, d.col, d.code) for d in diags if d.path == "clients/a.md"]
-    assert got == [(10, 45, "E302"), (11, 45, "E205"), (12, 43, "W200")]
+    assert got == [(11, 45, "E302"), (12, 45, "E205"), (13, 43, "W200")]
     e205 = next(d for d in diags if d.code == "E205")
     assert e205.hint == "did you mean 'training'?"
 

@@ -24,7 +24,9 @@ ONE_A_DAY = "---\nname: One a day\ncalls_per_day: {n}\ncadence_by_level: {{for-l
 
 
 def client(name: str, front: str = "", log: str = "") -> str:
-    return f"---\nname: {name}\n{front}---\n## Log\n{log}"
+    """A client file; in the workspace's zone (America/New_York) unless ``front`` names another."""
+    zone = "" if "timezone:" in front else "timezone: America/New_York\n"
+    return f"---\nname: {name}\n{zone}{front}---\n## Log\n{log}"
 
 
 def load(workspace, clients: dict[str, str], n: int = 1, settings: str = SETTINGS, today=date(2026, 11, 23)):
@@ -111,8 +113,9 @@ def test_a_client_with_no_overlap_takes_no_place_and_is_listed_apart(workspace):
         ("quiet", at(MON, 9, 0, "America/Chicago"), False)]
     [o] = plan.outside
     assert o.client.slug == "tokyo" and o.item.kind == "callback"
+    # Mon 09:00 in Chicago is Tue 00:00 in Tokyo: their Monday is over, their Tuesday opens at 18:00 ours
     assert o.words() == ("due, but no time in your window today: Sakura Ridge, their hours are 09:00-17:00 "
-                         "Asia/Tokyo (18:00-02:00 your time; your window is 09:00-11:00); "
+                         "Asia/Tokyo, next reachable Tue 24 Nov 09:00 their time = Mon 23 Nov 18:00 your time; "
                          "call outside your window or by arrangement")
     assert plan.note == "" and plan.waiting == 0
 
@@ -125,7 +128,8 @@ def test_when_every_due_client_is_outside_the_window_the_plan_says_so(workspace)
     assert plan.calls == ()
     assert plan.note == "every client due today has no time in your call window (listed after the calls)"
     [o] = plan.outside
-    assert o.hours == "08:00-18:00 Australia/Sydney, but it is Saturday for them"
+    assert o.hours == ("08:00-18:00 Australia/Sydney, next reachable Mon 30 Nov 08:00 their time = "
+                       "Sun 29 Nov 16:00 your time")
 
 
 def test_a_promised_callback_is_kept_on_its_day_beyond_the_daily_rate(workspace):
@@ -251,7 +255,7 @@ def test_today_lists_a_client_outside_the_window_after_the_calls_and_in_json(wor
     first = next(i for i, l in enumerate(lines) if l.startswith(" 1. "))
     assert lines[first].startswith(" 1. 09:30-10:00  Quiet Co")
     outside = lines.index("due, but no time in your window today: Sakura Ridge, their hours are 09:00-17:00 "
-                          "Asia/Tokyo (19:00-03:00 your time, Sun; your window is 09:30-11:30); "
+                          "Asia/Tokyo, next reachable Tue 24 Nov 09:00 their time = Mon 23 Nov 19:00 your time; "
                           "call outside your window or by arrangement")
     assert outside > first and " 2. " not in text.output
     data = json.loads(CliRunner().invoke(main, ["-C", str(root), "today", "--today", "2026-11-23", "--json"]).output)

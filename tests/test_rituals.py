@@ -25,6 +25,7 @@ BOOK = {
         level: key
         grade: top
         owner: ann
+        timezone: Europe/London
         ---
         ## Log
         - 2026-11-20 call voicemail by ann: left a message
@@ -35,6 +36,7 @@ BOOK = {
         level: for-life
         grade: two
         owner: bo
+        timezone: Europe/London
         ---
     """,
     "clients/southport.md": """
@@ -42,6 +44,7 @@ BOOK = {
         name: Southport Books
         level: base
         grade: three
+        timezone: Europe/London
         ---
     """,
     "clients/westfield.md": """
@@ -49,6 +52,7 @@ BOOK = {
         name: Westfield Farms
         level: key
         status: paused
+        timezone: Europe/London
         ---
     """,
 }

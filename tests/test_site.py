@@ -314,7 +314,7 @@ def test_strict_fails_on_any_problem_and_keeps_the_old_site(tmp_path):
     root = make(tmp_path, {"clients/acme.md": ACME})
     build(root)
     before = (root / "_site/index.html").read_bytes()
-    write(root, {"clients/bad.md": "---\nname: Bad\ngrade: tree\n---\n"})
+    write(root, {"clients/bad.md": "---\nname: Bad\ntimezone: UTC\ngrade: tree\n---\n"})
     result = CliRunner().invoke(main, ["-C", str(root), "build", "--strict", "--today", "2026-11-22"])
     assert result.exit_code == 1
     assert "--strict: 1 problem in the workspace" in result.output

@@ -9,7 +9,7 @@ TODAY = date(2026, 12, 1)
 
 
 def client(name, level, grade, since, sales=(), status="active", contact="Pat Doe", extra=""):
-    lines = ["---", f"name: {name}", f"contact: {contact}", f"level: {level}", f"since: {since}",
+    lines = ["---", f"name: {name}", f"contact: {contact}", "timezone: UTC", f"level: {level}", f"since: {since}",
              f"status: {status}"] + ([f"grade: {grade}"] if grade else [])
     if sales:
         lines.append("sales:")

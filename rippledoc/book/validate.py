@@ -50,6 +50,16 @@ def plain_slugs(ws: Workspace) -> Iterable[Diagnostic]:
             taken.add(better)
 
 
+def known_zones(ws: Workspace) -> Iterable[Diagnostic]:
+    """W104: a client whose file gives no time zone (former clients are never planned, so never warned about)."""
+    for c in ws.clients:
+        if not c.timezone and "timezone" not in c.field_lines and c.status != "former":
+            yield warning(c.path, c.field_lines.get("name", 1), 1, "W104",
+                          f"{c.name} has no timezone: the plan cannot know their business hours or their local "
+                          "time, so their calls go anywhere in your call window and their time shows as unknown",
+                          "add 'timezone:' with an IANA name, such as America/Chicago or Europe/London")
+
+
 def known_owners(ws: Workspace) -> Iterable[Diagnostic]:
     team = ws.settings.team
     if not team:
@@ -115,6 +125,7 @@ CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
     unique_names,
     unique_slugs,
     plain_slugs,
+    known_zones,
     known_owners,
     known_authors,
     record_references,

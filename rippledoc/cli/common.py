@@ -57,14 +57,16 @@ def workspace_today(root: Path, value: str | None) -> date:
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # room for any plan, period or forecast around it
 
 
-def date_option(value: str | None, option: str) -> date | None:
-    """A ``YYYY-MM-DD`` option's value; a usage error naming the option when it is not a date."""
+def date_option(value: str | None, option: str, base: date | None = None) -> date | None:
+    """A ``YYYY-MM-DD`` option's value; a usage error naming the option when it is not a date. With ``base``,
+    also a day counted from it (``tomorrow``, ``+3``, ``fri``: ``parse.fields.parse_day``)."""
     if value is None:
         return None
-    from rippledoc.parse.fields import parse_date
-    d = parse_date(value)
+    from rippledoc.parse.fields import DAY_FORMS, parse_date, parse_day
+    d = parse_date(value) if base is None else parse_day(value, base)
     if d is None:
-        raise click.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)", param_hint=option)
+        forms = "YYYY-MM-DD" if base is None else DAY_FORMS
+        raise click.BadParameter(f"'{value}' is not a date ({forms})", param_hint=option)
     if not FIRST_DAY <= d <= LAST_DAY:
         raise click.BadParameter(f"'{value}' is outside the years {FIRST_DAY.year}-{LAST_DAY.year}",
                                  param_hint=option)

@@ -112,7 +112,8 @@ def render_rituals(rituals: list, color: bool) -> str:
 def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str | None) -> None:
     """Today's calls: who, at what time for both of you, and what to know before dialling.
 
-    On a day off it shows the next working day's plan. Rituals due (the weekly
+    On a day off it shows the next working day's plan, unless you promised a
+    call back for that very day: a promise is kept on its day. Rituals due (the weekly
     review, a high-grade session, ...) are listed after the calls. How many
     calls a day: calls_per_day in rituals/one-a-day.md (default 1).
 
@@ -129,7 +130,7 @@ def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str |
     ws, day = _start(ctx, today)
     who = resolve_owner(ws, owner)
     plan = daily_plan(ws, day, who)
-    if not plan.working:  # a day off: show the next working day's plan, said so
+    if not plan.working and not plan.calls and not plan.outside:  # a day off, nothing promised for it
         plan = daily_plan(ws, next_working_day(day, ws.settings), who)
         plan = replace(plan, note=f"{day:%A} is not one of your working days; here is the plan for "
                                   f"{plan.day:%A %d %b}." + (f" {plan.note}." if plan.note else ""))
@@ -159,13 +160,8 @@ def render_today(plan, notes, who: str | None) -> str:
     if plan.note:
         out += [plan.note, ""]
     for k, (call, note) in enumerate(zip(plan.calls, notes), 1):
-        if call.start:
-            when = f"{call.start:%H:%M}-{call.end:%H:%M}"
-            theirs = f"their time {call.their_start:%H:%M}" + (
-                f" {call.their_start:%a}" if call.their_start.date() != call.start.date() else "")
-            theirs += f" ({call.client.timezone})" if call.client.timezone != plan.timezone else " (same zone)"
-        else:
-            when, theirs = "no time", call.note
+        when = f"{call.start:%H:%M}-{call.end:%H:%M}" if call.start else "no time"
+        theirs = call.their_time(plan.timezone)
         early = " (early, to spread the load)" if call.early else ""
         out.append(f"{k:>2}. {paint(when, 'green' if call.start else 'red', color)}  "
                    f"{paint(call.client.name, 'bold', color)}  {theirs}")
@@ -199,7 +195,8 @@ def render_today(plan, notes, who: str | None) -> str:
 def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: str | None) -> None:
     """A forecast of the daily calls: calls_per_day a day, more only to keep a promised callback.
 
-    Each planned call is assumed to reach the client. Ends with whether the
+    Each planned call is assumed to reach the client. A call back promised for
+    a day off is planned on that day, said so. Ends with whether the
     book can be covered at your rate, and the rate it needs. Set the rate with
     calls_per_day in rituals/one-a-day.md (default 1).
 
@@ -228,8 +225,8 @@ def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today:
     color = use_color()
     rows = []
     for p in fc.days:
-        if not p.working:
-            continue
+        if not p.working and not p.calls and not p.outside:
+            continue  # a day off with nothing promised for it
         label = f"{p.day:%a %d %b}"
         if p.note and (p.calls or p.outside):
             rows.append((label, "", "", "", p.note))

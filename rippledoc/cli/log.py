@@ -53,8 +53,9 @@ def _edit(fn, *args, **kwargs):
 @click.option("--kind", type=click.Choice(KINDS), default="call", show_default=True)
 @click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
               help="Default: reached for call, meeting, visit; sent for email, letter.")
-@click.option("--next", "next_", metavar="YYYY-MM-DD", default=None,
-              help="The promised next contact, e.g. the call back after a voicemail.")
+@click.option("--next", "next_", metavar="DAY", default=None,
+              help="The promised next contact, e.g. the call back after a voicemail: YYYY-MM-DD, or counted from "
+                   "the touch's day: tomorrow, +3 (days), +2w (weeks), or a weekday such as fri (the next one).")
 @click.option("--note", default="", help="What happened. #success #intel #support tag it, @name names a colleague.")
 @click.option("--date", "when", metavar="YYYY-MM-DD", default=None, help="When it happened (default: today).")
 @click.option("--by", "by", metavar="NAME", default=None, help="Who made the touch (default: me: in rippledoc.yaml).")
@@ -83,6 +84,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     \b
     Examples:
       rippledoc log kestrel --outcome voicemail --next 2026-11-26 --note "left a message"
+      rippledoc log kestrel --outcome voicemail --next thu --note "said I'd call Thursday"
       rippledoc log "Aurora Dental" loved the new backup #success
       rippledoc log maple --kind email --note "sent the quote"
       rippledoc log prairie "tellers locked out" --handoff "training: priya by 2026-11-28"
@@ -93,7 +95,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     from rippledoc.parse.logline import format_touch
     day = workspace_today(root_from(ctx), today)
     touch_day = date_option(when, "--date") or day
-    nxt = date_option(next_, "--next")
+    nxt = date_option(next_, "--next", base=touch_day)
     if touch_day > day:
         fail(f"--date {touch_day} lies after today ({day}): log what happened; "
              "a planned call is a --next date on the last touch")
@@ -125,7 +127,8 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     if effective in ("voicemail", "no-answer") and nxt is None:
         click.echo("Say when you will call back, and log it: --next YYYY-MM-DD (the callback becomes that day's call).")
     elif nxt is not None:
-        click.echo(f"Call back on {nxt:%a %d %b}: it will be that day's call.")
+        from rippledoc.views.plan import callback_notice
+        click.echo(callback_notice(ws, c, touch_day, nxt, day))
     elif effective == "reached":
         pol, _ = policy(ws)
         from datetime import timedelta

@@ -8,7 +8,7 @@ import click
 @click.option("--kind", type=click.Choice(["client", "ritual", "settings"]), default="client", show_default=True,
               help="client: clients/*.md front matter; ritual: rituals/*.md definitions; settings: rippledoc.yaml.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
-              help="Write the schema to this file instead of printing it.")
+              help="Write the schema to this file instead of printing it (its folder is created).")
 def schema(kind: str, output: str | None) -> None:
     """Print a JSON Schema (draft 2020-12) for editors.
 
@@ -17,18 +17,18 @@ def schema(kind: str, output: str | None) -> None:
     while you type:
 
     \b
-      rippledoc schema -o .rippledoc-client.schema.json
+      rippledoc schema -o .schema/client.json
       ---
-      # yaml-language-server: $schema=../.rippledoc-client.schema.json
+      # yaml-language-server: $schema=../.schema/client.json
       name: Northwind Traders
 
     See the end of docs/format.md.
 
     \b
     Examples:
-      rippledoc schema -o .rippledoc-client.schema.json
-      rippledoc schema --kind ritual -o .rippledoc-ritual.schema.json
-      rippledoc schema --kind settings
+      rippledoc schema -o .schema/client.json
+      rippledoc schema --kind ritual -o .schema/ritual.json
+      rippledoc schema --kind settings -o .schema/settings.json
     """
     import json
     from pathlib import Path
@@ -40,6 +40,7 @@ def schema(kind: str, output: str | None) -> None:
         return
     from rippledoc.edit.atomic import atomic_write
     try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
         atomic_write(Path(output), text.encode())
     except OSError as exc:
         from rippledoc.cli.common import EXIT_ERRORS, fail

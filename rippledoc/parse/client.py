@@ -58,7 +58,7 @@ def _parse_client(src: Text, settings: Settings, today: date | None) -> tuple[Cl
     values = dict(
         contact=f.text("contact") or "", email=f.text("email") or "", phone=f.text("phone") or "",
         address=f.text("address") or "", website=f.text("website") or "",
-        timezone=f.zone("timezone") or settings.timezone, hours=f.time_range("hours"),
+        timezone=f.zone("timezone") or "", hours=f.time_range("hours"),  # no zone given: unknown (W104)
         since=since, owner=f.text("owner"),
         level=f.choice("level", LEVELS) or "base", grade=f.choice("grade", GRADES),
         status=f.choice("status", STATUSES) or "active", cadence_days=f.cadence("cadence"),

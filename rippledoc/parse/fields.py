@@ -41,6 +41,30 @@ def parse_date(text: str) -> date | None:
         return None
 
 
+_RELATIVE = re.compile(r"^\+([0-9]{1,4}) ?([dw]?)$")
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DAY_FORMS = "YYYY-MM-DD, today, tomorrow, +N (days), +Nw (weeks) or a weekday such as fri"
+
+
+def parse_day(text: str, base: date) -> date | None:
+    """A day as a date or counted from ``base``: ``YYYY-MM-DD``, ``today``, ``tomorrow``, ``+3`` (days;
+    also ``+3d``), ``+2w`` (weeks), or a weekday (``fri``, ``friday``): the first one after ``base``."""
+    from datetime import timedelta
+    word = text.strip().lower()
+    m = _RELATIVE.match(word)
+    if m:
+        try:
+            return base + timedelta(days=int(m[1]) * (7 if m[2] == "w" else 1))
+        except OverflowError:
+            return None
+    if word in ("today", "tomorrow"):
+        return base + timedelta(days=word == "tomorrow")
+    named = [i for i, name in enumerate(_WEEKDAYS) if len(word) >= 3 and name.startswith(word)]
+    if len(named) == 1:
+        return base + timedelta(days=(named[0] - base.weekday() - 1) % 7 + 1)
+    return parse_date(text)
+
+
 def _date_hint(m: re.Match[str]) -> str:
     import calendar
     year, month = int(m[1]), int(m[2])

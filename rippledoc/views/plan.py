@@ -17,7 +17,15 @@ Choosing a day's calls (``calls_per_day``, unless promises need more):
      its cadence has gone by; callbacks never move before the promised day,
      snoozed clients never before the snooze.
 A client whose business hours do not meet my call window that day takes no
-place: it is listed apart (``Plan.outside``), to call outside the window.
+place: it is listed apart (``Plan.outside``), to call outside the window, with
+the next time they can be reached in both zones (``next_reachable``). A client
+without a zone gets a slot anywhere in my window, with their time unknown.
+
+A promise is kept where it was made: a day that is not one of my working days
+holds the callbacks promised for that very day (and nothing else), and on the
+day a callback was promised for, the client's hours count on their weekend too
+(``call_overlap``). ``callback_notice`` is what ``log --next`` says, from the
+same rule (``kept_on``, ``promised_day``).
 """
 from __future__ import annotations
 
@@ -40,10 +48,22 @@ class PlannedCall:
     item: DueItem
     start: datetime | None  # aware, my zone; None when no time suits both sides
     end: datetime | None
-    their_start: datetime | None  # the same instant in the client's zone
+    their_start: datetime | None  # the same instant in the client's zone; None also when their zone is unknown
     their_end: datetime | None
     early: bool  # planned before it falls due, to spread the load
     note: str  # why there is no slot, or ""
+
+    def their_time(self, my_zone: str) -> str:
+        """The slot in their time, in words: 'their time 14:30 (Europe/London)', '… (same zone)', or that
+        their zone is unknown; the note when there is no slot."""
+        if self.start is None:
+            return self.note
+        if self.their_start is None:
+            return f"their time: {UNKNOWN_ZONE}"
+        words = f"their time {self.their_start:%H:%M}"
+        if self.their_start.date() != self.start.date():
+            words += f" {self.their_start:%a}"
+        return words + (" (same zone)" if self.client.timezone == my_zone else f" ({self.client.timezone})")
 
     def to_json(self) -> dict[str, object]:
         return {**self.item.to_json(), "early": self.early,
@@ -51,7 +71,7 @@ class PlannedCall:
                 "end": self.end.isoformat() if self.end else None,
                 "their_start": self.their_start.isoformat() if self.their_start else None,
                 "their_end": self.their_end.isoformat() if self.their_end else None,
-                "their_timezone": self.client.timezone, "note": self.note or None}
+                "their_timezone": self.client.timezone or None, "note": self.note or None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +79,18 @@ class Outside:
     """A due client with no time in my call window on the day: call outside it or by arrangement."""
     client: Client
     item: DueItem
-    hours: str  # their hours in words: '09:00-18:00 Asia/Tokyo (19:00-04:00 your time)'
+    hours: str  # their_hours(): '09:00-18:00 Asia/Tokyo, next reachable Wed 02 Dec 09:00 their time = …'
+    reach: Reach | None = None  # the next time they can be reached, in both zones
 
     def words(self) -> str:
         return (f"due, but no time in your window today: {self.client.name}, their hours are {self.hours}; "
                 "call outside your window or by arrangement")
 
     def to_json(self) -> dict[str, object]:
-        return {**self.item.to_json(), "their_timezone": self.client.timezone, "their_hours": self.hours}
+        r = self.reach
+        return {**self.item.to_json(), "their_timezone": self.client.timezone or None, "their_hours": self.hours,
+                "next_reachable": r.mine.isoformat() if r and r.mine else None,
+                "next_reachable_their_time": r.theirs.isoformat() if r and r.theirs else None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +165,19 @@ def _at(day: date, t: time, tz: ZoneInfo) -> datetime:
     return local.astimezone(ZoneInfo("UTC")).astimezone(tz)
 
 
-def overlap(day: date, settings: Settings, client: Client) -> list[tuple[datetime, datetime]]:
-    """The parts of my call window on ``day`` that lie in the client's business hours (their zone)."""
+def overlap(day: date, settings: Settings, client: Client, every_day: bool = False) -> list[tuple[datetime, datetime]]:
+    """The parts of my call window on ``day`` that lie in the client's business hours (their zone), on their
+    business days (Monday to Friday there; ``every_day``: whatever day it is for them).
+
+    A client without a zone could be anywhere: the whole window is theirs (their local hour is not known)."""
     start, end = my_window(day, settings)
-    theirs = ZoneInfo(client.timezone or settings.timezone)
+    if not client.timezone:
+        return [(start, end)]
+    theirs = ZoneInfo(client.timezone)
     hours = client.hours or settings.client_hours
     out = []
     for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
-        if d.weekday() not in CLIENT_DAYS:
+        if d.weekday() not in CLIENT_DAYS and not every_day:
             continue
         a, b = _at(d, hours.start, theirs), _at(d, hours.end, theirs)
         lo, hi = max(a, start), min(b, end)
@@ -157,37 +186,62 @@ def overlap(day: date, settings: Settings, client: Client) -> list[tuple[datetim
     return sorted(out)
 
 
-def _their_day(day: date, settings: Settings, client: Client):
-    """(their zone, their hours, their date at my window's start, their hours in my time or None on their weekend)."""
-    tz = ZoneInfo(settings.timezone)
-    zone = client.timezone or settings.timezone
-    theirs = ZoneInfo(zone)
+UNKNOWN_ZONE = "unknown (no timezone in the file)"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """When a client can next be reached, seen from the start of my call window on a day, in both zones."""
+    zone: str  # their zone; '' when the file gives none
+    hours: TimeRange  # their business hours, in their zone
+    theirs: datetime | None  # the next instant inside their business hours, their zone; None: zone unknown
+    mine: datetime | None  # the same instant, my zone
+
+    def words(self) -> str:
+        """'next reachable Wed 02 Dec 09:00 their time = Tue 01 Dec 19:00 your time', or the unknown zone."""
+        if self.theirs is None or self.mine is None:
+            return f"their time: {UNKNOWN_ZONE}"
+        return (f"next reachable {self.theirs:%a %d %b %H:%M} their time = "
+                f"{self.mine:%a %d %b %H:%M} your time")
+
+
+def next_reachable(day: date, settings: Settings, client: Client) -> Reach:
+    """The first instant, from the start of my call window on ``day``, inside the client's business hours
+    (their zone, Monday to Friday there): the one place the no-overlap wording is computed from."""
     hours = client.hours or settings.client_hours
+    if not client.timezone:
+        return Reach("", hours, None, None)
+    theirs = ZoneInfo(client.timezone)
     start, _ = my_window(day, settings)
-    their_day = start.astimezone(theirs).date()
-    if their_day.weekday() not in CLIENT_DAYS:
-        return zone, hours, their_day, None
-    mine = (_at(their_day, hours.start, theirs).astimezone(tz), _at(their_day, hours.end, theirs).astimezone(tz))
-    return zone, hours, their_day, mine
+    first = start.astimezone(theirs).date()
+    for k in range(8):
+        d = first + timedelta(days=k)
+        if d.weekday() not in CLIENT_DAYS:
+            continue
+        opens, closes = _at(d, hours.start, theirs), _at(d, hours.end, theirs)
+        if closes > start:
+            at = max(opens, start)
+            return Reach(client.timezone, hours, at.astimezone(theirs), at.astimezone(start.tzinfo))
+    raise AssertionError("a week always holds a business day")  # CLIENT_DAYS is not empty
+
+
+def call_overlap(day: date, settings: Settings, item: DueItem) -> list[tuple[datetime, datetime]]:
+    """The times a call may take on ``day``. On the day a call back was promised for, their business hours
+    count whatever day of the week it is (they were told that day); any other call: ``overlap``."""
+    return overlap(day, settings, item.client, every_day=item.kind == "callback" and item.date == day)
 
 
 def no_overlap_note(day: date, settings: Settings, client: Client) -> str:
-    zone, hours, their_day, mine = _their_day(day, settings, client)
-    if mine is None:
-        return f"no overlap: it is {their_day:%A} for them ({client.timezone})"
-    a, b = mine
-    return (f"no overlap: their hours {hours} {client.timezone} are {a:%H:%M}-{b:%H:%M} your time"
-            f"{'' if a.date() == day else f' ({a:%a})'}; your window is {settings.call_window}")
+    """Why a call has no time on ``day``, and when the client can be reached instead."""
+    return f"no overlap with your window {settings.call_window}: their hours are {their_hours(day, settings, client)}"
 
 
 def their_hours(day: date, settings: Settings, client: Client) -> str:
-    """The client's hours on ``day`` in words, in their zone and mine ('it is Saturday for them' on their weekend)."""
-    zone, hours, their_day, mine = _their_day(day, settings, client)
-    if mine is None:
-        return f"{hours} {zone}, but it is {their_day:%A} for them"
-    a, b = mine
-    return (f"{hours} {zone} ({a:%H:%M}-{b:%H:%M} your time"
-            f"{'' if a.date() == day else f', {a:%a}'}; your window is {settings.call_window})")
+    """The client's hours in words and the next time they can be reached, in their zone and mine:
+    '09:00-18:00 Asia/Tokyo, next reachable Wed 02 Dec 09:00 their time = Tue 01 Dec 19:00 your time'."""
+    reach = next_reachable(day, settings, client)
+    zone = reach.zone or "in their zone"
+    return f"{reach.hours} {zone}, {reach.words()}"
 
 
 def slot_minutes(settings: Settings, calls: int) -> int:
@@ -201,13 +255,12 @@ def assign_slots(day: date, settings: Settings, chosen: list[tuple[DueItem, bool
     """Give each call the earliest free slot inside its overlap; the narrowest overlaps choose first."""
     length = timedelta(minutes=slot_minutes(settings, len(chosen)))
     taken: list[tuple[datetime, datetime]] = []
-    spans = {id(item): overlap(day, settings, item.client) for item, _ in chosen}
+    spans = {id(item): call_overlap(day, settings, item) for item, _ in chosen}
     order = sorted(chosen, key=lambda ie: (spans[id(ie[0])][-1][1] if spans[id(ie[0])] else datetime.max.replace(
         tzinfo=ZoneInfo("UTC")), sort_key(ie[0])))
     out = []
     for item, early in order:
         c = item.client
-        theirs = ZoneInfo(c.timezone or settings.timezone)
         ivs = spans[id(item)]
         slot = _free(ivs, taken, length)
         if slot is None:
@@ -215,8 +268,12 @@ def assign_slots(day: date, settings: Settings, chosen: list[tuple[DueItem, bool
             out.append(PlannedCall(c, item, None, None, None, None, early, note))
             continue
         taken.append(slot)
-        out.append(PlannedCall(c, item, slot[0], slot[1], slot[0].astimezone(theirs), slot[1].astimezone(theirs),
-                               early, ""))
+        if c.timezone:
+            theirs = ZoneInfo(c.timezone)
+            out.append(PlannedCall(c, item, slot[0], slot[1], slot[0].astimezone(theirs),
+                                   slot[1].astimezone(theirs), early, ""))
+        else:  # their local hour is not known: no 'their time' is made up
+            out.append(PlannedCall(c, item, slot[0], slot[1], None, None, early, ""))
     far = datetime.max.replace(tzinfo=ZoneInfo("UTC"))
     return sorted(out, key=lambda p: (p.start or far, sort_key(p.item)))
 
@@ -234,12 +291,20 @@ def _free(ivs, taken, length):
 
 # ---------------------------------------------------------------- choosing
 
+def kept_on(item: DueItem, day: date, working: bool) -> bool:
+    """Whether ``day``'s plan holds this promised callback. A promise is kept where it was made: a callback
+    promised for a day is planned on that day, a working day or not. On a working day the plan also holds
+    every callback promised for an earlier day and not yet made (overdue); a day off holds only its own."""
+    return item.kind == "callback" and (item.date == day or (working and item.date < day))
+
+
 def choose(items: list[DueItem], day: date, n: int) -> tuple[list[tuple[DueItem, bool]], int]:
-    """Pick the calls for ``day`` from each client's next call; returns (chosen with 'early', waiting).
+    """Pick the calls for ``day`` (a working day) from each client's next call; returns (chosen with 'early',
+    waiting).
 
     Every callback promised by ``day`` is chosen, even beyond ``n``; the other calls fill what is left of ``n``.
     """
-    promised = sorted((i for i in items if i.date <= day and i.kind == "callback"), key=sort_key)
+    promised = sorted((i for i in items if kept_on(i, day, True)), key=sort_key)
     n = max(n, len(promised))
     due_now = promised + sorted((i for i in items if i.date <= day and i.kind != "callback"), key=sort_key)
     # early calls: the smallest share of their cadence still to run first, so that pulling a call
@@ -275,23 +340,21 @@ def _plan_day(ws: Workspace, clients: list[Client], day: date, pol: Policy, owne
         commits = tuple(sorted((i for c in ws.clients if owner is None or c.owner == owner
                                 for i in client_items(c, day, day, pol) if i.kind == "commitment"),
                                key=lambda i: (i.date, i.client.slug, i.what)))
-    if not working:
-        nxt = next_working_day(day, s)
-        return Plan(day, False, (), commits, 0, pol.calls_per_day, s.timezone, s.call_window,
-                    f"{day:%A} is not one of your working days; the next one is {nxt:%a %d %b}")
     items, outside = [], []
     for c in clients:
         item = next_due(c, day, pol)
-        if item is None:
-            continue
-        if overlap(day, s, c):
+        if item is None or (not working and not kept_on(item, day, working)):
+            continue  # a day off holds only the callbacks promised for it
+        if call_overlap(day, s, item):
             items.append(item)
         elif item.date <= day:  # due, but their hours miss my window: no place taken
-            outside.append(Outside(c, item, their_hours(day, s, c)))
+            outside.append(Outside(c, item, their_hours(day, s, c), next_reachable(day, s, c)))
     outside.sort(key=lambda o: sort_key(o.item))
-    chosen, waiting = choose(items, day, pol.calls_per_day)
+    chosen, waiting = choose(items, day, pol.calls_per_day if working else 0)
     calls = tuple(assign_slots(day, s, chosen))
-    if outside and not any(not c.early for c in calls):
+    if not working:
+        note = day_off_note(day, s, [c.client for c in calls] + [o.client for o in outside])
+    elif outside and not any(not c.early for c in calls):
         note = "every client due today has no time in your call window (listed after the calls)"
     elif not calls:
         note = "nobody to call"
@@ -299,8 +362,19 @@ def _plan_day(ws: Workspace, clients: list[Client], day: date, pol: Policy, owne
         note = f"{len(calls)} calls today: a promised callback is never moved"
     else:
         note = ""
-    return Plan(day, True, calls, commits, waiting, pol.calls_per_day, s.timezone, s.call_window, note,
+    return Plan(day, working, calls, commits, waiting, pol.calls_per_day, s.timezone, s.call_window, note,
                 tuple(outside))
+
+
+def day_off_note(day: date, settings: Settings, promised: list[Client]) -> str:
+    """What the plan says on a day that is not one of ``working_days``: the calls promised for it, or the next
+    working day: 'Saturday: you promised a call back to Moorfield Lettings; …'."""
+    nxt = next_working_day(day, settings)
+    if not promised:
+        return f"{day:%A} is not one of your working days; the next one is {nxt:%a %d %b}"
+    names = ", ".join(c.name for c in promised)
+    return (f"{day:%A}: you promised a call back to {names}; a promise is kept on its day, though {day:%A} is "
+            f"not one of your working days (the next one is {nxt:%a %d %b})")
 
 
 def next_working_day(day: date, settings: Settings) -> date:
@@ -342,6 +416,52 @@ def forecast(ws: Workspace, today: date, days: int, owner: str | None = None) ->
             book[o.client.slug] = _reached(book[o.client.slug], day)
         plans.append(plan)
     return Forecast(tuple(plans), coverage(ws, owner))
+
+
+def promised_day(item: DueItem, today: date, settings: Settings) -> date:
+    """The day the plan, from ``today`` on, keeps a promised callback on: the first day whose plan holds it
+    (``kept_on``). Its own day, a working day or not; a day already past: the first working day from today."""
+    day = max(today, item.date)
+    while not kept_on(item, day, day.weekday() in settings.working_days):
+        day += timedelta(days=1)
+    return day
+
+
+def callback_notice(ws: Workspace, client: Client, touch_day: date, promised: date, today: date) -> str:
+    """What ``log --next`` says when a call back is promised: the day the plan keeps it on and what is unusual
+    about that day (not a working day, already holding its share of promises, outside their hours).
+
+    The day comes from ``promised_day``, the rule the plan follows, with the promise added to the client's
+    log; a day's other promises are counted as ``today`` and ``plan`` count them, over the whole book."""
+    head = f"Call back on {promised:%a %d %b}"
+    if client.status != "active":
+        return f"{head}: {client.name} is {client.status}, so no plan lists the call; set status: active to plan it."
+    s = ws.settings
+    pol, _ = cadence_policy(ws)
+    touch = Touch(touch_day, "call", "voicemail", None, "", (), (), promised, Source(client.path, 0), "")
+    promising = dataclasses.replace(client, log=tuple(sorted(client.log + (touch,), key=lambda t: t.date)))
+    item = next_due(promising, today, pol)
+    if item is None or item.kind != "callback":
+        return f"{head}: a later call, meeting or visit in the log settles it, so no plan lists it."
+    day = promised_day(item, today, s)
+    if day != promised:
+        return (f"Call back promised for {promised:%a %d %b}, a day already past: it is overdue and first in the "
+                f"plan of {day:%a %d %b}.")
+    working = day.weekday() in s.working_days
+    words = [f"{head}: it will be that day's call." if working else
+             f"{head}: {day:%A} is not one of your working days, but you promised it: the plan keeps the call on "
+             "that day."]
+    others = sum(1 for c in _book(ws, None) if c.path != client.path
+                 for i in [next_due(c, today, pol)] if i is not None and i.kind == "callback"
+                 and promised_day(i, today, s) == day)
+    if others and (not working or others >= pol.calls_per_day):
+        n = pol.calls_per_day
+        words.append(f"That day already holds {others} other promised call back{'s' * (others != 1)}"
+                     + (f" and you plan {n} call{'s' * (n != 1)} a day" if working else "")
+                     + f": a promise is kept on its day, so it will have {others + 1} calls.")
+    if not call_overlap(day, s, item):
+        words.append(f"Their hours do not meet your call window that day: {their_hours(day, s, client)}.")
+    return " ".join(words)
 
 
 # ---------------------------------------------------------------- the team

@@ -2,7 +2,7 @@
 
 ``research_notes(client, ws, today, at=None) -> dict`` (JSON-able): tenure,
 products, contact, phone, email, their local time (at ``at``, the planned
-slot, when given), the last three touches, open commitments, the latest
+slot, when given; None, as the zone, when the file gives none), the last three touches, open commitments, the latest
 connection scores, the handoffs still open and the success stories. ``notes_text`` renders it as the
 few lines a calendar event or the terminal shows.
 """
@@ -12,6 +12,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from rippledoc.model import Client, Workspace
+from rippledoc.views.plan import UNKNOWN_ZONE
 
 LAST_TOUCHES = 3
 STORIES = 3
@@ -57,8 +58,8 @@ def _touch(t) -> dict[str, object]:
 
 
 def research_notes(client: Client, ws: Workspace, today: date, at: datetime | None = None) -> dict[str, object]:
-    zone = client.timezone or ws.settings.timezone
-    local = at.astimezone(ZoneInfo(zone)) if at is not None else None
+    zone = client.timezone or None  # None: the file gives no zone, so their local hour is not known
+    local = at.astimezone(ZoneInfo(zone)) if at is not None and zone else None
     stories = [t for t in client.log if "success" in t.tags][-STORIES:]
     open_commitments = [c for c in client.commitments if c.done is None]
     return {
@@ -104,8 +105,12 @@ def notes_text(notes: dict[str, object]) -> str:
     contact = " · ".join(str(x) for x in (notes["contact"], notes["phone"], notes["email"]) if x)
     if contact:
         lines.append("Contact: " + contact)
-    when = f"their time at the call {notes['their_time']}; " if notes["their_time"] else ""
-    lines.append(f"Zone: {when}{notes['timezone']}, business hours {notes['hours']}")
+    if notes["timezone"] is None:
+        lines.append(f"Zone: their time: {UNKNOWN_ZONE}; business hours {notes['hours']} in their zone; "
+                     "add timezone: with an IANA name, such as America/Chicago")
+    else:
+        when = f"their time at the call {notes['their_time']}; " if notes["their_time"] else ""
+        lines.append(f"Zone: {when}{notes['timezone']}, business hours {notes['hours']}")
     touches = notes["last_touches"]
     if touches:
         lines.append("Last touches:")
