@@ -81,7 +81,7 @@ def client_properties() -> dict[str, Schema]:
         "phone": _text("a phone number; quote it so it stays text"),
         "address": _text("postal address"),
         "website": _text("web address"),
-        "timezone": _zone("the client's time zone; default: the workspace's"),
+        "timezone": _zone("the client's time zone; without it, unknown (check warns W104)"),
         "hours": _time_range("their business hours in their zone; default: client_hours of rippledoc.yaml"),
         "since": _date("client since"),
         "owner": _text("the team member keeping the relationship (a key of team: in rippledoc.yaml)"),
