@@ -182,3 +182,14 @@ def test_the_forecast_holds_each_promise_on_the_day_promised_day_names(today, pr
         day = promised_day(item, today, ws.settings)
         assert held[c.slug] == day
         assert day == item.date if item.date >= today else day.weekday() in working
+
+
+def test_the_site_lists_a_call_promised_for_a_day_off_on_that_day(workspace, tmp_path):
+    from rippledoc.site.build import build_site
+    root = workspace({**BOOK, "clients/kestrel.md": client(
+        "Kestrel Freight", "America/Chicago", "- 2026-12-01 call voicemail by stan: next: 2026-12-05\n")})
+    build_site(root, tmp_path / "site", SAT)
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "is not a working day" not in page
+    assert "Saturday: you promised a call back to Kestrel Freight" in page
+    assert 'class="call"' in page and "09:00 their time" in page

@@ -181,3 +181,15 @@ def test_new_writes_the_workspace_zone_into_the_file(tmp_path):
     assert "\ntimezone: Asia/Tokyo\n" in path.read_text(encoding="utf-8")
     ws, diags = load_workspace(tmp_path / "book", date(2099, 1, 1))
     assert [c.timezone for c in ws.clients] == ["Asia/Tokyo"] and "W104" not in {d.code for d in diags}
+
+
+def test_the_site_shows_the_call_of_a_client_of_unknown_zone_without_a_made_up_hour(workspace, tmp_path):
+    from rippledoc.site.build import build_site
+    root = workspace(BOOK)
+    build_site(root, tmp_path / "site", TUE)
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Hafnarkaffi Ærø" in page and "their time unknown" in page
+    assert "Their zone</dt><dd>unknown (no timezone in the file), hours 09:00-17:00" in page
+    client_page = (tmp_path / "site" / "clients" / "harbour-cafe.html").read_text(encoding="utf-8")
+    assert "Europe/Berlin" not in client_page  # the workspace's zone is never given to them
+    assert "Europe/Athens" in (tmp_path / "site" / "clients" / "athena.html").read_text(encoding="utf-8")

@@ -60,9 +60,11 @@ def _offset(tz: ZoneInfo, when: datetime) -> str:
 
 
 def zone_view(client: Client, ws: Workspace, today: date) -> ZoneView | None:
+    if not client.timezone:  # the file gives no zone: not known, never the workspace's
+        return None
     hours = client.hours or ws.settings.client_hours
     try:
-        theirs, mine = ZoneInfo(client.timezone or ws.settings.timezone), ZoneInfo(ws.settings.timezone)
+        theirs, mine = ZoneInfo(client.timezone), ZoneInfo(ws.settings.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         return None
     start = datetime.combine(today, hours.start, theirs)
