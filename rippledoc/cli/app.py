@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "new": ("init", "new", "Create a client file from the template."),
     "check": ("check", "check", "Validate every file like a compiler: file:line:col, codes, hints."),
     "schema": ("schema", "schema", "Print the JSON Schema of client files for editors."),
+    "lsp": ("lsp", "lsp", "Language Server for editors on stdio: check's diagnostics, completion, hover, fixes."),
     "today": ("daily", "today_cmd", "Today's calls with a time slot for both zones and research notes."),
     "due": ("daily", "due", "What is due or overdue: callbacks, cadences, commitments, with why."),
     "plan": ("daily", "plan", "Forecast the daily calls for the next days; says if the book can be covered."),

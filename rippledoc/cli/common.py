@@ -15,14 +15,22 @@ from rippledoc.parse.settings import SETTINGS_FILE
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 
+def workspace_root(here: Path) -> Path | None:
+    """The nearest folder, from ``here`` upwards, with rippledoc.yaml or clients/; None when there is none."""
+    for folder in (here, *here.parents):
+        if (folder / SETTINGS_FILE).is_file() or (folder / "clients").is_dir():
+            return folder
+    return None
+
+
 def find_root(start: str | None) -> Path:
     """The workspace: the nearest folder, from ``start`` upwards, with rippledoc.yaml or clients/."""
     here = Path(start or os.getcwd()).resolve()
     if not here.is_dir():
         fail(f"no such folder: {here}")
-    for folder in (here, *here.parents):
-        if (folder / SETTINGS_FILE).is_file() or (folder / "clients").is_dir():
-            return folder
+    found = workspace_root(here)
+    if found is not None:
+        return found
     fail(f"no rippledoc workspace in {here} or above it "
          "(a workspace has a rippledoc.yaml or a clients/ folder); create one with 'rippledoc init'")
     raise AssertionError  # unreachable
