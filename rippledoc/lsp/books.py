@@ -38,6 +38,11 @@ class Book:
             self.base = load_workspace(self.root, today)[0]
         return self.base
 
+    def reload(self) -> None:
+        """Read the workspace from disk again at the next request (for a client that reports no file changes)."""
+        self.base = None
+        self._last = None
+
     def open(self, path: str, text: str) -> None:
         self.buffers[path] = text
         self.disk.pop(path, None)

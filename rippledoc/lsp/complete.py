@@ -116,7 +116,7 @@ _SEGMENT_VALUE = re.compile(r"^\s*([^\s:'\"]+)\s*:\s*([^,]*)$")
 
 def _front_matter(ws: Workspace, kind: str, path: str, lines: list[str], first: int, line: int, prefix: str,
                   today: date | None) -> tuple[int, Iterable[Choice]] | None:
-    if line == first - 1 or prefix.lstrip().startswith("#"):
+    if prefix.lstrip().startswith("#"):
         return None
     chain = _parents(lines, first, line)
     stack, seg_start = _flow(prefix)

@@ -1,6 +1,8 @@
 """The pygls wiring: LSP messages in, the pure modules' answers out. Nothing is computed here."""
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import date
 from pathlib import Path
 from typing import Callable
@@ -18,6 +20,9 @@ from rippledoc.lsp.hover import hover
 from rippledoc.lsp.ranges import line_text, to_index
 
 TRIGGERS = [" ", "@", "#", "{", "[", ","]
+# A book whose diagnostics took longer than QUICK to compute publishes them after a pause in typing
+# (WAIT without a newer change), so that keystrokes do not queue up behind each other on a large book.
+QUICK, WAIT = 0.05, 0.2
 
 
 def build(today: Callable[[Path], date]) -> LanguageServer:
@@ -25,6 +30,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
     server = LanguageServer("rippledoc", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
     books = Books()
     docs: dict[str, tuple[Book, str]] = {}  # open document uri -> its book and path in it
+    watching: list[bool] = []  # the client reports changed files (else a book is read again on open and save)
 
     def encoding(ls: LanguageServer) -> str:
         return str(ls.workspace.position_encoding or "utf-16")
@@ -38,8 +44,16 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
         fs = to_fs_path(uri)
         return books.find(Path(fs)) if fs else None
 
+    slow: dict[Book, float] = {}  # how long each book's last diagnostics took
+    pending: dict[Book, asyncio.TimerHandle] = {}
+
     def publish(ls: LanguageServer, book: Book) -> None:
+        waiting = pending.pop(book, None)
+        if waiting is not None:
+            waiting.cancel()
+        started = time.perf_counter()
         _, diags = book.state(today(book.root))
+        slow[book] = time.perf_counter() - started
         for uri, (b, path) in docs.items():
             if b is not book:
                 continue
@@ -48,6 +62,20 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(
                 uri=uri, version=doc.version,
                 diagnostics=[lsp_diagnostic(d, lines, encoding(ls)) for d in diags.get(path, [])]))
+
+    def publish_soon(ls: LanguageServer, book: Book) -> None:
+        if slow.get(book, 0.0) < QUICK:
+            publish(ls, book)
+            return
+        waiting = pending.pop(book, None)
+        if waiting is not None:
+            waiting.cancel()
+        pending[book] = asyncio.get_running_loop().call_later(WAIT, publish, ls, book)
+
+    def settle(ls: LanguageServer, book: Book) -> None:
+        """Diagnostics waiting for a pause go out before any answer, so a client sees them in order."""
+        if book in pending:
+            publish(ls, book)
 
     @server.feature(types.INITIALIZED)
     def initialized(ls: LanguageServer, params: types.InitializedParams) -> None:
@@ -59,6 +87,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
                 id="rippledoc-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
                 register_options=types.DidChangeWatchedFilesRegistrationOptions(
                     watchers=[types.FileSystemWatcher(glob_pattern=p) for p in patterns]))]))
+            watching.append(True)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LanguageServer, params: types.DidOpenTextDocumentParams) -> None:
@@ -66,6 +95,8 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
         if found is None:
             return
         docs[params.text_document.uri] = found
+        if not watching:
+            found[0].reload()
         found[0].open(found[1], ls.workspace.get_text_document(params.text_document.uri).source)
         publish(ls, found[0])
 
@@ -75,12 +106,14 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
         if found is None:
             return
         found[0].change(found[1], ls.workspace.get_text_document(params.text_document.uri).source)
-        publish(ls, found[0])
+        publish_soon(ls, found[0])
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: LanguageServer, params: types.DidSaveTextDocumentParams) -> None:
         found = docs.get(params.text_document.uri)
         if found is not None:
+            if not watching:
+                found[0].reload()
             found[0].saved(found[1])
             publish(ls, found[0])
 
@@ -111,6 +144,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
         if found is None:
             return None
         book, path = found
+        settle(ls, book)
         doc = ls.workspace.get_text_document(params.text_document.uri)
         line, index = at(doc.source, params.position, encoding(ls))
         ws, _ = book.state(today(book.root))
@@ -123,6 +157,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
         if found is None:
             return None
         book, path = found
+        settle(ls, book)
         doc = ls.workspace.get_text_document(params.text_document.uri)
         line, index = at(doc.source, params.position, encoding(ls))
         ws, _ = book.state(today(book.root))
@@ -135,6 +170,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
         if found is None:
             return None
         book, path = found
+        settle(ls, book)
         doc = ls.workspace.get_text_document(params.text_document.uri)
         lines = doc.source.split("\n")
         _, diags = book.state(today(book.root))
