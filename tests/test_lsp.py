@@ -354,3 +354,14 @@ def test_files_changed_on_disk_are_read_again_and_closed_buffers_fall_back_to_th
     assert [c.path for c in book.state(TODAY)[0].clients] == ["clients/b.md"]
     book.close("clients/b.md")
     assert book.state(TODAY) == (replace(book.base, clients=()), {})  # never saved: gone with its buffer
+
+
+def test_a_file_with_crlf_line_endings_is_checked_and_completed_like_one_with_lf(sample_ws):
+    ws, _ = sample_ws
+    text = "---\r\nname: Ärzte Nord\r\ngrade: tree\r\nlevel: \r\n---\r\n## Log\r\n- 2026-11-20 call \r\n"
+    _, diags = buffer_diagnostics(ws, {"clients/a.md": text}, TODAY)
+    [d] = diags["clients/a.md"]
+    published = lsp_diagnostic(d, text.split("\n"))
+    assert (d.code, published.range.start.character, published.range.end.character) == ("E103", 7, 11)
+    assert [i.label for i in completions(ws, "clients/a.md", text, 3, 7, TODAY)] == ["base", "key", "for-life"]
+    assert [i.label for i in completions(ws, "clients/a.md", text, 6, 18, TODAY)][:1] == ["reached"]
