@@ -94,6 +94,7 @@ class Doc:
 ACME = """---
 name: Ёлка Дизайн
 contact: Анна Руиз
+timezone: Europe/Moscow
 owner: stan
 level: key
 grade: tree
@@ -124,7 +125,7 @@ async def test_an_error_is_published_with_checks_code_place_and_hint(client, boo
     doc = Doc(client, book / "clients" / "elka.md", ACME)
     [d] = await doc.open()
     assert (d.code, d.severity, d.source) == ("E103", types.DiagnosticSeverity.Error, "rippledoc")
-    assert span(d) == (5, 7, 11)  # 'tree' of 'grade: tree': check's clients/elka.md:6:8
+    assert span(d) == (6, 7, 11)  # 'tree' of 'grade: tree': check's clients/elka.md:7:8
     assert d.message == "grade 'tree' is not one of top, two, three\nhint: did you mean 'three'?"
     await doc.close()
 
@@ -133,7 +134,7 @@ async def test_a_warning_stays_a_warning(client, book):
     doc = Doc(client, book / "clients" / "elka-w.md", ACME.replace("Ёлка Дизайн", "Ёлка В").replace("grade: tree",
                                                                                                   "tier: key"))
     [d] = await doc.open()
-    assert (d.code, d.severity, span(d)) == ("W100", types.DiagnosticSeverity.Warning, (5, 0, 4))
+    assert (d.code, d.severity, span(d)) == ("W100", types.DiagnosticSeverity.Warning, (6, 0, 4))
     assert d.message.endswith("hint: did you mean 'level'?")
     await doc.close()
 
@@ -141,8 +142,8 @@ async def test_a_warning_stays_a_warning(client, book):
 async def test_typing_a_fix_clears_the_diagnostics_before_the_file_is_saved(client, book):
     doc = Doc(client, book / "clients" / "elka-two.md", ACME.replace("Ёлка Дизайн", "Ёлка Два"))
     assert [d.code for d in await doc.open()] == ["E103"]
-    assert [span(d) for d in await doc.type(5, 7, 8, "")] == [(5, 7, 10)]  # 'ree'
-    assert await doc.type(5, 7, 7, "th") == []  # 'three'
+    assert [span(d) for d in await doc.type(6, 7, 8, "")] == [(6, 7, 10)]  # 'ree'
+    assert await doc.type(6, 7, 7, "th") == []  # 'three'
     assert not (book / "clients" / "elka-two.md").exists()
     await doc.close()
 
@@ -150,9 +151,9 @@ async def test_typing_a_fix_clears_the_diagnostics_before_the_file_is_saved(clie
 async def test_a_log_line_is_checked_as_typed(client, book):
     doc = Doc(client, book / "clients" / "elka-log.md", ACME.replace("Ёлка Дизайн", "Ёлка Лог").replace("tree", "top"))
     assert await doc.open() == []
-    [d] = await doc.type(10, 18, 25, "answered")  # '- 2026-11-02 call answered by stan: ...'
-    assert (d.code, span(d)) == ("E202", (10, 18, 26))
-    assert await doc.type(10, 18, 26, "voicemail") == []
+    [d] = await doc.type(11, 18, 25, "answered")  # '- 2026-11-02 call answered by stan: ...'
+    assert (d.code, span(d)) == ("E202", (11, 18, 26))
+    assert await doc.type(11, 18, 26, "voicemail") == []
     await doc.close()
 
 
@@ -163,11 +164,11 @@ async def test_columns_are_utf16_code_units_after_an_emoji_and_cjk(client, book)
     [d] = await doc.open()
     start = utf16(line[:line.index("@stann")])
     assert start == line.index("@stann") + 1  # the emoji takes two units, each CJK character one
-    assert (d.code, d.severity, span(d)) == ("W200", types.DiagnosticSeverity.Warning, (10, start, start + 6))
-    items = await doc.complete(10, start + 1)  # after the '@'
+    assert (d.code, d.severity, span(d)) == ("W200", types.DiagnosticSeverity.Warning, (11, start, start + 6))
+    items = await doc.complete(11, start + 1)  # after the '@'
     assert [i.label for i in items] == ["stan", "priya", "omar", "lena"]
-    assert items[0].text_edit.range == types.Range(start=types.Position(line=10, character=start + 1),
-                                                   end=types.Position(line=10, character=start + 1))
+    assert items[0].text_edit.range == types.Range(start=types.Position(line=11, character=start + 1),
+                                                   end=types.Position(line=11, character=start + 1))
     await doc.close()
 
 
@@ -175,9 +176,9 @@ async def test_completion_after_level_offers_the_levels(client, book):
     doc = Doc(client, book / "clients" / "elka-c.md", ACME.replace("Ёлка Дизайн", "Ёлка К").replace("level: key",
                                                                                                   "level: "))
     await doc.open()
-    assert [i.label for i in await doc.complete(4, 7)] == ["base", "key", "for-life"]
-    await doc.type(10, 13, 17, "")  # '- 2026-11-02  reached by stan: ...'
-    assert [i.label for i in await doc.complete(10, 13)] == ["call", "email", "meeting", "visit", "letter"]
+    assert [i.label for i in await doc.complete(5, 7)] == ["base", "key", "for-life"]
+    await doc.type(11, 13, 17, "")  # '- 2026-11-02  reached by stan: ...'
+    assert [i.label for i in await doc.complete(11, 13)] == ["call", "email", "meeting", "visit", "letter"]
     await doc.close()
 
 

@@ -36,7 +36,7 @@ async def client(lsp_client: LanguageClient, book: Path):
 
 async def test_a_file_written_behind_the_editors_back_counts_once_a_file_is_saved(client, book):
     path = book / "clients" / "zz-later.md"
-    text = "---\nname: Ωmega Λtd\n---\n"
+    text = "---\nname: Ωmega Λtd\ntimezone: Europe/Athens\n---\n"
     path.write_text(text, encoding="utf-8")
     doc = Doc(client, path, text)
     assert await doc.open() == []

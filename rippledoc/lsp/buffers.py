@@ -10,7 +10,8 @@ print them had the buffer been saved.
 The checks that look at each client alone (``EACH_CLIENT``) run on the
 buffers' clients only: on a book of 10,000 clients the outcome check over
 every log line takes seconds, too slow for each keystroke, and gives the
-same diagnostics for one file. Every other check runs on the whole workspace.
+same diagnostics for one file. The checks of the repository (``NOT_A_BUFFER``:
+``.gitattributes``) do not run; every other check runs on the whole workspace.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from typing import Mapping
 
 from lsprotocol import types
 
-from rippledoc.book.validate import CHECKS, known_authors, known_owners
+from rippledoc.book.validate import CHECKS, known_authors, known_owners, known_zones, merge_driver_setup
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.lsp.places import CLIENT, RECORD, RITUAL, SETTINGS, kind_of, source
 from rippledoc.lsp.ranges import UTF16, char_range, line_text, word_span
@@ -31,7 +32,9 @@ from rippledoc.parse.ritual import parse_record, parse_ritual, record_location, 
 from rippledoc.parse.settings import parse_settings
 
 # Checks whose diagnostics for a client depend on that client and the settings only.
-EACH_CLIENT = (known_owners, known_authors, check_outcomes)
+EACH_CLIENT = (known_zones, known_owners, known_authors, check_outcomes)
+# Checks that name no file the server checks (.gitattributes), and ask git each time: not run while typing.
+NOT_A_BUFFER = (merge_driver_setup,)
 # Settings first (clients are read with them), then definitions (records are read with their ritual).
 _ORDER = {SETTINGS: 0, RITUAL: 1, CLIENT: 2, RECORD: 3}
 
@@ -96,7 +99,7 @@ def buffer_diagnostics(base: Workspace, buffers: Mapping[str, str], today: date 
 def checks(ws: Workspace, paths: set[str]) -> list[Diagnostic]:
     """The diagnostics of ``validate(ws)`` that can name a file of ``paths``."""
     alone = replace(ws, clients=tuple(c for c in ws.clients if c.path in paths))
-    return [d for check in CHECKS for d in check(alone if check in EACH_CLIENT else ws)]
+    return [d for check in CHECKS if check not in NOT_A_BUFFER for d in check(alone if check in EACH_CLIENT else ws)]
 
 
 def lsp_diagnostic(d: Diagnostic, lines: list[str], encoding: str = UTF16) -> types.Diagnostic:
