@@ -367,3 +367,13 @@ def test_a_file_with_crlf_line_endings_is_checked_and_completed_like_one_with_lf
     assert (d.code, published.range.start.character, published.range.end.character) == ("E103", 7, 11)
     assert [i.label for i in completions(ws, "clients/a.md", text, 4, 7, TODAY)] == ["base", "key", "for-life"]
     assert [i.label for i in completions(ws, "clients/a.md", text, 7, 18, TODAY)][:1] == ["reached"]
+
+
+def test_a_malformed_message_is_one_line_on_stderr_not_a_traceback():
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "rippledoc", "lsp"], input=b"Content-Length: 5\r\n\r\n{bad}",
+                          capture_output=True, timeout=60)
+    assert proc.returncode == 0
+    assert "Traceback" not in proc.stderr.decode()
+    assert proc.stderr.decode().startswith("rippledoc lsp: Unable to handle message: Expecting property name")

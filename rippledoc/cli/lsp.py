@@ -1,9 +1,21 @@
 """``rippledoc lsp``: the Language Server, speaking LSP on standard input and output."""
 from __future__ import annotations
 
+import logging
+
 import click
 
 from rippledoc.cli.common import today_option
+
+
+class OneLine(logging.Formatter):
+    """The server's log on stderr (the editor's LSP log): one line per problem, the exception's words, no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = f"rippledoc lsp: {record.getMessage()}"
+        if record.exc_info and record.exc_info[1] is not None:
+            text += f": {record.exc_info[1]}"
+        return text
 
 
 @click.command()
@@ -36,4 +48,7 @@ def lsp(stdio: bool, today: str | None) -> None:
     def day(root: Path):
         return given or workspace_today(root, None)
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLine())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     build(day).start_io()
