@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Iterable
 
 from lsprotocol import types
@@ -197,7 +198,9 @@ def _flow(prefix: str) -> tuple[list[tuple[str, str | None]], int]:
     return stack, start
 
 
+@lru_cache(maxsize=None)
 def _schema_of(kind: str) -> Schema | None:
+    """The schema of a kind of file, built once (never changed: it is only read)."""
     return {CLIENT: client_schema, SETTINGS: settings_schema, RITUAL: ritual_schema}.get(kind, lambda: None)()
 
 
