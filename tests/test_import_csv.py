@@ -429,8 +429,9 @@ def test_a_file_changed_after_planning_is_not_written(book):
     p = plan(parsed.records, ws, set())
     assert p.updated[0].fills == {"phone": "+1 555 0100"}
     (book / "clients" / "acme.md").write_text("---\nname: Acme\nphone:\nemail: typed meanwhile\n---\n")
-    errors = write(book, prepare(p, ws.settings, TODAY), p, TODAY)
+    created, errors = write(book, prepare(p, ws.settings, TODAY), p, TODAY)
     assert len(errors) == 1 and errors[0].startswith("clients/acme.md: phone not set: clients/acme.md changed on disk")
+    assert created == [] and p.updated == []  # nothing reported as filled
     assert (book / "clients" / "acme.md").read_text() == "---\nname: Acme\nphone:\nemail: typed meanwhile\n---\n"
 
 
@@ -467,6 +468,6 @@ def test_a_fill_the_file_already_has_is_not_reported_as_filled(book):
     t = Target("Acme", "acme", {}, False, "clients/acme.md", digest(path.read_bytes()),
                fills={"phone": "+1 312 555 0142"})
     p = Plan([t], [], [], [], [])
-    assert write(book, [], p, TODAY) == []
+    assert write(book, [], p, TODAY) == ([], [])
     assert p.updated == [] and p.notices == ["clients/acme.md: phone is already '+1 000'; left as it is"]
     assert path.read_text() == "---\nname: Acme\nphone: \"+1 000\"\n---\n"

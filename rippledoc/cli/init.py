@@ -9,7 +9,9 @@ import click
 
 from rippledoc.cli.common import EXIT_ERRORS, EXIT_USAGE, fail, root_from
 
-GITIGNORE = "# built by rippledoc; safe to delete\n_site/\n.rippledoc-cache/\n.rippledoc.lock\n"
+GITIGNORE = ("# built by rippledoc; safe to delete\n_site/\n.rippledoc-cache/\n.rippledoc.lock\n"
+             "# left by a write or a build that was stopped half way (the file itself is whole)\n"
+             ".*.tmp\n._site.tmp-*/\n._site.old-*/\n")
 
 
 def local_zone() -> str:
@@ -27,9 +29,20 @@ def local_zone() -> str:
     return next((z for z in candidates if z and valid_zone(z)), "UTC")
 
 
+class NotCreated(Exception):
+    """A file or folder of the new workspace could not be written; ``done``: what was, before it."""
+
+    def __init__(self, message: str, done: list[tuple[str, bool]]):
+        super().__init__(message)
+        self.done = done
+
+
 def create_workspace(folder: Path) -> list[tuple[str, bool]]:
-    """Create the files of a new workspace; returns ``(path, created)`` for each (False: it existed, kept)."""
-    from rippledoc.edit.atomic import atomic_write
+    """Create the files of a new workspace; returns ``(path, created)`` for each (False: it existed, kept).
+
+    ``NotCreated`` names the first file or folder the disk refused.
+    """
+    from rippledoc.edit.atomic import atomic_write, write_problem
     from rippledoc.book.loader import defaults_dir
     files: dict[str, bytes] = {
         "rippledoc.yaml": (defaults_dir() / "rippledoc.yaml").read_text().format(timezone=local_zone()).encode(),
@@ -37,18 +50,22 @@ def create_workspace(folder: Path) -> list[tuple[str, bool]]:
     }
     for path in sorted(defaults_dir("rituals").glob("*.md")):
         files[f"rituals/{path.name}"] = path.read_bytes()
-    done = []
-    for folder_name in ("clients", "rituals", "site_templates"):
-        (folder / folder_name).mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        target = folder / name
-        try:
-            atomic_write(target, data, create=True)
-            done.append((name, True))
-        except FileExistsError:
-            done.append((name, False))
-    from rippledoc.cli.team import write_gitattributes
-    done.append(write_gitattributes(folder, create=True))  # the merge driver's attributes
+    done: list[tuple[str, bool]] = []
+    name = "."
+    try:
+        for name in ("clients", "rituals", "site_templates"):
+            (folder / name).mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            try:
+                atomic_write(folder / name, data, create=True)
+                done.append((name, True))
+            except FileExistsError:
+                done.append((name, False))
+        name = ".gitattributes"
+        from rippledoc.cli.team import write_gitattributes
+        done.append(write_gitattributes(folder, create=True))  # the merge driver's attributes
+    except OSError as exc:
+        raise NotCreated(write_problem((folder / name).as_posix(), exc), done) from None
     return done
 
 
@@ -66,12 +83,18 @@ def init(directory: str) -> None:
       rippledoc init my-book
       rippledoc init          # here: adds only what is missing
     """
+    from rippledoc.edit.atomic import write_problem
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         done = create_workspace(folder)
+    except NotCreated as exc:
+        for name, created in exc.done:
+            click.echo(f"  {'created' if created else 'kept   '} {name}")
+        fail(f"{exc}; the workspace is not complete", EXIT_ERRORS)
+        return
     except OSError as exc:
-        fail(f"cannot create the workspace in {directory}: {exc.strerror or exc}", EXIT_ERRORS)
+        fail(write_problem(directory, exc), EXIT_ERRORS)
         return
     for name, created in done:
         click.echo(f"  {'created' if created else 'kept   '} {name}")
@@ -119,7 +142,7 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
       rippledoc new "Müller & Söhne" --level key --owner lena
       rippledoc new "Kiwi Cycles" --timezone Pacific/Auckland
     """
-    from rippledoc.edit.atomic import atomic_write
+    from rippledoc.edit.atomic import atomic_write, write_problem
     from rippledoc.clock import today_in
     from rippledoc.parse.fields import valid_zone
     from rippledoc.book.loader import load_workspace
@@ -140,7 +163,10 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
         fail(f"unknown time zone '{timezone}' (use an IANA name such as Europe/London)")
     existing = [p.stem for p in (root / "clients").glob("*.md")] if (root / "clients").is_dir() else []
     slug = unique_slug(name, existing)
-    (root / "clients").mkdir(exist_ok=True)
+    try:
+        (root / "clients").mkdir(exist_ok=True)
+    except OSError as exc:
+        fail(write_problem("clients/", exc), EXIT_ERRORS)
     path = root / "clients" / f"{slug}.md"
     today = today_in(ws.settings.timezone)  # 'since': the day it is where the workspace is
     text = new_client_text(name.strip(), today, timezone or ws.settings.timezone, owner, level)
@@ -152,5 +178,5 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
     except FileExistsError:
         fail(f"{path.relative_to(root)} already exists; nothing written")
     except OSError as exc:
-        fail(f"cannot write {path.relative_to(root)}: {exc.strerror or exc}", EXIT_ERRORS)
+        fail(write_problem(f"clients/{slug}.md", exc), EXIT_ERRORS)
     click.echo(f"created clients/{slug}.md")

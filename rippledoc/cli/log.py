@@ -227,8 +227,13 @@ def assign(ctx: click.Context, members: str | None, dry_run: bool, as_json: bool
     moves, loads = share_clients(ws, chosen)
     written = []
     if not dry_run:
+        from rippledoc.edit.client import EditError
         for client, member in moves:
-            r = _edit(set_field, root, client.path, "owner", member, only_if_empty=True, today=day)
+            try:
+                r = set_field(root, client.path, "owner", member, only_if_empty=True, today=day)
+            except EditError as exc:
+                fail(f"{exc} ({len(written)} of {len(moves)} clients assigned before it"
+                     + (f": {', '.join(written)})" if written else ")"), EXIT_ERRORS)
             if r.changed:
                 written.append(client.slug)
     if as_json:

@@ -77,7 +77,7 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
       rippledoc ritual start high-grade --date 2026-10-02
       rippledoc ritual start twelve-days --year 2026
     """
-    from rippledoc.views.rituals import CannotStart, start_record, write_drafts
+    from rippledoc.views.rituals import CannotStart, DraftsNotWritten, start_record, write_drafts
     day = workspace_today(root_from(ctx), today)
     when = day if on is None else date_option(on, "--date")
     root = root_from(ctx)
@@ -90,7 +90,13 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
         return
     if not drafts:
         fail(f"{r.name} covers no client (see 'covers:' in {r.source.path})", EXIT_ERRORS)
-    results = write_drafts(root, drafts)
+    try:
+        results = write_drafts(root, drafts)
+    except DraftsNotWritten as exc:
+        for path, created in exc.done:
+            click.echo(f"  {'created' if created else 'kept   '} {path}")
+        fail(str(exc), EXIT_ERRORS)
+        return
     for path, created in results:
         click.echo(f"  {'created' if created else 'kept   '} {path}")
     made = sum(created for _, created in results)

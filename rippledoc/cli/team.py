@@ -38,22 +38,29 @@ def write_gitattributes(folder: Path, create: bool = False) -> tuple[str, bool]:
     """Write rippledoc's lines to FOLDER/.gitattributes; ``(path, written)``.
 
     ``create``: only when the file does not exist yet (``rippledoc init``);
-    otherwise the missing lines are added and every other line is kept.
+    otherwise the missing lines are added and every other line is kept (by
+    compare-and-swap: a save made meanwhile is read again, never overwritten).
     """
-    from rippledoc.edit.atomic import atomic_write, digest
+    from rippledoc.edit.atomic import ATTEMPTS, StillChanging, atomic_write, update
     path = Path(folder) / ".gitattributes"
-    if create:
+    for _ in range(ATTEMPTS):
+        if create or not path.exists():
+            try:
+                atomic_write(path, gitattributes_text("").encode(), create=True)  # type: ignore[union-attr]
+                return ".gitattributes", True
+            except FileExistsError:
+                if create:
+                    return ".gitattributes", False
+                continue  # created meanwhile: add to it
+
+        def add(raw: bytes) -> bytes | None:
+            text = gitattributes_text(raw.decode("utf-8", "surrogateescape"))
+            return None if text is None else text.encode("utf-8", "surrogateescape")
         try:
-            atomic_write(path, gitattributes_text("").encode(), create=True)  # type: ignore[union-attr]
-            return ".gitattributes", True
-        except FileExistsError:
-            return ".gitattributes", False
-    raw = path.read_bytes() if path.exists() else b""
-    text = gitattributes_text(raw.decode("utf-8", "surrogateescape"))
-    if text is None:
-        return ".gitattributes", False
-    atomic_write(path, text.encode("utf-8", "surrogateescape"), expect=digest(raw) if path.exists() else None)
-    return ".gitattributes", True
+            return ".gitattributes", update(path, add) is not None
+        except FileNotFoundError:
+            continue  # deleted meanwhile: create it
+    raise StillChanging(str(path))
 
 
 def register_driver(root: Path, program: str | None = None) -> str:
@@ -96,7 +103,16 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
                             text=True)
     if inside.returncode or inside.stdout.strip() != "true":
         fail(f"{root} is not in a git repository; run 'git init' there first", EXIT_ERRORS)
-    name, written = write_gitattributes(root)
+    from rippledoc.edit.atomic import ChangedOnDisk, write_problem
+    try:
+        name, written = write_gitattributes(root)
+    except ChangedOnDisk:
+        fail(".gitattributes kept changing while rippledoc added its lines; nothing was written. "
+             "Run 'rippledoc git-setup' again", EXIT_ERRORS)
+        return
+    except OSError as exc:
+        fail(write_problem(".gitattributes", exc), EXIT_ERRORS)
+        return
     click.echo(f"  {'updated' if written else 'kept   '} {name}")
     try:
         register_driver(root, program)
@@ -199,7 +215,10 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         print_json({"dry_run": dry_run, "filed": [{"line": d.line, "text": d.text, "client": d.client.slug,
                                                    "path": d.client.path, "touch": d.touch,
                                                    "by_an_earlier_run": d.earlier} for d in report.filed],
-                    "kept": [{"line": d.line, "text": d.text, "why": d.why} for d in report.kept]})
+                    "kept": [{"line": d.line, "text": d.text, "why": d.why} for d in report.kept],
+                    "problem": report.problem or None})
+        if report.problem:
+            fail(report.problem, EXIT_ERRORS)
         return
     verb = "would file" if dry_run else "filed"
     for d in report.filed:
@@ -209,6 +228,8 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         click.echo(f"{'kept':10} {INBOX}:{d.line}  {d.text.strip()}  ({d.why})")
     click.echo(f"{len(report.filed)} {verb}, {len(report.kept)} kept in {INBOX}" + (" (dry run: nothing written)"
                                                                                       if dry_run else ""))
+    if report.problem:
+        fail(report.problem, EXIT_ERRORS)
 
 
 @click.command()

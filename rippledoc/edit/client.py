@@ -25,10 +25,13 @@ Four edits, each one read-modify-write cycle under the workspace lock::
 edit works on the file's bytes: line endings (LF or CRLF) and a leading BOM
 are kept, every other byte is unchanged. The result is parsed again (with the
 workspace's settings and team) and refused when it has an error, so a file
-never stops validating because rippledoc wrote to it. The write is atomic
-(``atomic.atomic_write``) and checked against the content hash read under the
-lock; pass ``expect`` (the sha256 of what the caller read earlier) to refuse
-when the file changed since.
+never stops validating because rippledoc wrote to it. The write is atomic and
+a compare-and-swap (``atomic.update``): the file is replaced only if it still
+holds the bytes the change was made on; when another program (an editor, a
+sync client) saved it in between, the file is read again and the change made
+again on what it now holds, a few times, and then refused. Pass ``expect``
+(the sha256 of what the caller read earlier) to refuse instead when the file
+changed since.
 
 Each edit takes ``atomic.locked(root)`` itself. The lock is re-entrant within
 a thread, so an edit may be called while holding it (to make several edits
@@ -55,7 +58,12 @@ BOM = "\ufeff"
 
 
 class EditError(Exception):
-    """An edit was refused; nothing was written. ``str(err)`` says why."""
+    """An edit was refused; nothing was written. ``str(err)`` says why; ``errno``: the system's error, when the
+    write itself failed (a full disk, a read-only file system)."""
+
+    def __init__(self, message: str, errno: int | None = None):
+        super().__init__(message)
+        self.errno = errno
 
 
 class FileChanged(EditError):
@@ -116,7 +124,7 @@ def _resolve(root: Path, client_path: str | Path) -> tuple[Path, str]:
 
 def _read(path: Path, rel: str) -> bytes:
     try:
-        return path.read_bytes()
+        return atomic.read_stable(path)
     except OSError as exc:
         raise EditError(f"{rel}: cannot read the file: {exc.strerror or exc}") from None
 
@@ -143,29 +151,36 @@ def _validate(root: Path, rel: str, doc: _Doc, today: date | None):
 
 
 def _edit(root: str | Path, client_path: str | Path, change, today: date | None, expect: str | None) -> EditResult:
+    """Read, change, check and write one file by compare-and-swap; when another program saves it in between,
+    read it again and make the change again (``atomic.update``), so that save is kept."""
     root_p = Path(root).resolve()
     path, rel = _resolve(root_p, client_path)
-    with atomic.locked(root_p):
-        raw = _read(path, rel)
-        seen = atomic.digest(raw)
-        if expect is not None and seen != expect:
+    made: list[EditResult] = []
+
+    def apply(raw: bytes) -> bytes | None:
+        if expect is not None and atomic.digest(raw) != expect:
             raise FileChanged(f"{rel} changed on disk since it was read; nothing was written. Run the command again.")
         try:
             doc = _Doc.of(raw)
         except UnicodeDecodeError:
             raise EditError(f"{rel}: not UTF-8 text; nothing was written") from None
-        result = change(doc, rel)
-        if not result.changed:
-            return result
+        made[:] = [change(doc, rel)]
+        if not made[0].changed:
+            return None
         _validate(root_p, rel, doc, today)
+        return doc.bytes()
+
+    with atomic.locked(root_p):
         try:
-            atomic.atomic_write(path, doc.bytes(), expect=seen)
+            atomic.update(path, apply, read=lambda p: _read(p, rel))
+        except atomic.SavedTwice as exc:
+            raise FileChanged(str(exc)) from None
         except atomic.ChangedOnDisk:
-            raise FileChanged(f"{rel} changed on disk while it was being edited; nothing was written. "
-                              "Run the command again.") from None
+            raise FileChanged(f"{rel} kept changing while rippledoc tried to write it ({atomic.ATTEMPTS} tries); "
+                              "nothing was written. Let the other program finish and run the command again.") from None
         except OSError as exc:
-            raise EditError(f"{rel}: cannot write: {exc.strerror or exc}") from None
-        return result
+            raise EditError(atomic.write_problem(rel, exc), exc.errno) from None
+        return made[0]
 
 
 # ---------------------------------------------------------------- the log

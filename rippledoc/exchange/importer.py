@@ -17,7 +17,7 @@ MAX_IMPORT_BYTES = 64 << 20
 class Report:
     parsed: Parsed
     plan: Plan
-    files: tuple[NewFile, ...]
+    files: tuple[NewFile, ...]  # the files created (a dry run: the files that would be)
     errors: tuple[str, ...]  # writes that failed
     dry_run: bool
 
@@ -46,7 +46,9 @@ def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (
     taken = {f.stem.lower() for f in folder.iterdir()} if folder.is_dir() else set()
     p = plan(parsed.records, ws, taken, parsed.rejected)
     files = prepare(p, ws.settings, today)
-    errors = [] if dry_run else write(root, files, p, today)
+    errors: list[str] = []
+    if not dry_run:
+        files, errors = write(root, files, p, today)
     return Report(parsed, p, tuple(files), tuple(errors), dry_run), "", False
 
 

@@ -8,8 +8,6 @@ re-renders the changed clients' pages and the aggregate pages only.
 """
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
 import tempfile
@@ -21,7 +19,7 @@ from typing import Callable, Iterable
 
 import jinja2
 
-from rippledoc.edit.atomic import new_file_mode, new_folder_mode
+from rippledoc.edit.atomic import exchange, new_file_mode, new_folder_mode
 from rippledoc.diagnostics import Diagnostic, promote_warnings
 from rippledoc.read.cache import cached_markdown
 from rippledoc.book.loader import load_workspace
@@ -129,23 +127,12 @@ def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
     (folder / MARKER).write_text("built by rippledoc; this folder is replaced by every build\n")
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically (Linux renameat2); False when the system cannot."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
 def swap_in(tmp: Path, out: Path) -> None:
     """Make ``tmp`` the output folder; the old one is removed afterwards."""
     if not out.exists():
         os.rename(tmp, out)
         return
-    if _exchange(tmp, out):
+    if exchange(tmp, out):
         shutil.rmtree(tmp, ignore_errors=True)
         return
     old = out.with_name(f".{out.name}.old-{os.getpid()}")

@@ -16,7 +16,8 @@ today. ``plan`` decides every line without touching a file; ``file_inbox``
 first marks each line it is about to file (``<!-- rippledoc: filing, N already
 in the log -->``, N being how many identical lines that log has then), appends
 the filed lines with the lossless writer (``edit.append_touch``) and then
-rewrites the inbox: filed lines are removed (and a date heading left with
+rewrites the inbox as it is by then, by compare-and-swap, so a line a phone
+appends meanwhile stays: filed lines are removed (and a date heading left with
 nothing under it), every other line stays, with a ``<!-- rippledoc: why -->``
 comment when it could not be filed. A marked line met again (a run stopped
 before its last step) is filed only when its log still has no more than N
@@ -75,6 +76,7 @@ class Decision:
 class Report:
     decisions: tuple[Decision, ...]
     written: bool  # False for a dry run (or when nothing changed)
+    problem: str = ""  # the filed lines could not be cleared from the inbox: why
 
     @property
     def filed(self) -> tuple[Decision, ...]:
@@ -177,19 +179,15 @@ def rewrite(text: str, decisions: Sequence[Decision], marking: bool = False) -> 
 
     Lines are found by their text (the n-th line reading "x" is the n-th one
     that was decided), so lines appended meanwhile by a phone are kept as
-    they are. A date heading whose lines were all filed goes too. With
-    ``marking``, filed lines stay, each with its filing mark, and nothing
-    else changes.
+    they are; a filed line is looked for first among the lines that carry its
+    filing mark, so a line written again above it meanwhile stays too. A date
+    heading whose lines were all filed goes too. With ``marking``, filed lines
+    stay, each with its filing mark, and nothing else changes.
     """
-    decided: dict[tuple[str, int], Decision] = {}
-    seen: dict[str, int] = {}
-    for d in sorted(decisions, key=lambda d: d.line):
-        seen[d.text] = seen.get(d.text, 0) + 1
-        decided[(d.text, seen[d.text])] = d
     lines = split_lines(text)
+    take = _matcher(lines, decisions, marking)
     out: list[str] = []
     sections: list[tuple[int, bool]] = []  # (index in out of a date heading, whether a line under it was filed)
-    count: dict[str, int] = {}
     for raw in lines:
         if raw == "":
             continue
@@ -200,9 +198,8 @@ def rewrite(text: str, decisions: Sequence[Decision], marking: bool = False) -> 
             out.append(raw)
             continue
         entry = _WHY.sub("", body)
-        count[entry] = count.get(entry, 0) + 1
-        d = decided.get((entry, count[entry]))
-        if d is None or not entry.strip() or _COMMENT.match(body):
+        d = take(entry, bool(_FILING.search(body))) if entry.strip() and not _COMMENT.match(body) else None
+        if d is None:
             out.append(raw)
         elif marking:
             out.append(f"{entry} <!-- rippledoc: filing, {d.before} already in the log -->{eol}" if d.filed else raw)
@@ -222,8 +219,46 @@ def rewrite(text: str, decisions: Sequence[Decision], marking: bool = False) -> 
     return "".join(kept)
 
 
+def _matcher(lines: Sequence[str], decisions: Sequence[Decision], marking: bool):
+    """``take(entry, marked)``: the decision a line of the inbox stands for, each decision taken once.
+
+    When clearing (not ``marking``), as many filed decisions of a text as
+    there are lines of that text with a filing mark are kept for those lines.
+    """
+    queue: dict[str, list[Decision]] = {}
+    for d in sorted(decisions, key=lambda d: d.line):
+        queue.setdefault(d.text, []).append(d)
+    reserved: Counter[str] = Counter()
+    if not marking:
+        marked = Counter(_WHY.sub("", l.rstrip("\r\n")) for l in lines if _FILING.search(l.rstrip("\r\n")))
+        for entry, n in marked.items():
+            reserved[entry] = min(n, sum(d.filed for d in queue.get(entry, ())))
+
+    def take(entry: str, has_mark: bool) -> Decision | None:
+        waiting = queue.get(entry, [])
+        skip = 0 if has_mark else reserved[entry]
+        for d in waiting:
+            if has_mark and reserved[entry] and not d.filed:
+                continue
+            if d.filed and skip:
+                skip -= 1
+                continue
+            if has_mark and reserved[entry]:
+                reserved[entry] -= 1
+            waiting.remove(d)
+            return d
+        return None
+
+    return take
+
+
 def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = False) -> Report:
-    """File ``ROOT/inbox.md`` into the clients' logs; with ``dry_run`` only say what would happen."""
+    """File ``ROOT/inbox.md`` into the clients' logs; with ``dry_run`` only say what would happen.
+
+    Raises ``InboxError`` when nothing could be filed; once lines are filed,
+    a problem clearing them from the inbox is the report's ``problem``.
+    """
+    from rippledoc.edit import atomic
     from rippledoc.edit.client import EditError, append_touch
     from rippledoc.book.loader import load_workspace
     from rippledoc.read.source import read_text
@@ -244,7 +279,9 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
             marked[key] = max(marked[key], d.before + 1)
     decisions = [_mark(d, in_log, marked) for d in decisions]
     if any(d.filed for d in decisions):
-        _rewrite_inbox(path, decisions, marking=True)
+        problem = _rewrite_inbox(path, decisions, marking=True)
+        if problem:
+            raise InboxError(f"{problem}; nothing was filed")
     done = []
     for d in decisions:
         if d.filed and d.client is not None:
@@ -256,8 +293,11 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
             except EditError as exc:
                 d = Decision(d.line, d.text, None, "", str(exc))
         done.append(d)
-    _rewrite_inbox(path, done)
-    return Report(tuple(done), True)
+    problem = _rewrite_inbox(path, done)
+    if problem and any(d.filed for d in done):
+        problem += ("; the filed lines are still in it, marked as filed: the next 'rippledoc inbox' clears them "
+                    "without logging them again")
+    return Report(tuple(done), True, problem)
 
 
 def _mark(d: Decision, in_log: Counter[tuple[str, str]], marked: Counter[tuple[str, str]]) -> Decision:
@@ -272,12 +312,27 @@ def _mark(d: Decision, in_log: Counter[tuple[str, str]], marked: Counter[tuple[s
     return replace(d, before=before)
 
 
-def _rewrite_inbox(path: Path, decisions: Sequence[Decision], marking: bool = False) -> None:
+def _rewrite_inbox(path: Path, decisions: Sequence[Decision], marking: bool = False) -> str:
+    """Rewrite the inbox as it is now (lines added meanwhile stay) by compare-and-swap; "" or what went wrong."""
     from rippledoc.edit import atomic
-    with atomic.locked(path.parent):
-        fresh = path.read_bytes()
+
+    def change(fresh: bytes) -> bytes:
         bom = fresh.startswith(b"\xef\xbb\xbf")
-        new = rewrite(fresh.decode("utf-8").removeprefix("\ufeff"), decisions, marking)
-        data = (("\ufeff" if bom else "") + new).encode("utf-8")
-        if data != fresh:
-            atomic.atomic_write(path, data, expect=atomic.digest(fresh))
+        try:
+            text = fresh.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            raise InboxError(f"{INBOX} is no longer UTF-8 text") from None
+        return (("\ufeff" if bom else "") + rewrite(text, decisions, marking)).encode("utf-8")
+
+    with atomic.locked(path.parent):
+        try:
+            atomic.update(path, change)
+        except InboxError as exc:
+            return str(exc)
+        except atomic.SavedTwice as exc:
+            return str(exc)
+        except atomic.ChangedOnDisk:
+            return f"{INBOX} kept changing while rippledoc rewrote it ({atomic.ATTEMPTS} tries)"
+        except OSError as exc:
+            return atomic.write_problem(INBOX, exc)
+    return ""
