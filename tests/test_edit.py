@@ -257,3 +257,72 @@ def test_an_edit_can_be_made_while_holding_the_workspace_lock(book):
     worker.join(timeout=20)
     assert done == [True]
     assert "owner: priya\n" in p.read_text() and "- 2026-11-21 email by stan: sent the plan\n" in p.read_text()
+
+
+# A save another program makes while the edit is written is kept, and the edit made again on it.
+
+def save_during_the_first_sync(monkeypatch, path: Path, save) -> None:
+    import os
+    real = os.fsync
+    calls = []
+
+    def fsync(fd):
+        real(fd)
+        calls.append(fd)
+        if len(calls) == 1:
+            save(path)
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+def in_place(text: str):
+    def save(path: Path) -> None:
+        with open(path, "w") as fh:
+            fh.write(text)
+    return save
+
+
+def by_rename(text: str):
+    def save(path: Path) -> None:
+        import os
+        tmp = path.with_name(".editor-save")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    return save
+
+
+@pytest.mark.parametrize("style", [in_place, by_rename])
+def test_a_touch_logged_while_an_editor_saves_keeps_the_editors_save(book, monkeypatch, style):
+    path = put(book, NORTHWIND)
+    edited = NORTHWIND.replace("Notes about Ana.", "Notes about Ana: she moved to Denver.")
+    save_during_the_first_sync(monkeypatch, path, style(edited))
+    r = append_touch(book, "clients/northwind.md", "- 2026-11-22 call reached by stan: both kept")
+    assert path.read_text() == edited.replace(
+        "said I'd call back. next: 2026-11-24\n", "said I'd call back. next: 2026-11-24\n"
+        "- 2026-11-22 call reached by stan: both kept\n")
+    assert r.line == 16 and sorted(p.name for p in path.parent.iterdir()) == ["northwind.md"]
+
+
+def test_a_commitment_marked_done_meanwhile_is_not_marked_again(book, monkeypatch):
+    path = put(book, NORTHWIND)
+    by_hand = NORTHWIND.replace("what: Send the migration plan}", "what: Send the migration plan, done: 2026-11-21}")
+    save_during_the_first_sync(monkeypatch, path, in_place(by_hand))
+    with pytest.raises(EditError, match="already marked done on 2026-11-21"):
+        mark_done(book, "clients/northwind.md", "migration plan", date(2026, 11, 22))
+    assert path.read_text() == by_hand
+
+
+def test_a_file_that_keeps_changing_is_refused_after_a_few_tries(book, monkeypatch):
+    import os
+    path = put(book, NORTHWIND)
+    real = os.fsync
+    saves = []
+
+    def always(fd):  # an editor saving every time rippledoc is about to swap
+        real(fd)
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".tmp"):
+            saves.append(1)
+            path.write_text(NORTHWIND + f"<!-- save {len(saves)} -->\n")
+    monkeypatch.setattr(os, "fsync", always)
+    with pytest.raises(FileChanged, match=r"kept changing while rippledoc tried to write it \(6 tries\); nothing"):
+        append_touch(book, "clients/northwind.md", "- 2026-11-22 call reached by stan: never")
+    assert path.read_text() == NORTHWIND + f"<!-- save {atomic.ATTEMPTS} -->\n"

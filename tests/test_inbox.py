@@ -236,3 +236,80 @@ def test_the_command_says_when_an_earlier_run_filed_a_line(book):
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == ("filed      clients/northwind-traders.md  - 2026-11-21 call reached by "
                                              "stan: later  (by an earlier run that stopped before clearing the inbox)")
+
+
+# A phone appending to inbox.md while rippledoc files it: the line stays, nothing raises.
+
+def append_when_inbox_is_synced(monkeypatch, book: Path, lines: list[str], at: int) -> list[int]:
+    """Append ``lines[i]`` to inbox.md during the ``at``-th and later fsyncs of a new inbox copy."""
+    import os
+    real = os.fsync
+    seen: list[int] = []
+
+    def fsync(fd):
+        real(fd)
+        name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        if name.startswith(".inbox.md.") and name.endswith(".tmp"):
+            seen.append(fd)
+            if len(seen) >= at and lines:
+                with open(book / "inbox.md", "a") as fh:
+                    fh.write(lines.pop(0))
+    monkeypatch.setattr(os, "fsync", fsync)
+    return seen
+
+
+@pytest.mark.parametrize("when", [1, 2], ids=["while marking", "while clearing"])
+def test_a_line_appended_while_filing_stays_in_the_inbox(book, monkeypatch, when):
+    (book / "inbox.md").write_text("## 2026-11-20\nacme voicemail\n")
+    append_when_inbox_is_synced(monkeypatch, book, ["north star call reached: jotted meanwhile\n"], when)
+    report = file_inbox(book, TODAY)
+    assert [d.client.slug for d in report.filed] == ["acme-corp"] and not report.problem
+    assert (book / "inbox.md").read_text() == "## 2026-11-20\nnorth star call reached: jotted meanwhile\n"
+    assert "- 2026-11-20 call voicemail by stan\n" in (book / "clients/acme-corp.md").read_text()
+    report = file_inbox(book, TODAY)  # and the next run files it
+    assert [d.client.slug for d in report.filed] == ["north-star-media"] and (book / "inbox.md").read_text() == ""
+
+
+def test_a_line_written_again_above_a_filed_one_stays(book, monkeypatch):
+    (book / "inbox.md").write_text("acme voicemail\n")
+    import os
+    real = os.fsync
+    seen = []
+
+    def fsync(fd):  # between marking and clearing, the phone writes the same words again, at the top
+        real(fd)
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(".inbox.md."):
+            seen.append(fd)
+            if len(seen) == 2:
+                text = (book / "inbox.md").read_text()
+                (book / "inbox.md").write_text("acme voicemail\n" + text)
+    monkeypatch.setattr(os, "fsync", fsync)
+    file_inbox(book, TODAY)
+    assert (book / "inbox.md").read_text() == "acme voicemail\n"
+    assert (book / "clients/acme-corp.md").read_text().count("call voicemail") == 1
+    file_inbox(book, TODAY)
+    assert (book / "clients/acme-corp.md").read_text().count("call voicemail") == 2  # a second touch, not lost
+
+
+def test_an_inbox_that_keeps_changing_is_a_message_not_a_traceback(book, monkeypatch):
+    (book / "inbox.md").write_text("## 2026-11-20\nacme voicemail\n")
+    append_when_inbox_is_synced(monkeypatch, book, [f"nobody call {i}\n" for i in range(40)], 1)
+    result = CliRunner().invoke(main, ["-C", str(book), "inbox", "--today", "2026-11-22"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    assert result.output.splitlines()[-1] == ("rippledoc: inbox.md kept changing while rippledoc rewrote it "
+                                              "(6 tries); nothing was filed")
+    assert "voicemail" not in (book / "clients/acme-corp.md").read_text()
+    assert (book / "inbox.md").read_text().startswith("## 2026-11-20\nacme voicemail\nnobody call 0\n")
+
+
+def test_filed_lines_that_cannot_be_cleared_are_said_and_not_filed_twice(book, monkeypatch):
+    (book / "inbox.md").write_text("## 2026-11-20\nacme voicemail\n")
+    append_when_inbox_is_synced(monkeypatch, book, [f"nobody call {i}\n" for i in range(40)], 2)
+    report = file_inbox(book, TODAY)
+    assert [d.client.slug for d in report.filed] == ["acme-corp"]
+    assert report.problem.startswith("inbox.md kept changing while rippledoc rewrote it (6 tries); the filed lines "
+                                     "are still in it, marked as filed")
+    monkeypatch.undo()
+    file_inbox(book, TODAY)
+    assert (book / "clients/acme-corp.md").read_text().count("call voicemail") == 1
+    assert "acme" not in (book / "inbox.md").read_text()

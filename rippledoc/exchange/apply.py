@@ -58,7 +58,8 @@ def prepare(p: Plan, settings: Settings, today: date) -> list[NewFile]:
     return out
 
 
-_DISK = {errno.ENOSPC, errno.EDQUOT, errno.EROFS}  # after one of these, no other file can be written either
+# a full disk, a read-only file system or folder: after one of these, no other file in clients/ can be written either
+_STOPS = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
 def write(root: Path, files: list[NewFile], p: Plan, today: date) -> tuple[list[NewFile], list[str]]:
@@ -66,8 +67,8 @@ def write(root: Path, files: list[NewFile], p: Plan, today: date) -> tuple[list[
 
     A field that was not filled (a refusal, a full disk) is dropped from the
     plan's fills, and a client left with none from ``p.updated``, so the
-    report says only what was written. A full or read-only disk stops the
-    import at the first file it refuses.
+    report says only what was written. A full or read-only disk or folder
+    stops the import at the first file it refuses.
     """
     from rippledoc.edit import atomic
     from rippledoc.edit.client import EditError, set_field
@@ -88,7 +89,7 @@ def write(root: Path, files: list[NewFile], p: Plan, today: date) -> tuple[list[
                 errors.append(f"{f.target.path} appeared meanwhile; {f.target.name} was not written")
             except OSError as exc:
                 errors.append(atomic.write_problem(f.target.path, exc))
-                if exc.errno in _DISK:
+                if exc.errno in _STOPS:
                     errors += _not_written(files[i + 1:], p)
                     stopped = True
                     break
@@ -106,7 +107,7 @@ def write(root: Path, files: list[NewFile], p: Plan, today: date) -> tuple[list[
             except EditError as exc:
                 errors.append(f"{t.path}: {key} not set: {exc}")
                 del t.fills[key]
-                if exc.errno in _DISK:
+                if exc.errno in _STOPS:
                     stopped = True
                     skipped = sum(len(u.fills) for u in p.updated)
                 continue
