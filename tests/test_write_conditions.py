@@ -224,3 +224,35 @@ def test_init_ignores_what_a_stopped_write_leaves_and_check_skips_it(tmp_path):
         kept = subprocess.run(["git", "-C", str(root), "check-ignore", "clients/acme.md",
                                "clients/acme.md.conflict-20261122T101500-4242"], capture_output=True, text=True)
         assert kept.stdout == ""  # a file kept beside after two saves collided is for the person to see
+
+
+def test_init_on_a_read_only_file_system_names_the_file_and_lists_what_it_made(tmp_path, monkeypatch):
+    root = tmp_path / "book"
+    real_mkstemp = tempfile.mkstemp
+    made = []
+
+    def mkstemp(*args, **kwargs):  # the disk turns read-only after two files
+        if len(made) == 2:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS))
+        made.append(1)
+        return real_mkstemp(*args, **kwargs)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+    result = CliRunner().invoke(main, ["init", str(root)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.output.splitlines()
+    assert lines[:2] == ["  created rippledoc.yaml", "  created .gitignore"]
+    assert lines[2].startswith(f"rippledoc: {root.as_posix()}/rituals/") and "the file system is read-only" in lines[2]
+    assert lines[2].endswith("the workspace is not complete")
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_git_setup_refuses_a_read_only_gitattributes(tmp_path):
+    root = tmp_path / "book"
+    (root / "clients").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    (root / ".gitattributes").write_text("*.png binary\n")
+    os.chmod(root / ".gitattributes", 0o444)
+    result = CliRunner().invoke(main, ["-C", str(root), "git-setup"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.startswith("rippledoc: .gitattributes is read-only, so rippledoc left it as it is")
+    assert (root / ".gitattributes").read_text() == "*.png binary\n"
