@@ -129,7 +129,7 @@ def stress(root: Path, seconds: float, editor_pause: float, phone_pause: float) 
         counts["commands"] += 1
         if code and any(why in out for why in ("kept changing", "already marked done", "changed on disk")):
             counts["refused"] += 1  # refused with a message, nothing written: allowed, and counted
-        elif code and "acme-corp.md: it does not load" in out:
+        elif code and any(why in out for why in ("acme-corp.md: it does not load", "errors (clients/acme-corp.md)")):
             counts["read half saved"] += 1  # the workspace was loaded while the editor was halfway through a save
         elif code:
             raise AssertionError(f"{args}: exit {code}\n{out}")

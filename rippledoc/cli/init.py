@@ -83,7 +83,6 @@ def init(directory: str) -> None:
       rippledoc init my-book
       rippledoc init          # here: adds only what is missing
     """
-    from rippledoc.edit.atomic import write_problem
     folder = Path(directory)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -94,7 +93,7 @@ def init(directory: str) -> None:
         fail(f"{exc}; the workspace is not complete", EXIT_ERRORS)
         return
     except OSError as exc:
-        fail(write_problem(directory, exc), EXIT_ERRORS)
+        fail(f"cannot create the workspace in {directory}: {exc.strerror or exc}", EXIT_ERRORS)
         return
     for name, created in done:
         click.echo(f"  {'created' if created else 'kept   '} {name}")

@@ -103,9 +103,12 @@ def git_setup(ctx: click.Context, program: str | None) -> None:
                             text=True)
     if inside.returncode or inside.stdout.strip() != "true":
         fail(f"{root} is not in a git repository; run 'git init' there first", EXIT_ERRORS)
-    from rippledoc.edit.atomic import ChangedOnDisk, write_problem
+    from rippledoc.edit.atomic import ChangedOnDisk, SavedTwice, write_problem
     try:
         name, written = write_gitattributes(root)
+    except SavedTwice as exc:
+        fail(str(exc), EXIT_ERRORS)
+        return
     except ChangedOnDisk:
         fail(".gitattributes kept changing while rippledoc added its lines; nothing was written. "
              "Run 'rippledoc git-setup' again", EXIT_ERRORS)
