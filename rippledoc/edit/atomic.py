@@ -54,6 +54,8 @@ LOCK_NAME = ".rippledoc.lock"
 ATTEMPTS = 6  # how many times a change is re-read and tried again when a save keeps coming in between
 BUSY_WAIT = 0.5  # seconds to wait for a program that has the file open for writing before reading it anyway
 _local = threading.local()  # .held: lock file -> how deep this thread holds it
+_CLOEXEC = getattr(os, "O_CLOEXEC", 0)  # (0 where the system has no such flag)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 
 
 def _read_umask() -> int:
@@ -174,11 +176,11 @@ def locked(root: Path) -> Iterator[None]:
 def _open_lock(path: str) -> int | None:
     """A descriptor on the lock file (created when missing), or None where it can be neither created nor opened."""
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        return os.open(path, os.O_RDWR | os.O_CREAT | _CLOEXEC, 0o644)
     except OSError:
         pass
     try:
-        return os.open(path, os.O_RDONLY | os.O_CLOEXEC)  # flock works on a read-only descriptor too
+        return os.open(path, os.O_RDONLY | _CLOEXEC)  # flock works on a read-only descriptor too
     except OSError:
         return None
 
@@ -230,7 +232,7 @@ class _Held:
     """
 
     def __init__(self, path: str | Path):
-        self.fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC | os.O_NONBLOCK)
+        self.fd = os.open(path, os.O_RDONLY | _CLOEXEC | _NONBLOCK)
         try:
             st = os.fstat(self.fd)
             self.ino = (st.st_dev, st.st_ino)
@@ -240,13 +242,12 @@ class _Held:
             raise
 
     def read(self) -> bytes:
-        chunks, at = [], 0
-        while True:
-            chunk = os.pread(self.fd, 1 << 20, at)
-            if not chunk:
-                return b"".join(chunks)
+        """The whole file, from its start."""
+        os.lseek(self.fd, 0, os.SEEK_SET)
+        chunks = []
+        while chunk := os.read(self.fd, 1 << 20):
             chunks.append(chunk)
-            at += len(chunk)
+        return b"".join(chunks)
 
     def lease_intact(self) -> bool:
         """The lease is still held and unbroken: nobody has opened the file for writing since it was taken."""
@@ -345,7 +346,8 @@ def atomic_write(path: Path, data: bytes, expect: str | None = None, create: boo
 
 def _refuse_read_only(shown: str | Path, target: Path, st: os.stat_result) -> None:
     writable = st.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
-    if not writable or (os.geteuid() != 0 and not os.access(target, os.W_OK)):
+    root = getattr(os, "geteuid", lambda: -1)() == 0  # root may write any file: only its mode says read-only
+    if not writable or (not root and not os.access(target, os.W_OK)):
         raise ReadOnlyFile(errno.EACCES, "the file is read-only", str(shown))
 
 
