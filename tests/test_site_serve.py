@@ -111,6 +111,16 @@ def test_refuses_paths_leaving_the_site(served, tmp_path):
         assert status == 404 and "do not serve" not in body, path
 
 
+def test_a_very_long_address_gets_a_short_answer_not_an_empty_reply(served):
+    """3,000 segments once closed the connection without a word (an uncaught ENAMETOOLONG)."""
+    for path in ("/" + "/".join(["a"] * 3000), "/" + "/".join(["ab" * 5] * 3000), "/" + "a/" * 2000,
+                 "/" + "x" * 4000 + ".html", "/" + "../" * 1300):
+        status, headers, body = served.get(path)
+        assert status in (404, 414) and body.strip(), (len(path), status)
+        assert len(body) < 200 and headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert served.get("/clients/acme.html")[0] == 200  # and the server still serves
+
+
 def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     v = served.status()["version"]
     path = served.root / "clients/acme.md"

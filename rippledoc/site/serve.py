@@ -50,6 +50,7 @@ CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src '
        "form-action 'none'; frame-ancestors 'none'")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 LOOPBACK_IPS = ("127.0.0.1", "::1")
+MAX_URL = 4096  # characters of a request's address (PATH_MAX); a longer one is answered 414
 
 
 class ServeError(Exception):
@@ -279,6 +280,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                             self.server.address_family == socket.AF_INET6 or self.server.server_address[0] not in LOOPBACK_IPS):
             self._text(421, "rippledoc serve: this server answers only to " + ", ".join(sorted(self.server.allowed_hosts)))
             return
+        if len(self.path) > MAX_URL:  # no page of ours has such an address; the file system would refuse it anyway
+            self._text(414, f"rippledoc serve: the address is longer than {MAX_URL:,} characters; no page has one")
+            return
         path = unquote(urlsplit(self.path).path)
         if path == "/__rippledoc/version.js":
             page = unquote(parse_qs(urlsplit(self.path).query).get("page", ["/"])[0]).lstrip("/")
@@ -337,15 +341,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return None
         site = self.server.site.resolve()
         target = (site / posixpath.join(*parts)) if parts else site
-        try:
+        try:  # a name too long, a loop, a path the system cannot take: not found, never a dropped connection
             target = target.resolve()
-        except OSError:
+            if not target.is_relative_to(site):
+                return None
+            if target.is_dir():
+                target = target / "index.html"
+            return target if target.is_file() else None
+        except (OSError, ValueError, RuntimeError):
             return None
-        if not target.is_relative_to(site):
-            return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
 
 
 def host_allowed(header: str, allowed: set[str], port: int, network: bool) -> bool:
