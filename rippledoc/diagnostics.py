@@ -6,7 +6,7 @@ line with a caret under the problem, then a hint.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from typing import Iterable
 
@@ -25,6 +25,7 @@ CODES: dict[str, str] = {
     "E004": "a symbolic link leads out of the workspace",
     "E005": "the file is empty",
     "E006": "an unresolved merge conflict",
+    "E007": "a folder cannot be read",
     "E010": "front matter is missing",
     "E011": "front matter is not closed",
     "E012": "YAML syntax error",
@@ -83,6 +84,9 @@ class Diagnostic:
     code: str
     message: str
     hint: str = ""
+    # The text of the line, when whoever found the problem had it and the file is not to be read again
+    # (a file refused as not UTF-8). Not part of the diagnostic's identity, nor of its JSON.
+    excerpt: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_error(self) -> bool:
@@ -100,9 +104,11 @@ class Diagnostic:
         return ":".join(parts)
 
     def to_json(self) -> dict[str, object]:
-        d = asdict(self)
-        d["severity"] = self.severity.value
-        return d
+        return {"path": self.path, "line": self.line, "col": self.col, "severity": self.severity.value,
+                "code": self.code, "message": self.message, "hint": self.hint}
+
+    def with_excerpt(self, line: str) -> "Diagnostic":
+        return replace(self, excerpt=line)
 
 
 def error(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Diagnostic:
@@ -115,31 +121,24 @@ def warning(path: str, line: int, col: int, code: str, message: str, hint: str =
 
 def promote_warnings(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     """``--strict``: every warning becomes an error."""
-    return [
-        Diagnostic(d.path, d.line, d.col, Severity.ERROR, d.code, d.message, d.hint) for d in diags
-    ]
+    return [replace(d, severity=Severity.ERROR) for d in diags]
 
 
 def format_text(d: Diagnostic, source_line: str | None = None, color: bool = False) -> str:
-    sev = d.severity.value
-    if color:
-        sev = ("\033[1;31m" if d.is_error else "\033[1;33m") + sev + "\033[0m"
-    out = [f"{d.location()}: {sev}[{d.code}]: {d.message}"]
-    if source_line is not None and d.line:
-        text = source_line.rstrip("\r\n").expandtabs(1)
-        out.append(f"    {text}")
+    """The diagnostic for a person: location, severity and code, message; the line (``source_line``, else the
+    diagnostic's own excerpt) with a caret under the column; the hint. Control characters are shown as escapes."""
+    from rippledoc.cli.output import paint, visible, width
+    sev = paint(d.severity.value, "bold red" if d.is_error else "bold yellow", color)
+    out = [visible(f"{d.location()}: ") + sev + visible(f"[{d.code}]: {d.message}")]
+    line = source_line if source_line is not None else d.excerpt
+    if line is not None and d.line:
+        text = line.rstrip("\r\n").expandtabs(1)
+        out.append(f"    {visible(text)}")
         if d.col:
-            out.append("    " + " " * _width(text[:d.col - 1]) + "^")
+            out.append("    " + " " * width(visible(text[:d.col - 1])) + "^")
     if d.hint:
-        out.append(f"    hint: {d.hint}")
+        out.append(visible(f"    hint: {d.hint}"))
     return "\n".join(out)
-
-
-def _width(text: str) -> int:
-    """Terminal columns of ``text``: wide (CJK) characters take two, combining marks none."""
-    import unicodedata
-    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1
-               for c in text)
 
 
 def summary(diags: Iterable[Diagnostic], files: int) -> str:

@@ -165,7 +165,7 @@ def test_due_prints_an_aligned_table_without_colour_off_a_terminal(workspace):
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
-    from rippledoc.cli.output import paint, table, use_color
+    from rippledoc.cli.output import paint, table, use_color, visible
 
     class Tty:
         def isatty(self) -> bool:
@@ -174,5 +174,5 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
     assert use_color(Tty()) is True
     monkeypatch.setenv("NO_COLOR", "1")
     assert use_color(Tty()) is False
-    assert paint("late", "yellow", True) == "\033[33mlate\033[0m" and paint("late", "yellow", False) == "late"
+    assert visible(paint("late", "yellow", True)) == "\033[33mlate\033[0m" and paint("late", "yellow", False) == "late"
     assert table(("A", "BB"), [("日本", "x"), ("abc", "yy")], align="lr") == "A     BB\n日本   x\nabc   yy"

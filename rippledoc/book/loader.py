@@ -13,6 +13,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from time import time_ns
+from typing import Iterable
 
 from rippledoc.read.cache import (CACHE_DIR, RACY_NS, Cache, PackEntry, decode_diag, decode_entry, decode_payload, encode_diag,
                     encode_entry, entry_key, fingerprint, fresh, read_pack, split_future, stat_key, valid_for,
@@ -22,7 +23,7 @@ from rippledoc.diagnostics import Diagnostic
 from rippledoc.model import Client, Ritual, RitualRecord, Settings, Workspace
 from rippledoc.parse.ritual import parse_record, parse_ritual
 from rippledoc.parse.settings import SETTINGS_FILE, parse_settings
-from rippledoc.read.source import Text, iter_files, read_text
+from rippledoc.read.source import REFUSED, Text, iter_files, list_files, list_folders, read_text
 from rippledoc.book.validate import validate
 
 
@@ -153,7 +154,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
 
     from rippledoc.read.parallel import MIN_ITEMS, cpu_count, map_chunks
     folder = root / "clients"
-    files = iter_files(folder)
+    files, unlisted = list_files(root, folder)
     cache = Cache(root, "clients", use_cache)
     salt = client_salt(settings)
     pack_path = root / CACHE_DIR / "clients.pack"
@@ -226,7 +227,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     if cache.enabled:
         _MEMORY[pack_path] = (pack_key, written_ns, kept)
     clients: list[Client] = []
-    diags: list[Diagnostic] = []
+    diags: list[Diagnostic] = unlisted
     for record, problems in results:  # type: ignore[misc]
         diags += problems
         if record is not None:
@@ -238,9 +239,9 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
 def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], list[Diagnostic]]:
     """Built-in definitions, each replaced by a workspace file of the same name."""
     files = {p.name: p for p in iter_files(defaults_dir("rituals"))}
-    files.update({p.name: p for p in iter_files(root / "rituals")})
+    own, diags = list_files(root, root / "rituals")
+    files.update({p.name: p for p in own})
     rituals: dict[str, Ritual] = {}
-    diags: list[Diagnostic] = []
     for name in sorted(files):
         path = files[name]
         base = root if path.is_relative_to(root) else path.parent.parent
@@ -258,18 +259,21 @@ def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], lis
 def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> tuple[list[RitualRecord], list[Diagnostic]]:
     from rippledoc.read.cache import schema
     records: list[RitualRecord] = []
-    diags: list[Diagnostic] = []
     cache = Cache(root, "records")
-    folder = root / "rituals"
-    if not folder.is_dir():
-        return records, diags
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+    subs, diags = list_folders(root, root / "rituals")  # an unreadable rituals/ is reported by load_rituals too
+    for sub in subs:
         # rituals/NAME/PERIOD.md, and the per-client sheets of rituals/NAME/PERIOD/*.md
-        periods = sorted(p for p in sub.iterdir() if p.is_dir() and not p.name.startswith("."))
+        periods, problems = list_folders(root, sub)
+        diags += problems
         ritual = rituals.get(sub.name)
         parse = lambda s, t, ritual=ritual: parse_record(s, ritual)  # noqa: E731
         salt = f"record\0{schema(RitualRecord)}\0{ritual!r}"
-        for path in iter_files(sub) + [f for p in periods for f in iter_files(p)]:
+        paths = iter_files(sub)  # listed above; an error there is reported once
+        for period in periods:
+            found, problems = list_files(root, period)
+            paths += found
+            diags += problems
+        for path in paths:
             src, problems = read_text(root, path, settings.max_file_bytes)
             diags += problems
             if src is None:
@@ -313,13 +317,28 @@ def _load_workspace(root: Path, today: date | None) -> tuple[Workspace, list[Dia
     return ws, sorted(set(diags), key=Diagnostic.sort_key)
 
 
-def source_lines(root: Path, path: str) -> list[str] | None:
-    """The lines of a workspace file, for showing a diagnostic's excerpt."""
-    try:
-        text = (root / path).read_bytes().decode("utf-8", errors="replace")
-    except OSError:
-        return None
-    return text.removeprefix("\ufeff").split("\n")
+def excerpts(root: Path, diags: Iterable[Diagnostic], max_bytes: int) -> dict[tuple[str, int], str]:
+    """The text of each line a diagnostic points at, by (path, line), to show under its message.
+
+    A file the loader refused is never read again (it may be /dev/zero, a FIFO
+    or 10 GB; its diagnostic carries the excerpt it can have); every other
+    file is read once more, bounded by ``max_bytes`` like the first time.
+    """
+    wanted: dict[str, set[int]] = {}
+    refused = {d.path for d in diags if d.code in REFUSED}
+    out: dict[tuple[str, int], str] = {}
+    for d in diags:
+        if d.excerpt is not None and d.line:
+            out[(d.path, d.line)] = d.excerpt
+        elif d.line and d.path not in refused:
+            wanted.setdefault(d.path, set()).add(d.line)
+    for path, numbers in wanted.items():
+        src, _ = read_text(root, root / path, max_bytes)
+        if src is None:
+            continue
+        lines = src.text.split("\n")
+        out.update(((path, n), lines[n - 1].rstrip("\r")) for n in numbers if n <= len(lines))
+    return out
 
 
 __all__ = ["load_workspace", "Text"]

@@ -76,4 +76,6 @@ def main(ctx: click.Context, directory: str | None) -> None:
       rippledoc new "Northwind Traders"
       rippledoc check
     """
+    from rippledoc.cli.output import guard_streams
+    guard_streams()  # from here on, no control character of a file reaches the terminal raw
     ctx.obj = {"directory": directory}

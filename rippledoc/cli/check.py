@@ -37,22 +37,19 @@ def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, directory: 
                  ^
           hint: did you mean 'three'?
     """
-    from rippledoc.book.loader import load_workspace, source_lines
+    from rippledoc.book.loader import excerpts, load_workspace
     root = find_root(directory) if directory else root_from(ctx)
     ws, diags = load_workspace(root, workspace_today(root, today))
     if strict:
         diags = promote_warnings(diags)
     if as_json or fmt == "json":
-        click.echo(to_json(diags, ws.files))
+        from rippledoc.cli.output import echo_raw
+        echo_raw(to_json(diags, ws.files))
     else:
         from rippledoc.cli.output import use_color
         color = use_color()
-        cache: dict[str, list[str] | None] = {}
+        lines = excerpts(root, diags, ws.settings.max_file_bytes)
         for d in diags:
-            if d.path not in cache:
-                cache[d.path] = source_lines(root, d.path)
-            lines = cache[d.path]
-            line = lines[d.line - 1] if lines and 0 < d.line <= len(lines) else None
-            click.echo(format_text(d, line, color))
+            click.echo(format_text(d, lines.get((d.path, d.line)), color))
         click.echo(summary(diags, ws.files), err=bool(diags))
     ctx.exit(EXIT_ERRORS if any(d.is_error for d in diags) else EXIT_OK)

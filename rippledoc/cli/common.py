@@ -96,7 +96,8 @@ def plural(n: int, word: str, many: str | None = None) -> str:
 
 
 def print_json(data: Any) -> None:
-    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    from rippledoc.cli.output import echo_raw
+    echo_raw(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
 def load(root: Path, today: date):
@@ -108,14 +109,19 @@ def load(root: Path, today: date):
     return ws, diags
 
 
+def unread_folders(diags) -> list[str]:
+    """A folder that cannot be read (E007), said as it is: its files were never seen, so none is named."""
+    return [f"{d.path}: {d.message}; nothing in it is loaded ({d.hint})" for d in diags if d.code == "E007"]
+
+
 def problem_summary(ws, diags) -> list[str]:
     """What a command working on a book with errors must say: which files it left out, and what that means."""
-    bad = sorted({d.path for d in diags if d.is_error})
-    if not bad:
+    if not any(d.is_error for d in diags):
         return []
+    out = unread_folders(diags)
+    bad = sorted({d.path for d in diags if d.is_error and d.code != "E007"})
     loaded = {c.path for c in ws.clients} | {r.source.path for r in ws.records} | \
              {r.source.path for r in ws.rituals.values()}
-    out = []
     left_out = [p for p in bad if p not in loaded and p != "rippledoc.yaml"]
     if left_out:
         out.append("left out " + ", ".join(left_out[:5]) + (f" and {len(left_out) - 5} more" if len(left_out) > 5 else "")

@@ -88,7 +88,8 @@ def import_vcard(ctx: click.Context, file: str, dry_run: bool, today: str | None
 
 def _output(text: str, out: str | None) -> None:
     if out is None:
-        click.echo(text, nl=False)
+        from rippledoc.cli.output import echo_raw
+        echo_raw(text, nl=False)
         return
     from rippledoc.edit.atomic import atomic_write
     try:

@@ -81,8 +81,12 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
     day = workspace_today(root_from(ctx), today)
     when = day if on is None else date_option(on, "--date")
     root = root_from(ctx)
-    ws, _ = load(root, day)
+    ws, diags = load(root, day)
     r = _find(ws, name)
+    mine = ("rituals", f"rituals/{r.key}")
+    unread = [d for d in diags if d.code == "E007" and (d.path in mine or d.path.startswith(f"{mine[1]}/"))]
+    if unread:  # whether a record exists cannot be known: writing one could overwrite it
+        fail(f"{unread[0].path}: {unread[0].message}; no record started ({unread[0].hint})", EXIT_ERRORS)
     try:
         drafts = start_record(ws, r.key, when, day, year)
     except CannotStart as exc:

@@ -36,7 +36,8 @@ def schema(kind: str, output: str | None) -> None:
     from rippledoc.parse.schema import schema as build
     text = json.dumps(build(kind), indent=2, ensure_ascii=False) + "\n"
     if output is None:
-        click.echo(text, nl=False)
+        from rippledoc.cli.output import echo_raw
+        echo_raw(text, nl=False)
         return
     from rippledoc.edit.atomic import atomic_write
     try:

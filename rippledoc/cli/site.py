@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from rippledoc.cli.common import EXIT_ERRORS, fail, parse_today, root_from, today_option, workspace_today
+from rippledoc.cli.common import EXIT_ERRORS, fail, parse_today, root_from, today_option, unread_folders, workspace_today
 from rippledoc.cli.encryption import encrypt_options, encryption_stage
 
 
@@ -75,6 +75,8 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
         fail(f"cannot write the site to {out}: {exc.strerror or exc}", EXIT_ERRORS)
         return
     progress.end()
+    for line in unread_folders(result.diags):
+        click.echo(f"rippledoc: {line}", err=True)
     if result.errors:
         click.echo(f"rippledoc: {result.errors} error{'s' * (result.errors != 1)} in the workspace; "
                    "see the Problems page or run 'rippledoc check'", err=True)

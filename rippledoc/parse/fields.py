@@ -116,6 +116,7 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
 
 
 _EMPTY = ("", "~", "null", "Null", "NULL")
+SUGGESTED = 100  # did-you-mean hints per mapping: beyond, a mapping of 60,000 unknown keys would spend seconds on them
 
 
 class Fields:
@@ -302,11 +303,12 @@ class Fields:
         return node
 
     def unknown_keys(self, known: tuple[str, ...], where: str = "") -> dict[str, Scalar]:
+        """Every key not in ``known``, each warned about; the first ``SUGGESTED`` get a did-you-mean."""
         extra = {}
         for k, _ in self.node.items:
             if k.text not in known:
                 extra[k.text] = k
-                hint = did_you_mean(k.text, known)
+                hint = did_you_mean(k.text, known) if len(extra) <= SUGGESTED else ""
                 if not hint:
                     hint = "put fields of your own under 'custom:'" if not where else ""
                 self.diags.append(warning(self.path, k.line, k.col, "W100",

@@ -302,17 +302,21 @@ def schema(cls: type) -> str:
 # --- entries -----------------------------------------------------------------
 
 def encode_diag(d: Diagnostic) -> list[Any]:
-    return [d.path, d.line, d.col, d.severity.value, d.code, d.message, d.hint]
+    row = [d.path, d.line, d.col, d.severity.value, d.code, d.message, d.hint]
+    return row if d.excerpt is None else [*row, d.excerpt]
 
 
 _SEVERITY = {s.value: s for s in Severity}
 
 
 def decode_diag(row: Any) -> Diagnostic:
-    if type(row) is not list or len(row) != 7:
+    if type(row) is not list or len(row) not in (7, 8):
         raise TypeError("a cached diagnostic of the wrong shape")
-    path, line, col, sev, code, message, hint = row
-    return Diagnostic(path, line, col, _SEVERITY[sev], code, message, hint)
+    path, line, col, sev, code, message, hint = row[:7]
+    excerpt = row[7] if len(row) == 8 else None
+    if excerpt is not None and type(excerpt) is not str:
+        raise TypeError("a cached diagnostic of the wrong shape")
+    return Diagnostic(path, line, col, _SEVERITY[sev], code, message, hint, excerpt)
 
 
 def split_future(diags: list[Diagnostic]) -> tuple[list[Diagnostic], str | None] | None:

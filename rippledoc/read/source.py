@@ -34,8 +34,23 @@ def rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+# The codes of a file ``read_text`` refused (and of a folder that cannot be listed): such a file is never
+# read again, not even for an excerpt, since it may be /dev/zero, a FIFO or 10 GB.
+REFUSED = frozenset({"E001", "E002", "E003", "E004", "E007"})
+
+# O_NONBLOCK: opening a FIFO that slipped in after the stat must not wait for a writer.
+# O_NOFOLLOW: the path opened is already resolved; a link put there since is refused, not followed.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Text | None, list[Diagnostic]]:
-    """Read one file of the workspace, or say why not. Never raises for anything on disk."""
+    """Read one file of the workspace, or say why not. Never raises for anything on disk.
+
+    Only a regular file is opened, and only when it is within ``max_bytes``;
+    the open descriptor is checked again, and at most ``max_bytes + 1``
+    bytes are read, so a file swapped for a FIFO, a device or a huge file
+    meanwhile is refused too, without blocking and without filling memory.
+    """
     name = rel(root, path)
     try:
         target = path.resolve()
@@ -45,16 +60,17 @@ def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
         if path.is_symlink() and not target.exists():
             return None, [error(name, 0, 0, "E001", f"cannot read the file: the symbolic link points to a missing file "
                                 f"({rel(root.resolve(), target)})", "restore the file or remove the link")]
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode):
-            return None, [error(name, 0, 0, "E001", "cannot read the file: it is not a regular file",
-                                "move it out of the workspace's folders")]
-        if st.st_size > max_bytes:
-            return None, [error(name, 0, 0, "E003",
-                                f"file is {_kib(st.st_size)}, over the limit of {_kib(max_bytes)}; not read",
-                                "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
-        with open(path, "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        refused = _refuse(name, os.stat(target), max_bytes)  # before opening: a device or FIFO is never opened
+        if refused:
+            return None, refused
+        fd = os.open(target, _OPEN_FLAGS)
+        try:
+            refused = _refuse(name, os.fstat(fd), max_bytes)
+            if refused:
+                return None, refused
+            raw = _read_at_most(fd, max_bytes + 1)
+        finally:
+            os.close(fd)
     except RuntimeError:  # Path.resolve on a symlink loop (Python 3.11)
         return None, [error(name, 0, 0, "E001", "cannot read the file: its symbolic links form a loop",
                             "remove the link or point it at a real file")]
@@ -62,7 +78,7 @@ def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
         return None, [error(name, 0, 0, "E001", f"cannot read the file: {exc.strerror or exc}",
                             "check that the file exists and that you may read it")]
     if len(raw) > max_bytes:  # grew while we looked
-        return None, [error(name, 0, 0, "E003", f"file is over the limit of {_kib(max_bytes)}; not read",
+        return None, [error(name, 0, 0, "E003", f"file is over the limit of {_size(max_bytes)}; not read",
                             "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, [error(name, 0, 0, "E002", "file is UTF-16 text, not UTF-8", "save the file as UTF-8")]
@@ -73,14 +89,42 @@ def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         start = raw.rfind(b"\n", 0, exc.start) + 1
+        end = raw.find(b"\n", exc.start)
         line = raw.count(b"\n", 0, exc.start) + 1
         before = raw[start:exc.start].decode("utf-8", errors="replace").removeprefix("\ufeff")
-        return None, [error(name, line, len(before) + 1, "E002",
-                            f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                            "save the file as UTF-8 (it may be Latin-1 or Windows-1252)")]
+        shown = raw[start:end if end >= 0 else len(raw)].decode("utf-8", errors="replace").removeprefix("\ufeff")
+        problem = error(name, line, len(before) + 1, "E002",
+                        f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                        "save the file as UTF-8 (it may be Latin-1 or Windows-1252)")
+        return None, [problem.with_excerpt(shown)]  # the file is not read again to show its line
     if text.startswith("\ufeff"):
         text = text[1:]
     return Text(name, text, raw), []
+
+
+def _refuse(name: str, st: os.stat_result, max_bytes: int) -> list[Diagnostic]:
+    """Why a file of this stat is not read: not a regular file, or larger than ``max_bytes``; [] to read it."""
+    if not stat.S_ISREG(st.st_mode):
+        return [error(name, 0, 0, "E001", "cannot read the file: it is not a regular file",
+                      "move it out of the workspace's folders")]
+    if st.st_size > max_bytes:
+        size, limit = _sizes(st.st_size, max_bytes)
+        return [error(name, 0, 0, "E003", f"file is {size}, over the limit of {limit}; not read",
+                      "raise limits.max_file_kb in rippledoc.yaml if this is intended")]
+    return []
+
+
+def _read_at_most(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an open file, however short each read is."""
+    chunks: list[bytes] = []
+    left = limit
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
 
 
 def split_lines(text: str) -> list[str]:
@@ -89,8 +133,15 @@ def split_lines(text: str) -> list[str]:
     return [p + "\n" for p in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
 
 
-def _kib(n: int) -> str:
-    return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n} bytes"
+def _size(n: int) -> str:
+    return f"{n / 1024:,.0f} KiB" if n >= 1024 else f"{n:,} bytes"
+
+
+def _sizes(n: int, limit: int) -> tuple[str, str]:
+    """A size and the limit it exceeds, in KiB, or in bytes when KiB would show the same number for both."""
+    if _size(n) == _size(limit):
+        return f"{n:,} bytes", f"{limit:,} bytes"
+    return _size(n), _size(limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,12 +176,15 @@ def split_front_matter(src: Text) -> tuple[FrontMatter | None, list[Diagnostic]]
                         "add a line '---' after the last field")]
 
 
-def iter_files(folder: Path, suffix: str = ".md") -> list[Path]:
-    """Files of a folder, sorted, skipping hidden files and editor leftovers."""
-    if not folder.is_dir():
-        return []
+def list_files(root: Path, folder: Path, suffix: str = ".md") -> tuple[list[Path], list[Diagnostic]]:
+    """Files of a folder, sorted, skipping hidden files and editor leftovers; or why the folder cannot be read.
+
+    A missing folder has no files. One that exists but cannot be listed
+    (no permission, a file of that name, a link loop) is an E007 naming it.
+    """
+    entries, diags = _scan(root, folder)
     out = []
-    for entry in os.scandir(folder):
+    for entry in entries:
         name = entry.name
         if name.startswith((".", "~", "#")) or name.endswith("~") or not name.endswith(suffix):
             continue
@@ -140,4 +194,39 @@ def iter_files(folder: Path, suffix: str = ".md") -> list[Path]:
             wanted = True
         if wanted:
             out.append(Path(entry.path))
-    return sorted(out)
+    return sorted(out), diags
+
+
+def list_folders(root: Path, folder: Path) -> tuple[list[Path], list[Diagnostic]]:
+    """The folders in a folder (not hidden ones), sorted; or why the folder cannot be read (E007)."""
+    entries, diags = _scan(root, folder)
+    out = []
+    for entry in entries:
+        try:
+            if not entry.name.startswith(".") and entry.is_dir():
+                out.append(Path(entry.path))
+        except OSError:
+            continue
+    return sorted(out), diags
+
+
+def iter_files(folder: Path, suffix: str = ".md") -> list[Path]:
+    """``list_files`` without the diagnostics, for a folder the loader has already reported on."""
+    return list_files(folder, folder, suffix)[0]
+
+
+def _scan(root: Path, folder: Path) -> tuple[list[os.DirEntry], list[Diagnostic]]:
+    try:
+        with os.scandir(folder) as it:
+            return list(it), []
+    except FileNotFoundError:
+        if not folder.is_symlink():
+            return [], []  # no such folder: nothing in it
+        why, hint = "it is a symbolic link to a missing folder", "restore the folder or remove the link"
+    except NotADirectoryError:
+        why, hint = "it is a file, not a folder", f"rename the file; {rel(root, folder)} must be a folder"
+    except PermissionError:
+        why, hint = "permission denied", f"let yourself read it: chmod u+rx {rel(root, folder)}"
+    except OSError as exc:  # a symbolic link loop, an I/O error
+        why, hint = str(exc.strerror or exc).lower(), "check the folder and its symbolic links"
+    return [], [error(rel(root, folder), 0, 0, "E007", f"cannot read the folder: {why}", hint)]

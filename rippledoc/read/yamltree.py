@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from bisect import bisect_right
+from dataclasses import dataclass, field
 from typing import Union
 
 import yaml
@@ -23,6 +24,7 @@ _Parser = getattr(yaml, "CSafeLoader", None)
 if _Parser is None or os.environ.get("RIPPLEDOC_PURE_YAML"):
     _Parser = yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
+_NEWLINE = re.compile("\n")
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
 _YAML12 = (
     ("null", re.compile(r"null|Null|NULL|~|")),
@@ -67,18 +69,22 @@ class Mapping:
     end_line: int
     end_col: int
     flow: bool
+    # key text -> its first (key, value) pair, built once: a lookup must not walk a 60,000-key mapping
+    index: dict[str, tuple[Scalar, "Node"]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, tuple[Scalar, Node]] = {}
+        for k, v in self.items:
+            index.setdefault(k.text, (k, v))
+        object.__setattr__(self, "index", index)
 
     def get(self, key: str) -> "Node | None":
-        for k, v in self.items:
-            if k.text == key:
-                return v
-        return None
+        found = self.index.get(key)
+        return found[1] if found else None
 
     def key_node(self, key: str) -> Scalar | None:
-        for k, _ in self.items:
-            if k.text == key:
-                return k
-        return None
+        found = self.index.get(key)
+        return found[0] if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,18 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
     gives ``(None, [])``. Never raises for any input text.
     """
     where = _Locator(text, first_line)
+    literal: list[tuple[int, int]] = []  # character spans of quoted scalars, where a NEL is text to YAML too
+    node, diags = _parse(text, path, where, max_depth, literal)
+    odd = _hidden_break(text, literal)
+    if odd is not None and (node is not None or not diags or diags[0].sort_key()[1:3] >= where.at(odd)):
+        # YAML reads it as a line break where no editor shows one: the lines after it mean something else
+        return None, [_control(path, *where.at(odd), text[odd])]
+    return node, diags
+
+
+def _parse(text: str, path: str, where: "_Locator", max_depth: int,
+           literal: list[tuple[int, int]]) -> tuple[Node | None, list[Diagnostic]]:
+    first_line = where.first_line
     diags: list[Diagnostic] = []
     stack: list[tuple[object, list]] = []  # (start event, collected children)
     root: Node | None = None
@@ -152,6 +170,8 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
                 node = Scalar(ev.value, *where(ev.start_mark), not ev.style, *where(ev.end_mark))
                 if ev.style and "\t" in text:
                     quoted.append((ev.start_mark.index, ev.end_mark.index))
+                if ev.style in ("'", '"'):
+                    literal.append((ev.start_mark.index, ev.end_mark.index))
                 if not stack:
                     root = node
                 else:
@@ -168,9 +188,7 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
     except yaml.reader.ReaderError as exc:
         line, col = where.at(exc.position) if isinstance(exc.position, int) else (first_line, 0)
         char = exc.character if isinstance(exc.character, str) else chr(exc.character) if isinstance(exc.character, int) else "?"
-        return None, [error(path, line, col, "E012",
-                            f"YAML syntax error: the control character U+{ord(char[:1] or '?'):04X} is not allowed",
-                            "remove it (it is invisible in most editors)")]
+        return None, [_control(path, line, col, char[:1] or "?")]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark is not None and mark is not None and (
@@ -187,51 +205,104 @@ def parse(text: str, path: str, first_line: int = 1, max_depth: int = MAX_DEPTH)
         return None, [error(path, line, col, "E012", f"YAML syntax error: {problem}{context}", _yaml_hint(problem))]
     except (yaml.YAMLError, ValueError, UnicodeError, RecursionError, MemoryError) as exc:  # raised without a mark
         return None, [error(path, first_line, 0, "E012", f"YAML syntax error: {exc}")]
-    tab = _stray_tab(text, quoted)
+    tab = _stray_tab(text, quoted, where.starts)
     if tab is not None:  # libyaml accepts some tabs the YAML spec (and the pure parser) refuse: refuse them all
         return None, [error(path, *where.at(tab), "E012", "YAML syntax error: a tab outside quotes",
                             "indent and separate with spaces; a tab inside a value needs quotes")]
     return root, diags
 
 
-def _stray_tab(text: str, quoted: list[tuple[int, int]]) -> int | None:
-    """The index of the first tab that is not inside a quoted or block scalar nor a comment."""
+# Line breaks to YAML 1.1 (so to both parsers), not to editors nor to YAML 1.2.
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+_CONTROL_NAMES = {"\x85": "NEL, next line", "\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR"}
+
+
+def _hidden_break(text: str, literal: list[tuple[int, int]]) -> int | None:
+    """The index of the first NEL, U+2028 or U+2029 outside quoted scalars."""
+    for m in _HIDDEN_BREAK.finditer(text):
+        k = bisect_right(literal, (m.start(), len(text))) - 1
+        if k < 0 or not literal[k][0] <= m.start() < literal[k][1]:
+            return m.start()
+    return None
+
+
+def _control(path: str, line: int, col: int, char: str) -> Diagnostic:
+    """E012 for a control character in the front matter, named by its code point (and name, when it has one)."""
+    name = _CONTROL_NAMES.get(char)
+    return error(path, line, col, "E012",
+                 f"YAML syntax error: the control character U+{ord(char):04X}{f' ({name})' if name else ''} "
+                 "is not allowed" + (": YAML reads it as a line break" if char in _CONTROL_NAMES else ""),
+                 "remove it (it is invisible in most editors)")
+
+
+def _stray_tab(text: str, quoted: list[tuple[int, int]], starts: list[int]) -> int | None:
+    """The index of the first tab that is not inside a quoted or block scalar nor a comment.
+
+    ``quoted`` holds the scalars' spans in document order (so sorted, never
+    overlapping); ``starts`` the line starts. Each line is searched for its
+    comment once, so the work grows with the text, not with tabs times lines.
+    """
+    begins = [a for a, _ in quoted]
+
+    def in_quotes(i: int) -> bool:
+        k = bisect_right(begins, i) - 1
+        return k >= 0 and i < quoted[k][1]
+
+    comments: dict[int, int] = {}  # line start -> index of the line's first comment '#', or len(text)
     start = 0
     while (i := text.find("\t", start)) >= 0:
         start = i + 1
-        if any(a <= i < b for a, b in quoted):
+        if in_quotes(i):
             continue
-        line_start = text.rfind("\n", 0, i) + 1
-        before = text[line_start:i]
-        hashes = [j for j, ch in enumerate(before) if ch == "#" and (j == 0 or before[j - 1] in " \t")
-                  and not any(a <= line_start + j < b for a, b in quoted)]
-        if not hashes:
+        line = bisect_right(starts, i) - 1
+        line_start = starts[line]
+        if line_start not in comments:
+            line_end = starts[line + 1] if line + 1 < len(starts) else len(text)
+            comments[line_start] = _comment(text, line_start, line_end, in_quotes)
+        if comments[line_start] > i:
             return i
     return None
 
 
+def _comment(text: str, start: int, end: int, in_quotes) -> int:
+    """Index of the first '#' that starts a comment in ``text[start:end]`` (after a blank or at the line's
+    start, outside quotes); ``len(text)`` when there is none."""
+    j = start
+    while (j := text.find("#", j, end)) >= 0:
+        if (j == start or text[j - 1] in " \t") and not in_quotes(j):
+            return j
+        j += 1
+    return len(text)
+
+
 class _Locator:
-    """File line and column of a parser mark.
+    """File line and column of a parser mark, in time logarithmic in the text's length.
 
     Both parsers count NEL, U+2028 and U+2029 as line breaks, the editor does
-    not; so the line is recomputed from the mark's character index.
+    not; so the line is recomputed from the mark's character index, against
+    the start of every ``\n`` line, found once.
     """
 
     def __init__(self, text: str, first_line: int):
-        self.text = text
         self.first_line = first_line
+        self.size = len(text)
+        self.starts = line_starts(text)
 
     def at(self, index: int) -> tuple[int, int]:
-        index = max(0, min(index, len(self.text)))
-        line = self.text.count("\n", 0, index) + self.first_line
-        col = index - (self.text.rfind("\n", 0, index) + 1) + 1
-        return line, col
+        index = max(0, min(index, self.size))
+        i = bisect_right(self.starts, index) - 1
+        return i + self.first_line, index - self.starts[i] + 1
 
     def __call__(self, mark: object) -> tuple[int, int]:
         index = getattr(mark, "index", None)
         if isinstance(index, int):
             return self.at(index)
         return mark.line + self.first_line, mark.column + 1  # type: ignore[attr-defined]
+
+
+def line_starts(text: str) -> list[int]:
+    """The index at which each ``\n``-separated line of ``text`` starts (the first is 0)."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
 def _implicit(ev: object) -> bool:

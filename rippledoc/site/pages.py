@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from rippledoc.diagnostics import Diagnostic
-from rippledoc.book.loader import source_lines
+from rippledoc.book.loader import excerpts
 from rippledoc.model import GRADES, LEVELS, Client, Workspace
 from rippledoc.site import computed, views
 from rippledoc.team import history
@@ -67,14 +67,8 @@ class SiteInput:
 
 def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
     root = Path(ws.root)
-    excerpts: dict[tuple[str, int], str] = {}
-    cache: dict[str, list[str] | None] = {}
-    for d in diags:
-        if d.line:
-            lines = cache.setdefault(d.path, source_lines(root, d.path))
-            if lines and d.line <= len(lines):
-                excerpts[(d.path, d.line)] = lines[d.line - 1].rstrip("\r")
-    return SiteInput(ws, diags, today, root, views.diagnostics_by_path(diags), excerpts,
+    lines = excerpts(root, diags, ws.settings.max_file_bytes)
+    return SiteInput(ws, diags, today, root, views.diagnostics_by_path(diags), lines,
                      history.load_history(root), live)
 
 
