@@ -145,3 +145,19 @@ def test_a_real_pipe_gets_no_raw_control_character(book, encoding):
     for stream in (result.stdout, result.stderr):
         assert not RAW_CHARS.search(stream.decode(encoding)), stream[:300]
     assert SHOWN.encode() in result.stdout
+
+
+def test_our_carriage_return_redraws_a_progress_line_and_one_from_the_data_is_shown():
+    assert output.visible(output.RETURN + "building [###...] 3/9 pages") == "\rbuilding [###...] 3/9 pages"
+    assert output.visible("Acme\rEvil") == "Acme\\x0dEvil"
+
+
+def test_the_build_progress_line_is_redrawn_on_a_terminal(monkeypatch, capsys):
+    from rippledoc.cli import site
+    output.guard_streams()
+    monkeypatch.setattr(site.sys.stderr, "isatty", lambda: True, raising=False)
+    progress = site.ProgressLine(quiet=False)
+    progress.started -= 5  # as if the build had run for seconds
+    progress(3, 9)
+    progress.end()
+    assert capsys.readouterr().err == "\rbuilding [##########....................] 3/9 pages\n"

@@ -25,7 +25,8 @@ STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "
 # C0 controls but tab and newline, DEL, C1 controls (NEL among them), bidi embeddings, overrides and isolates.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _TOKEN = "\ue000" + secrets.token_hex(8)  # marks the colour codes paint writes; unknown to any file
-_OURS = re.compile(re.escape(_TOKEN) + "(\x1b\\[[0-9;]*m)?")
+_OURS = re.compile(re.escape(_TOKEN) + "(\x1b\\[[0-9;]*m|\r)?")
+RETURN = _TOKEN + "\r"  # a carriage return of ours (a progress line redrawn in place); one from a file is shown
 
 
 def escape_control(ch: str) -> str:
@@ -37,7 +38,7 @@ def escape_control(ch: str) -> str:
 def visible(text: str) -> str:
     """``text`` safe for a terminal: every control character shown as an escape, except tab and newline.
 
-    Colour codes written by ``paint`` in this process stay codes; an orphan
+    Colour codes written by ``paint`` in this process, and ``RETURN``, stay what they are; an orphan
     mark (its code stripped by click on a pipe) is dropped.
     """
     if _TOKEN not in text:

@@ -9,6 +9,7 @@ import click
 
 from rippledoc.cli.common import EXIT_ERRORS, fail, parse_today, root_from, today_option, unread_folders, workspace_today
 from rippledoc.cli.encryption import encrypt_options, encryption_stage
+from rippledoc.cli.output import RETURN
 
 
 class ProgressLine:
@@ -24,7 +25,7 @@ class ProgressLine:
         if self.tty:
             width = 30
             filled = width * done // max(total, 1)
-            sys.stderr.write(f"\rbuilding [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
+            sys.stderr.write(f"{RETURN}building [{'#' * filled}{'.' * (width - filled)}] {done}/{total} pages")
             self.shown = True
         elif not self.shown or done == total:
             sys.stderr.write(f"building: {done}/{total} pages\n")
