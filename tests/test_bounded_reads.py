@@ -79,6 +79,27 @@ def test_check_prints_refused_files_without_reading_them_again(tmp_path):
     assert "rippledoc: left out clients/big.md, clients/pipe.md, clients/zero.md: they do not load" in due.stderr
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_committed_cache_folder_cannot_hang_or_flood_a_load(tmp_path):
+    """The cache lives in the workspace: a pack or an entry that is a FIFO or a link to /dev/zero is a miss."""
+    write(tmp_path, {"clients/good.md": GOOD})
+    assert run(tmp_path, "check").returncode == 0  # writes the pack and the entry
+    cache = tmp_path / ".rippledoc-cache"
+    (cache / "clients.pack").unlink()
+    os.mkfifo(cache / "clients.pack")
+    entry = next((cache / "clients").glob("*.entry"))
+    entry.unlink()
+    entry.symlink_to("/dev/zero")
+    result = run(tmp_path, "due")
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    (cache / "clients.pack").unlink()
+    (cache / "clients.pack").symlink_to("/dev/zero")
+    entry.unlink()
+    os.mkfifo(entry)
+    result = run(tmp_path, "check")
+    assert result.returncode == 0 and "1 file checked: 0 errors, 0 warnings" in result.stdout, result.stderr
+
+
 def test_excerpts_never_open_a_refused_file(tmp_path, monkeypatch):
     write(tmp_path, {"clients/good.md": "---\nname: Ελένη\ngrade: tree\n---\n"})
     opened: list[Path] = []

@@ -16,14 +16,14 @@ from time import time_ns
 from typing import Iterable
 
 from rippledoc.read.cache import (CACHE_DIR, RACY_NS, Cache, PackEntry, decode_diag, decode_entry, decode_payload, encode_diag,
-                    encode_entry, entry_key, fingerprint, fresh, read_pack, split_future, stat_key, valid_for,
+                    encode_entry, entry_key, fingerprint, fresh, pack_limit, read_pack, split_future, stat_key, valid_for,
                     write_pack)
 from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.model import Client, Ritual, RitualRecord, Settings, Workspace
 from rippledoc.parse.ritual import parse_record, parse_ritual
 from rippledoc.parse.settings import SETTINGS_FILE, parse_settings
-from rippledoc.read.source import REFUSED, Text, iter_files, list_files, list_folders, read_text
+from rippledoc.read.source import REFUSED, Text, iter_files, list_files, list_folders, read_regular, read_text
 from rippledoc.book.validate import validate
 
 
@@ -128,11 +128,11 @@ def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, pa
 _MEMORY: dict[Path, tuple[str, int, dict[str, PackEntry]]] = {}
 
 
-def _pack(path: Path, key: str) -> tuple[int, dict[str, PackEntry]] | None:
+def _pack(path: Path, key: str, files: int) -> tuple[int, dict[str, PackEntry]] | None:
     known = _MEMORY.get(path)
     if known is not None and known[0] == key:
         return known[1], known[2]
-    return read_pack(path, key)
+    return read_pack(path, key, pack_limit(files))
 
 
 def _from_pack(entry: PackEntry, name: str) -> tuple | None:
@@ -161,7 +161,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     pack_key = hashlib.sha256(f"{fingerprint()}\0{salt}".encode()).hexdigest()
     # A file read by its stat alone must be what read_text would accept: a regular file (not a link) in a
     # clients folder that is itself inside the workspace.
-    packed = _pack(pack_path, pack_key) if cache.enabled and not folder.is_symlink() else None
+    packed = _pack(pack_path, pack_key, len(files)) if cache.enabled and not folder.is_symlink() else None
     written_ns, old = packed or (0, {})
     kept: dict[str, PackEntry] = {}
     rewrite = packed is None and cache.enabled
@@ -178,11 +178,8 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
             if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= settings.max_file_bytes:
                 ok = fresh(entry, st, written_ns)
                 if ok is None:  # racy: changed too close to the pack's writing for the stat to tell
-                    try:
-                        with open(path, "rb") as fh:
-                            ok = entry_key(name, fh.read(settings.max_file_bytes + 1), salt) == entry.digest
-                    except OSError:
-                        ok = False
+                    raw = read_regular(path, settings.max_file_bytes)
+                    ok = raw is not None and entry_key(name, raw, salt) == entry.digest
                     rewrite = rewrite or (ok and st.st_mtime_ns < time_ns() - RACY_NS)
                 hit = _from_pack(entry, name) if ok else None
                 if hit is not None:

@@ -37,9 +37,16 @@ from pathlib import Path
 from typing import Any, Callable
 
 from rippledoc.diagnostics import Diagnostic, Severity
+from rippledoc.read.source import read_regular
 from rippledoc.model import Source
 
 CACHE_DIR = ".rippledoc-cache"
+MAX_ENTRY_BYTES = 64 << 20  # a cache entry larger than this is not read (the file is parsed instead)
+
+
+def pack_limit(files: int) -> int:
+    """The largest pack read for a book of ``files`` client files (about 10 KiB each is usual)."""
+    return (256 << 20) + files * (64 << 10)
 FORMAT = "rippledoc-cache 1"
 # Diagnostics that depend on `today`: parsed once against the earliest date,
 # kept with the date they name, and applied when that date is after `today`.
@@ -376,10 +383,10 @@ class Cache:
         if not self.enabled:
             return None
         self.used.add(key)
+        raw = read_regular(self._file(key), MAX_ENTRY_BYTES)
         try:
-            with open(self._file(key), "rb") as fh:
-                return fh.read().decode("utf-8")
-        except (OSError, UnicodeDecodeError):
+            return None if raw is None else raw.decode("utf-8")
+        except UnicodeDecodeError:
             return None
 
     def put(self, key: str, text: str) -> None:
@@ -506,12 +513,11 @@ def digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def read_pack(path: Path, key: str) -> tuple[int, dict[str, PackEntry]] | None:
-    """(the time it was written, its entries by file name), or None when missing, foreign, corrupt or stale."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
+def read_pack(path: Path, key: str, max_bytes: int = 1 << 30) -> tuple[int, dict[str, PackEntry]] | None:
+    """(the time it was written, its entries by file name), or None when missing, foreign, corrupt, stale,
+    or not a regular file of at most ``max_bytes`` (the cache folder may have been committed by anyone)."""
+    data = read_regular(path, max_bytes)
+    if data is None:
         return None
     head = f"{PACK_FORMAT}\n{key}\n".encode()
     if not data.startswith(head):

@@ -102,6 +102,29 @@ def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
     return Text(name, text, raw), []
 
 
+def read_regular(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a regular file of at most ``max_bytes``, or None (not one, a link, too large, unreadable).
+
+    For files rippledoc keeps for itself (the cache): opened without following
+    a link and without waiting on a FIFO, checked on the open descriptor, and
+    never read past the limit. Never raises for anything on disk.
+    """
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
+            return None
+        raw = _read_at_most(fd, max_bytes + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    return raw if len(raw) <= max_bytes else None
+
+
 def _refuse(name: str, st: os.stat_result, max_bytes: int) -> list[Diagnostic]:
     """Why a file of this stat is not read: not a regular file, or larger than ``max_bytes``; [] to read it."""
     if not stat.S_ISREG(st.st_mode):
