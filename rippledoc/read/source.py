@@ -65,10 +65,11 @@ def read_text(root: Path, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tup
             return None, refused
         fd = os.open(target, _OPEN_FLAGS)
         try:
-            refused = _refuse(name, os.fstat(fd), max_bytes)
+            st = os.fstat(fd)
+            refused = _refuse(name, st, max_bytes)
             if refused:
                 return None, refused
-            raw = _read_at_most(fd, max_bytes + 1)
+            raw = _read_at_most(fd, max_bytes + 1, st.st_size)
         finally:
             os.close(fd)
     except RuntimeError:  # Path.resolve on a symlink loop (Python 3.11)
@@ -117,7 +118,7 @@ def read_regular(path: Path, max_bytes: int) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or st.st_size > max_bytes:
             return None
-        raw = _read_at_most(fd, max_bytes + 1)
+        raw = _read_at_most(fd, max_bytes + 1, st.st_size)
     except OSError:
         return None
     finally:
@@ -137,12 +138,14 @@ def _refuse(name: str, st: os.stat_result, max_bytes: int) -> list[Diagnostic]:
     return []
 
 
-def _read_at_most(fd: int, limit: int) -> bytes:
-    """Up to ``limit`` bytes of an open file, however short each read is."""
+def _read_at_most(fd: int, limit: int, expect: int = 0) -> bytes:
+    """Up to ``limit`` bytes of an open file, however short each read is; ``expect`` (its size when it was
+    looked at) makes the usual case one read, without copying."""
     chunks: list[bytes] = []
     left = limit
+    size = max(expect + 1, 1 << 16)
     while left > 0:
-        chunk = os.read(fd, min(left, 1 << 20))
+        chunk = os.read(fd, min(left, size, 1 << 30))
         if not chunk:
             break
         chunks.append(chunk)
