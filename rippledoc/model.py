@@ -188,6 +188,7 @@ class RitualRecord:
     body: str
     source: Source
     fields: Mapping[str, object] = field(default_factory=dict)
+    body_line: int = 0  # file line on which the body starts
 
 
 @dataclass(frozen=True, slots=True)

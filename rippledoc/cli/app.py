@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "assign": ("log", "assign", "Share clients without an owner among the team, balanced."),
     "ritual": ("ritual", "ritual", "List rituals and what is due; start this period's record; show records."),
     "metrics": ("metrics", "metrics", "How the relationships are doing: scores, triangle, grades, business, coverage."),
+    "find": ("find", "find", "Find a text or /regex/ in names, contacts, notes and log lines: file:line, client, date."),
     "export": ("export", "export", "Write calendars, contacts or the whole model (ics, csv, vcard, json)."),
     "build": ("site", "build", "Build the private static site into _site/."),
     "serve": ("site", "serve", "Serve the site locally, rebuild on save, reload open tabs."),

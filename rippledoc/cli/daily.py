@@ -14,14 +14,15 @@ def owner_option(f):
                         help="Only clients owned by NAME (a key of team:, or 'me').")(f)
 
 
-def resolve_owner(ws, owner: str | None) -> str | None:
+def resolve_owner(ws, owner: str | None, option: str = "--owner") -> str | None:
+    """A person named on the command line as the team key it is ('me': me: of rippledoc.yaml); exits 2 if unknown."""
     if owner is None:
         return None
     team = ws.settings.team
     if owner == "me" and ws.settings.me:
         return ws.settings.me
     if team and owner not in team:
-        fail(f"--owner '{owner}' is not in the team of rippledoc.yaml ({', '.join(team)})")
+        fail(f"{option} '{owner}' is not in the team of rippledoc.yaml ({', '.join(team)})")
     return owner
 
 

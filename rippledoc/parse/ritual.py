@@ -36,28 +36,29 @@ def ritual_key(path: str) -> str:
     return path.rsplit("/", 1)[-1].removesuffix(".md")
 
 
-def _front(src: Text) -> tuple[yamltree.Mapping | None, str, list[Diagnostic]]:
-    node, body, diags = _front_matter(src)
-    return node, body, with_conflicts(src, diags)
+def _front(src: Text) -> tuple[yamltree.Mapping | None, str, int, list[Diagnostic]]:
+    """(the front matter, the body, the file line the body starts on, problems)."""
+    node, body, body_line, diags = _front_matter(src)
+    return node, body, body_line, with_conflicts(src, diags)
 
 
-def _front_matter(src: Text) -> tuple[yamltree.Mapping | None, str, list[Diagnostic]]:
+def _front_matter(src: Text) -> tuple[yamltree.Mapping | None, str, int, list[Diagnostic]]:
     fm, diags = split_front_matter(src)
     if fm is None:
-        return None, "", diags
+        return None, "", 0, diags
     node, diags = yamltree.parse(fm.yaml_text, src.path, fm.yaml_line)
     if node is None:
-        return None, fm.body, diags or [error(src.path, 1, 1, "E400", "the front matter is empty")]
+        return None, fm.body, fm.body_line, diags or [error(src.path, 1, 1, "E400", "the front matter is empty")]
     if not isinstance(node, yamltree.Mapping):
-        return None, fm.body, diags + [error(src.path, node.line, node.col, "E013",
-                                             "front matter must be a mapping of 'key: value' lines")]
-    return node, fm.body, diags
+        return None, fm.body, fm.body_line, diags + [error(src.path, node.line, node.col, "E013",
+                                                           "front matter must be a mapping of 'key: value' lines")]
+    return node, fm.body, fm.body_line, diags
 
 
 # ---------------------------------------------------------------- definitions
 
 def parse_ritual(src: Text) -> tuple[Ritual | None, list[Diagnostic]]:
-    node, body, diags = _front(src)
+    node, body, _, diags = _front(src)
     if node is None:
         return None, diags
     f = Fields(node, src.path, diags)
@@ -193,7 +194,7 @@ def record_location(path: str) -> tuple[str, str]:
 def parse_record(src: Text, ritual: Ritual | None) -> tuple[RitualRecord | None, list[Diagnostic]]:
     """A record: ``date`` and ``clients: {slug: {metric: score, answer: value, why: text}}``,
     or a sheet: ``date``, ``client: slug`` and that client's scores and answers at the top level."""
-    node, body, diags = _front(src)
+    node, body, body_line, diags = _front(src)
     if node is None:
         return None, diags
     f = Fields(node, src.path, diags)
@@ -235,7 +236,7 @@ def parse_record(src: Text, ritual: Ritual | None) -> tuple[RitualRecord | None,
                                  did_you_mean(k.text, known) or "free notes belong in the body, below the '---'"))
     fields = {k.text: yamltree.to_python(v) for k, v in node.items if k.text not in ("date", "clients")}
     return RitualRecord(ritual.key if ritual else key, label, when, tuple(entries), body,
-                        Source(src.path, 1), fields), diags
+                        Source(src.path, 1), fields, body_line), diags
 
 
 def _check_period(label: str, ritual: Ritual | None, path: str, diags: list[Diagnostic]):
