@@ -11,6 +11,7 @@ FORMATS: dict[str, tuple[str, str, str]] = {
     "csv": ("rippledoc.cli.exchange", "export_csv", "Clients as a CSV sheet."),
     "vcard": ("rippledoc.cli.exchange", "export_vcard", "Main contacts as vCards."),
     "json": ("rippledoc.cli.exchange", "export_json", "The whole model as versioned JSON."),
+    "sqlite": ("rippledoc.cli.query", "export_sqlite", "The whole book as an SQLite database (docs/sql.md)."),
 }
 
 
