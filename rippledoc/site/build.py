@@ -24,7 +24,8 @@ from rippledoc.diagnostics import Diagnostic, promote_warnings
 from rippledoc.read.cache import cached_markdown
 from rippledoc.book.loader import load_workspace
 from rippledoc.read.parallel import render_pages
-from rippledoc.site.pages import Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages, site_pages
+from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
+                                  search_files, site_pages)
 from rippledoc.site.render import TEMPLATE_DIR, make_env, template_dirs
 
 MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
@@ -191,6 +192,7 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
     pages = gather(site_pages, inp)
     files = render_pages(render, cached_markdown(make_env(root), root), pages, progress)
     files.update(assets(root))
+    files.update(search_files(inp))
     if stage is not None:
         files = stage(files)
     write_site(files, out)
@@ -218,6 +220,7 @@ class SiteBuilder:
         self.env = cached_markdown(make_env(self.root), self.root)  # a full rebuild may follow a change of the templates
         files = render_pages(render, self.env, pages)
         files.update(assets(self.root))
+        files.update(search_files(inp))
         write_site(files, self.out)
         self.client_pages = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}
         return BuildResult(self.out, [p.path for p in pages], [], inp.diags, time.monotonic() - started)
@@ -242,6 +245,7 @@ class SiteBuilder:
             elif source in self.client_pages:
                 removed.append(self.client_pages.pop(source))
         files = render(self.env, pages)
+        files.update(search_files(inp))
         for rel, data in files.items():
             write_file(self.out, rel, data)
         for rel in removed:

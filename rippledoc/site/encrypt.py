@@ -15,8 +15,11 @@ format is specified in docs/encryption.md; in short:
   and the links inside the pages are rewritten to match before encryption.
 
 Files under ``assets/`` (the site's stylesheets, scripts and images, the same
-for every workspace) are copied as they are. Any other file is refused:
-it could hold client data that the browser has no way to decrypt.
+for every workspace) are copied as they are. The search index's files
+(``search/*.js``, rippledoc/site/search.py) hold client data: each one's data
+is sealed like a page, bound to its own path, and opened by the search page
+with the key the page was opened with. Any other file is refused: it could
+hold client data that the browser has no way to decrypt.
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rippledoc.book.loader import defaults_dir
+from rippledoc.site.search import is_index_file, parse_script, sealed_script
 
 FORMAT = "rippledoc-encrypted-page/1"
 MIN_ITERATIONS = 600_000
@@ -294,7 +298,7 @@ def encrypt_site(files: dict[str, bytes], passphrase: str, iterations: int = MIN
     check_iterations(iterations)
     if not passphrase:
         raise EncryptError("the passphrase is empty")
-    others = sorted(p for p in files if not is_page(p) and not p.startswith(ASSETS))
+    others = sorted(p for p in files if not is_page(p) and not p.startswith(ASSETS) and not is_index_file(p))
     if others:
         raise EncryptError(f"cannot encrypt {', '.join(others)}: only pages and files under assets/ can be "
                            "part of an encrypted site (a data file could hold client data in plain text)")
@@ -306,8 +310,15 @@ def encrypt_site(files: dict[str, bytes], passphrase: str, iterations: int = MIN
     names_and_assets = {**{p: p for p in files if not is_page(p)}, **names}
     salt = secrets.token_bytes(SALT_BYTES)
     key = derive_key(passphrase, salt, iterations)
-    out: dict[str, bytes] = {p: data for p, data in files.items() if not is_page(p)}
+    out: dict[str, bytes] = {p: data for p, data in files.items() if not is_page(p) and not is_index_file(p)}
     out.update(own_assets())
+    for path in (p for p in files if is_index_file(p)):
+        try:
+            name, data = parse_script(files[path])
+        except (ValueError, UnicodeDecodeError):
+            raise EncryptError(f"cannot encrypt {path}: it is not a file of the search index") from None
+        nonce, ciphertext = seal(key, path, data)
+        out[path] = sealed_script(name, _b64(nonce), _b64(ciphertext))
     for page in pages:
         new = names[page]
         try:

@@ -15,6 +15,7 @@ from rippledoc.diagnostics import Diagnostic
 from rippledoc.book.loader import excerpts
 from rippledoc.model import GRADES, LEVELS, Client, Workspace
 from rippledoc.site import computed, views
+from rippledoc.site.search import SearchPage, search_index
 from rippledoc.team import history
 from rippledoc.views.metrics import Metrics, compute_metrics
 from rippledoc.views.periods import reporting_span
@@ -28,6 +29,7 @@ NAV = (
     ("kudos.html", "Kudos"),
     ("intel.html", "Intelligence"),
     ("problems.html", "Problems"),
+    ("search.html", "Search"),
 )
 STORY_TAGS, INTEL_TAGS = ("success", "story"), ("intel",)
 
@@ -63,6 +65,11 @@ class SiteInput:
         span = reporting_span(self.today)
         assert span is not None
         return compute_metrics(self.ws, span, self.today)
+
+    @cached_property
+    def search(self) -> tuple[list[SearchPage], dict[str, bytes]]:
+        """The search index (rippledoc/site/search.py): the pages results link to, and its files."""
+        return search_index(self.ws, self.today)
 
 
 def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
@@ -239,6 +246,15 @@ def kudos_page(inp: SiteInput) -> Page:
                  kudos=computed.call("followups", "kudos_list", inp.ws))
 
 
+def search_page(inp: SiteInput) -> Page:
+    return _page(inp, "search.html", "search.html", "Search", "search.html", search_pages=inp.search[0])
+
+
+def search_files(inp: SiteInput) -> dict[str, bytes]:
+    """The files of the search index, written beside the pages (search/*.js)."""
+    return inp.search[1]
+
+
 def problems_page(inp: SiteInput) -> Page:
     return _page(inp, "problems.html", "problems.html", "Problems", "problems.html", diags=inp.diags,
                  files=inp.ws.files)
@@ -274,6 +290,7 @@ def aggregate_pages(inp: SiteInput) -> list[Page]:
         tagged_page(inp, "intel.html", "Market intelligence", [("Every note", INTEL_TAGS)],
                     topics=computed.call("followups", "intel_topics", inp.ws)),
         problems_page(inp),
+        search_page(inp),
     ]
 
 

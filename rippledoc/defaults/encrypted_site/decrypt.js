@@ -209,7 +209,24 @@
     document.body.appendChild(button);
   }
 
-  function show(html, remembered) {
+  // The search page's index files (search/*.js) are sealed like the pages, each bound to its own path;
+  // the page's script opens them with this tab's key through this function, which never hands the key out.
+  function offerUnseal(key) {
+    window.rippledocUnseal = async (path, nonce, data) => {
+      try {
+        const plain = await crypto.subtle.decrypt({
+          name: "AES-GCM", iv: fromB64(nonce), tagLength: 128,
+          additionalData: new TextEncoder().encode(FORMAT + "\n" + path),
+        }, key, fromB64(data));
+        return new TextDecoder("utf-8", { fatal: true }).decode(plain);
+      } catch (e) {
+        return null;
+      }
+    };
+  }
+
+  function show(html, remembered, key) {
+    offerUnseal(key);
     const write = () => {
       document.open();
       document.write(html);
@@ -250,7 +267,7 @@
     }
     input.value = "";
     await keep(key, remember.checked);
-    show(html, remember.checked);
+    show(html, remember.checked, key);
   });
 
   async function main() {
@@ -278,7 +295,7 @@
     if (kept) {
       const html = await decrypt(kept);
       if (html !== null) {
-        show(html, getEntry("localStorage") !== null);
+        show(html, getEntry("localStorage") !== null, kept);
         return;
       }
       removeEntries("sessionStorage", false);
