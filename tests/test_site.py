@@ -152,8 +152,8 @@ def test_build_writes_every_page_and_says_where_the_site_is(tmp_path):
     assert result.output.strip().splitlines()[-1] == f"site: {out / 'index.html'}"
     assert sorted(pages(out)) == [
         "clients.html", "clients/acme.html", "clients/beta.html", "index.html", "intel.html", "kudos.html", "metrics.html",
-        "problems.html", "rituals.html", "stories.html"]
-    assert sorted(p.name for p in (out / "assets").iterdir()) == ["reload.js", "site.css", "site.js"]
+        "problems.html", "rituals.html", "search.html", "stories.html"]
+    assert sorted(p.name for p in (out / "assets").iterdir()) == ["reload.js", "search.js", "site.css", "site.js"]
     assert (out / MARKER).exists()
 
 
@@ -174,7 +174,7 @@ def test_every_page_starts_its_head_with_the_csp_and_keeps_the_referrer_and_robo
         assert metas["referrer"] == "no-referrer" and metas["robots"] == "noindex,nofollow", name
         # only our own script files, never inline code
         scripts = [a for t, a in tags if t == "script"]
-        assert all(re.fullmatch(r"(\.\./)*assets/site\.js", a["src"]) for a in scripts), name
+        assert all(re.fullmatch(r"(\.\./)*assets/(site|search)\.js", a["src"]) for a in scripts), name
         assert parse(html).script_text == [], name
 
 
@@ -195,7 +195,7 @@ def test_client_page_shows_the_card_notes_log_commitments_and_sales(tmp_path):
     assert "<p>Ana wants <strong>fewer surprises</strong>." in html
     assert "Send the migration plan" in html and 'state-open">open' in html
     assert "4,200" in html
-    log = re.findall(r'<li class="touch (\w[\w-]*)">\s*<time datetime="([\d-]+)"', html)
+    log = re.findall(r'<li class="touch (\w[\w-]*)" id="L\d+">\s*<time datetime="([\d-]+)"', html)
     assert log == [("voicemail", "2026-11-20"), ("reached", "2026-10-02")]
     assert "next: 2026-11-24" in html
 
@@ -428,7 +428,7 @@ def test_update_renders_the_changed_client_and_the_aggregate_pages_only(tmp_path
     (root / "clients/acme.md").write_text((root / "clients/acme.md").read_text().replace("fewer surprises", "calm"))
     result = builder.update({"acme"})
     assert sorted(result.rendered) == ["clients.html", "clients/acme.html", "index.html", "intel.html", "kudos.html",
-                                       "metrics.html", "problems.html", "rituals.html", "stories.html"]
+                                       "metrics.html", "problems.html", "rituals.html", "search.html", "stories.html"]
     assert "<strong>calm</strong>" in (tmp_path / "out/clients/acme.html").read_text()
     assert (tmp_path / "out/clients/beta.html").stat().st_mtime_ns == beta_before
     (root / "clients/beta.md").unlink()
@@ -458,7 +458,7 @@ def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path)
     ws, _ = load_workspace(REPO, TODAY)
     out = tmp_path / "site"
     result = build_site(REPO, out, TODAY)
-    assert len(result.rendered) == 8 + len(ws.clients) + len(ws.records)
+    assert len(result.rendered) == 9 + len(ws.clients) + len(ws.records)
     for c in ws.clients:
         assert f">{c.name.replace('&', '&amp;')}</h1>" in (out / f"clients/{c.slug}.html").read_text()
 

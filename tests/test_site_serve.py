@@ -127,7 +127,7 @@ def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     path.write_text(path.read_text().replace("fewer surprises", "no surprises at all"))
     st = served.wait_version(v)
     assert sorted(st["rendered"]) == ["clients.html", "clients/acme.html", "index.html", "intel.html", "kudos.html",
-                                      "metrics.html", "problems.html", "rituals.html", "stories.html"]
+                                      "metrics.html", "problems.html", "rituals.html", "search.html", "stories.html"]
     assert "<strong>no surprises at all</strong>" in served.get("/clients/acme.html")[2]
     # only the tabs whose page was written again reload
     assert served.get("/__rippledoc/version.js?page=/clients/acme.html")[2].endswith("(2, false);\n")

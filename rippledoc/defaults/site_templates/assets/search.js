@@ -235,7 +235,6 @@
         }, 120);
       };
       input.addEventListener("input", go);
-      form.addEventListener("submit", function (e) { e.preventDefault(); go(); });
       var asked = new URLSearchParams(location.search).get("q");
       if (asked) { input.value = asked; go(); }
       input.focus();
