@@ -133,7 +133,7 @@ def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     assert served.get("/__rippledoc/version.js?page=/clients/acme.html")[2].endswith("(2, false);\n")
     assert served.get("/__rippledoc/version.js?page=/clients/beta.html")[2].endswith("(1, false);\n")
     assert served.get("/__rippledoc/version.js?page=/index.html")[2].endswith("(2, false);\n")
-    assert re.search(r"^rebuilt clients/acme\.html and 8 summary pages in \d+\.\d\ds$", served.stop(), re.M)
+    assert re.search(r"^rebuilt clients/acme\.html and 9 summary pages in \d+\.\d\ds$", served.stop(), re.M)
 
 
 def test_an_editors_atomic_save_is_seen_through_its_destination(served):
