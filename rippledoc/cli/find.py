@@ -38,7 +38,7 @@ def find(ctx: click.Context, text: str, regex: bool, client: str | None, since: 
     \b
     Examples:
       rippledoc find "fuel card"
-      rippledoc find expo --since 2026-01-01 --by stan
+      rippledoc find "fleet expo" --since 2026-01-01 --by stan
       rippledoc find "/haul (ledger|news)/" --client kestrel --json
       rippledoc find cloud --tag logistics
     """
