@@ -189,6 +189,9 @@ def test_the_cli_resolves_client_names_and_me(book):
         "about the backup. next: 2025-12-03",
         "clients/bjork.md:11: Bjørk & Sønner · 2025-12-03 · - 2025-12-03 call reached by stan: Backup restored; "
         "#intel they read Sjøfart Weekly."]
+    cyrillic = run(book, "о", "--client", "иванов")  # a client named in Cyrillic, in any case
+    assert cyrillic.exit_code == 0, cyrillic.output
+    assert {line.split(":")[0] for line in cyrillic.output.splitlines()} == {"clients/ivanov.md"}
     assert run(book, "backup", "--by", "nobody").exit_code == 2
     assert run(book, "backup", "--client", "no-such-client").exit_code == 2
     assert run(book, "backup", "--since", "2025-13-01").exit_code == 2

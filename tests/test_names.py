@@ -43,3 +43,21 @@ def test_company_suffixes_do_not_count_when_comparing_names():
 ])
 def test_loose_matching_finds_the_client_meant(query, slugs):
     assert [c.slug for c in match_clients(query, BOOK)] == slugs
+
+
+SCRIPTS = [client("ivanov", "Иванов и партнёры"), client("yamada", "山田製作所"), client("papa", "Παπαδόπουλος"),
+           client("acme", "ACME Tools, Inc.")]
+
+
+@pytest.mark.parametrize("query, slugs", [
+    ("Иванов и партнёры", ["ivanov"]),
+    ("ИВАНОВ", ["ivanov"]),  # the name starts so, in any case
+    ("山田製作所", ["yamada"]),
+    ("山田", ["yamada"]),
+    ("παπαδόπουλος", ["papa"]),
+    ("ivanov", ["ivanov"]),
+    ("Петров", []),  # never every non-Latin name because their ASCII keys are all empty
+    ("山", []),
+])
+def test_names_in_other_scripts_are_matched_as_written_never_by_an_empty_key(query, slugs):
+    assert [c.slug for c in match_clients(query, SCRIPTS)] == slugs
