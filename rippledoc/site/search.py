@@ -8,9 +8,12 @@ Scripts, not JSON, so they load from ``file://`` under the site's CSP
 - ``search/wN.js``: a word chunk, ``[[word, [id deltas…]], …]`` in sorted
   order (UTF-16 code units, as JavaScript compares strings): which entries
   hold a word starting so;
-- ``search/tN.js``: a text part, ``[[page, line, kind, date, text, at, end], …]``:
+- ``search/tN.js``: a text part, ``[[page, line, kind, date, text(, at, end)], …]``:
   the entries themselves, ``page`` an index into the search page's list of
-  links (so an encrypted build's renamed pages are linked right).
+  links (so an encrypted build's renamed pages are linked right), ``at`` and
+  ``end`` the part of ``text`` that is searched when it is not all of it (a
+  field's value, a log line's note: its date, kind and author are shown, not
+  searched).
 
 Entries are numbered in the order results are shown: names and contact
 fields, then dated lines newest first, then notes. A query loads the chunks
@@ -135,11 +138,12 @@ def search_index(ws: Workspace, today: date) -> tuple[list[SearchPage], dict[str
         if i is None:
             i = page_of[e.path] = len(pages)
             pages.append(_page(e, records, ws))
+        at, end = (e.note_at, len(e.text)) if e.kind == "log" else (e.at, len(e.text) if e.end is None else e.end)
         row = [i, e.line, KINDS.index(e.kind), e.date.isoformat() if e.date else "", e.text]
-        if e.at or e.end is not None:
-            row += [e.at, len(e.text) if e.end is None else e.end]
+        if at or end != len(e.text):
+            row += [at, end]
         rows.append(row)
-        for w in words(fold(e.searched)):
+        for w in words(fold(e.text[at:end])):
             postings[w].append(n)
     files: dict[str, bytes] = {}
     starts = _parts(rows, files)

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Iterator
 
 from rippledoc.model import Client, RitualRecord, Workspace
+from rippledoc.parse.marks import note_offset
 from rippledoc.views.jsonable import View
 
 KINDS = ("name", "contact", "email", "phone", "address", "website", "custom", "notes", "log", "commitment",
@@ -58,6 +59,7 @@ class Entry:
     state: str | None = None  # a commitment's state today: kept, late, open, overdue
     at: int = 0  # the part of text that is searched starts here (a field: its value, not its key)
     end: int | None = None  # and ends here (None: at the end)
+    note_at: int = 0  # a log line: where its note starts (the site's index holds the words of the note only)
 
     @property
     def searched(self) -> str:
@@ -87,7 +89,7 @@ def client_entries(c: Client, me: str | None, today: date) -> Iterator[Entry]:
             if text.strip():
                 out.append(Entry(path, c.notes_line + i, "notes", c, None, None, text.rstrip("\r")))
     for t in c.log:
-        out.append(Entry(path, t.source.line, "log", c, t.date, t.by or me, t.text, t.tags))
+        out.append(Entry(path, t.source.line, "log", c, t.date, t.by or me, t.text, t.tags, note_at=note_offset(t)))
     out.sort(key=lambda e: e.line)
     return iter(out)
 
