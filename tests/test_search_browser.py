@@ -135,3 +135,22 @@ def test_the_encrypted_search_page_finds_a_log_line_after_unlocking(browser, sit
     assert page.inner_text("#client-name") == "Kestrel Freight Lines"
     assert watch.errors == [] and watch.leaving == []
     context.close()
+
+
+def test_a_query_of_very_common_words_says_when_it_searched_the_newest_lines_only(browser, tmp_path):
+    from rippledoc.site import search as index
+    log = "".join(f"- 2026-01-{d:02d} call reached: the usual check {d}\n" for d in range(1, 29))
+    root = write(tmp_path / "book", {f"clients/c{i}.md": f"---\nname: Client {i}\n---\n## Log\n{log}"
+                                     for i in range(40)})
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(index, "LIST_IDS", 100)
+        build_site(root, tmp_path / "site", TODAY)
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((tmp_path / "site" / "search.html").as_uri())
+    assert len(search(page, "usual check 28")) == 40
+    assert page.inner_text("#search-status") == ("40 results among the newest lines holding these common words; "
+                                                 "add a rarer word to search them all.")
+    assert search(page, "usual check 3") == []
+    assert page.inner_text("#search-status") == "Nothing in the newest lines holding these common words; add a rarer word."
+    context.close()

@@ -31,14 +31,14 @@ def data(files: dict[str, bytes], name: str):
     return json.loads(payload)
 
 
-def lookup(files: dict[str, bytes], query: str) -> list[list]:
-    """The entries a query finds, in the order the search page shows them."""
+def lookup(files: dict[str, bytes], query: str, complete: list[bool] | None = None) -> list[list]:
+    """The entries a query finds, in the order the search page shows them (``complete``: [False] appended
+    when a very common word's cut list left later entries unsearched)."""
     meta = data(files, "index")
     needle = fold(query).strip()
     ids: set[int] | None = None
+    bound = float("inf")
     for w in words(needle):
-        if any(c.startswith(w) for c in meta["common"]):
-            continue
         found: set[int] = set()
         for n, first in enumerate(meta["chunks"]):
             for word, deltas in data(files, f"w{n}"):
@@ -47,9 +47,13 @@ def lookup(files: dict[str, bytes], query: str) -> list[list]:
                     for d in deltas:
                         at += d
                         found.add(at)
+                    if word in meta["cut"]:
+                        bound = min(bound, at)
         ids = found if ids is None else ids & found
     rows = [row for n in range(len(meta["parts"])) for row in data(files, f"t{n}")]
-    chosen = range(len(rows)) if ids is None else sorted(ids)
+    chosen = sorted(i for i in ids or () if i <= bound)
+    if complete is not None and bound < len(rows) - 1:
+        complete.append(False)
     return [rows[i] for i in chosen
             if needle in fold(rows[i][4][rows[i][5]:rows[i][6]] if len(rows[i]) > 5 else rows[i][4])]
 
@@ -116,16 +120,22 @@ def test_a_paragraph_of_notes_is_one_entry_so_a_phrase_may_cross_a_line(workspac
     assert [(r[1], r[4]) for r in found] == [(4, "They want the fuel card report monthly.")]
 
 
-def test_a_very_common_word_has_no_list_and_is_checked_in_the_text(workspace):
+def test_a_very_common_word_keeps_the_list_of_its_newest_lines_only(workspace, monkeypatch):
+    from rippledoc.site import search
+    monkeypatch.setattr(search, "LIST_IDS", 100)
     log = "".join(f"- 2026-01-{d:02d} call reached: the usual check {d}\n" for d in range(1, 29))
     root = workspace({f"clients/c{i}.md": f"---\nname: Client {i}\n---\n## Log\n{log}" for i in range(40)})
     ws, _ = load_workspace(root, TODAY)
     _, files = search_index(ws, TODAY)
     meta = data(files, "index")
-    assert "usual" in meta["common"] and "client" not in meta["common"]  # in 40 names only
-    listed = {w for n in range(len(meta["chunks"])) for w, _ in data(files, f"w{n}")}
-    assert "usual" not in listed
-    assert len(lookup(files, "usual check 17")) == 40
+    assert "usual" in meta["cut"] and "client" not in meta["cut"]  # in 40 names only
+    lists = {w: d for n in range(len(meta["chunks"])) for w, d in data(files, f"w{n}")}
+    assert len(lists["usual"]) == 100 and len(lists["client"]) == 40
+    assert len(lookup(files, "usual check 28")) == 40  # the newest lines are in the list
+    complete: list[bool] = []
+    assert lookup(files, "usual check 3", complete) == []  # 3 January is older than what the list holds
+    assert complete == [False]  # and the page says so
+    assert len(lookup(files, "client 3")) == 11  # client 3, 30-39: names, a short list, all of it
 
 
 def test_the_site_has_the_search_page_the_index_and_a_nav_link(book, tmp_path):

@@ -7,7 +7,8 @@ Scripts, not JSON, so they load from ``file://`` under the site's CSP
   holds, and the first word of each word chunk;
 - ``search/wN.js``: a word chunk, ``[[word, [id deltas…]], …]`` in sorted
   order (UTF-16 code units, as JavaScript compares strings): which entries
-  hold a word starting so;
+  hold the word; a word in more than LIST_IDS entries keeps the first
+  LIST_IDS only and is named in ``index.js``'s ``cut``;
 - ``search/tN.js``: a text part, ``[[page, line, kind, date, text(, at, end)], …]``:
   the entries themselves, ``page`` an index into the search page's list of
   links (so an encrypted build's renamed pages are linked right), ``at`` and
@@ -41,8 +42,7 @@ FORMAT = 1
 FOLDER = "search/"
 PART_BYTES = 64_000  # a text part is cut after about this many bytes
 CHUNK_BYTES = 48_000  # a word chunk is cut after this many bytes
-COMMON_SHARE, COMMON_MIN = 0.05, 1000  # a word in more entries than this share (and this many) has no list:
-# a query checks it in the text instead ('the', 'by', 'call' would each be a megabyte of numbers)
+LIST_IDS = 20_000  # a word's list keeps its first entries only (the newest): 'the' would be a megabyte of numbers
 CALL = "rippledocSearch"
 _WORD = re.compile(r"\w+")
 _CJK_RANGES = "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"
@@ -147,12 +147,12 @@ def search_index(ws: Workspace, today: date) -> tuple[list[SearchPage], dict[str
             postings[w].append(n)
     files: dict[str, bytes] = {}
     starts = _parts(rows, files)
-    common = sorted(w for w, ids in postings.items() if len(ids) > max(COMMON_SHARE * len(rows), COMMON_MIN))
-    for w in common:
-        del postings[w]
+    cut = sorted(w for w, ids in postings.items() if len(ids) > LIST_IDS)
+    for w in cut:
+        del postings[w][LIST_IDS:]
     firsts = _chunks(postings, files)
     files[f"{FOLDER}index.js"] = script("index", {"format": FORMAT, "entries": len(rows), "parts": starts,
-                                                  "kinds": list(KINDS), "chunks": firsts, "common": common})
+                                                  "kinds": list(KINDS), "chunks": firsts, "cut": cut})
     return pages, files
 
 

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from rippledoc.model import Client, RitualRecord, Workspace
 from rippledoc.parse.marks import note_offset
@@ -45,9 +45,8 @@ def fold(text: str) -> str:
 
 # ---------------------------------------------------------------- what is searched
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One searchable line of the book."""
+class Entry(NamedTuple):
+    """One searchable line of the book (a named tuple: a large book has a million of them)."""
     path: str
     line: int
     kind: str  # one of KINDS

@@ -6,7 +6,7 @@
   "use strict";
   var me = document.currentScript;
   var LIMIT = 100;      // results shown
-  var MAX_PARTS = 60;   // text parts read for one query at most (about 4 MB), when its words are common
+  var MAX_PARTS = 60;   // text parts read for one query at most (about 4 MB), when few lines hold the whole query
   var CJK = "\u2e80-\u2fdf\u3040-\u30ff\u3100-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u{20000}-\u{3ffff}";
   var WORD = /[\p{L}\p{N}_]+/gu;
   var PIECE = new RegExp("[" + CJK + "]|[^" + CJK + "]+", "gu");
@@ -60,6 +60,7 @@
 
   // ---- the index ------------------------------------------------------------------------------------
   var meta = null;
+  var cut = new Set();  // words whose list keeps its first entries only
   var decoded = {};  // chunk number -> {word: sorted ids}
 
   function chunkRange(prefix) {
@@ -87,22 +88,23 @@
     });
   }
 
-  function isCommon(prefix) {
-    return meta.common.some(function (w) { return w.startsWith(prefix); });
-  }
-
-  // The entries holding a word that starts with ``prefix``, in order.
+  // The entries holding a word that starts with ``prefix``, in order, and up to which entry that is all of
+  // them (a very common word's list keeps its first entries only: search.py, LIST_IDS).
   function idsFor(prefix) {
     var range = chunkRange(prefix), loads = [];
     for (var n = range[0]; n <= range[1]; n++) loads.push(chunk(n));
     return Promise.all(loads).then(function (maps) {
-      var lists = [];
+      var lists = [], bound = Infinity;
       maps.forEach(function (map) {
-        Object.keys(map).forEach(function (w) { if (w.startsWith(prefix)) lists.push(map[w]); });
+        Object.keys(map).forEach(function (w) {
+          if (!w.startsWith(prefix)) return;
+          lists.push(map[w]);
+          if (cut.has(w)) bound = Math.min(bound, map[w][map[w].length - 1]);
+        });
       });
-      if (lists.length === 1) return lists[0];
-      var all = [].concat.apply([], lists).sort(function (a, b) { return a - b; });
-      return all.filter(function (id, i) { return i === 0 || all[i - 1] !== id; });
+      var all = lists.length === 1 ? lists[0] : [].concat.apply([], lists).sort(function (a, b) { return a - b; });
+      if (lists.length > 1) all = all.filter(function (id, i) { return i === 0 || all[i - 1] !== id; });
+      return { ids: all, bound: bound };
     });
   }
 
@@ -148,18 +150,18 @@
     if (!ws.length) { list.textContent = ""; say("Type a word: letters or digits."); return; }
     if (needle.length < 2 && !HAS_CJK.test(needle)) { list.textContent = ""; say("Type one more letter."); return; }
     say("Searching…");
-    var ids = null;
+    var ids = null, bound = Infinity;
     for (var i = 0; i < ws.length; i++) {
-      if (isCommon(ws[i])) continue;  // too common to have a list: checked in the text below
       var found = await idsFor(ws[i]);
       if (seq !== current) return;
-      ids = ids === null ? found : intersect(ids, found);
+      ids = ids === null ? found.ids : intersect(ids, found.ids);
+      bound = Math.min(bound, found.bound);
       if (!ids.length) break;
     }
     var results = [], read = 0, stopped = false;
-    var total = ids === null ? meta.entries : ids.length;
-    for (var k = 0; k < total && results.length < LIMIT; k++) {
-      var id = ids === null ? k : ids[k];
+    for (var k = 0; k < ids.length && results.length < LIMIT; k++) {
+      var id = ids[k];
+      if (id > bound) break;  // past what the lists of very common words hold
       var n = partOf(id);
       if (!parts[n]) {
         if (read >= MAX_PARTS) { stopped = true; break; }
@@ -172,11 +174,14 @@
       if (p.folded[at] === undefined) p.folded[at] = fold(searched(row));
       if (p.folded[at].indexOf(needle) >= 0) results.push(row);
     }
+    if (bound < meta.entries - 1 && results.length < LIMIT) stopped = true;  // later lines were not in the lists
     show(results, needle);
     list.setAttribute("data-query", query);  // what the list shows results for
-    if (!results.length) say(stopped ? "Nothing in the first " + read + " parts of the index; type a rarer word." :
+    if (!results.length) say(stopped ? "Nothing in the newest lines holding these common words; add a rarer word." :
                               "Nothing found for “" + query.trim() + "”.");
-    else if (results.length >= LIMIT || stopped) say("The first " + results.length + " results; type more to narrow them.");
+    else if (results.length >= LIMIT) say("The first " + results.length + " results; type more to narrow them.");
+    else if (stopped) say(results.length + (results.length === 1 ? " result" : " results") + " among the newest " +
+                          "lines holding these common words; add a rarer word to search them all.");
     else say(results.length === 1 ? "1 result" : results.length + " results");
   }
 
@@ -224,6 +229,7 @@
     say("Loading the index…");
     load("index").then(function (data) {
       meta = data;
+      cut = new Set(data.cut);
       form.hidden = false;
       say("");
       var timer = 0;
