@@ -18,6 +18,7 @@ from conftest import REPO, TODAY
 from rippledoc.book.loader import load_workspace
 from rippledoc.cli.app import main
 from rippledoc.cli.find import render_match
+from rippledoc.cli.output import visible
 from rippledoc.views.find import FindError, Filters, entries, find, fold, parse_query, text_spans
 
 SETTINGS = "me: stan\ntimezone: Europe/Berlin\nteam:\n  stan: {name: Stan}\n  lena: {name: Lena}\n"
@@ -228,7 +229,7 @@ def test_colour_marks_the_match_only():
     from rippledoc.views.find import Match
     m = Match("clients/a.md", 7, "log", "a", "Acme", date(2026, 1, 2), "stan", "- 2026-01-02 call: the Backup", ((23, 29),))
     assert render_match(m, False) == "clients/a.md:7: Acme · 2026-01-02 · - 2026-01-02 call: the Backup"
-    assert "\033[1;31mBackup\033[0m" in render_match(m, True)
+    assert "\033[1;31mBackup\033[0m" in visible(render_match(m, True))  # as the terminal gets it
 
 
 def test_commitments_show_their_state_today(book, workspace):
@@ -248,3 +249,10 @@ def test_the_sample_book_finds_a_word_from_a_log_line():
     result = CliRunner().invoke(main, ["-C", str(REPO), "find", "Haul Ledger", "--today", TODAY.isoformat()])
     assert result.exit_code == 0, result.output
     assert "clients/kestrel-freight-lines.md:57: Kestrel Freight Lines · 2026-05-22 · " in result.output
+
+
+def test_a_control_character_in_a_matched_line_is_shown_not_sent_to_the_terminal(workspace):
+    root = workspace({"clients/k.md": "---\nname: Kestrel\n---\n## Log\n- 2026-11-02 call reached: evil \x1b]0;pwned\x07 title\n"})
+    result = run(root, "evil")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "evil \\x1b]0;pwned\\x07 title" in result.output

@@ -142,7 +142,8 @@ def query(ctx: click.Context, sql: str, as_json: bool, as_csv: bool, rebuild: bo
         writer = csv.writer(buf, lineterminator="\n")
         writer.writerow(columns)
         writer.writerows([cell(v) for v in r] for r in rows)
-        click.echo(buf.getvalue(), nl=False)
+        from rippledoc.cli.output import echo_raw
+        echo_raw(buf.getvalue(), nl=False)
     elif columns:
         from rippledoc.cli.output import table, use_color
         numeric = "".join("r" if rows and all(isinstance(r[i], (int, float)) or r[i] is None for r in rows)
