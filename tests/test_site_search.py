@@ -19,7 +19,7 @@ from rippledoc.site.build import SiteBuilder, build_site
 from rippledoc.site.encrypt import EncryptError, derive_key, encrypt_site
 from rippledoc.site.pages import NAV
 from rippledoc.site.search import parse_script, script, search_index, sealed_script, words
-from rippledoc.views.find import fold
+from rippledoc.views.find import caseless
 from test_find import FILES
 
 PASSPHRASE = "staple orbit canyon velvet mango"
@@ -35,7 +35,7 @@ def lookup(files: dict[str, bytes], query: str, complete: list[bool] | None = No
     """The entries a query finds, in the order the search page shows them (``complete``: [False] appended
     when a very common word's cut list left later entries unsearched)."""
     meta = data(files, "index")
-    needle = fold(query).strip()
+    needle = caseless(query).strip()
     ids: set[int] | None = None
     bound = float("inf")
     for w in words(needle):
@@ -55,7 +55,7 @@ def lookup(files: dict[str, bytes], query: str, complete: list[bool] | None = No
     if complete is not None and bound < len(rows) - 1:
         complete.append(False)
     return [rows[i] for i in chosen
-            if needle in fold(rows[i][4][rows[i][5]:rows[i][6]] if len(rows[i]) > 5 else rows[i][4])]
+            if needle in caseless(rows[i][4][rows[i][5]:rows[i][6]] if len(rows[i]) > 5 else rows[i][4])]
 
 
 @pytest.fixture
@@ -72,10 +72,10 @@ def index(book):
 
 
 def test_words_are_runs_of_letters_and_digits_and_cjk_characters_one_by_one():
-    assert words(fold("Fuel-card #intel[Haul Ledger] 2026")) == {"fuel", "card", "intel", "haul", "ledger", "2026"}
-    assert words(fold("大阪工場のサーバー")) == {"大", "阪", "工", "場", "の", "サ", "ー", "バ"}
-    assert words(fold("Иванов и партнёры")) == {"иванов", "и", "партнёры"}
-    assert words(fold("Mu\u0308ller ΟΔΥΣΣΕΑΣ")) == {"müller", "οδυσσεασ"}
+    assert words(caseless("Fuel-card #intel[Haul Ledger] 2026")) == {"fuel", "card", "intel", "haul", "ledger", "2026"}
+    assert words(caseless("大阪工場のサーバー")) == {"大", "阪", "工", "場", "の", "サ", "ー", "バ"}
+    assert words(caseless("Иванов и партнёры")) == {"иванов", "и", "партнёры"}
+    assert words(caseless("Mu\u0308ller ΟΔΥΣΣΕΑΣ")) == {"müller", "οδυσσεασ"}
 
 
 @pytest.mark.parametrize("query, where", [
@@ -208,7 +208,7 @@ def test_no_plaintext_of_a_note_is_in_the_encrypted_output(sample_built):
     for w in words_of_notes:
         assert w.encode() in index_text  # the plain index holds it
         assert w.encode() not in every_byte, w
-        assert fold(w).encode() not in every_byte, w
+        assert caseless(w).encode() not in every_byte, w
     for n in notes:
         assert json.dumps(n, ensure_ascii=False)[1:-1].encode() in index_text
         assert n.encode() not in every_byte

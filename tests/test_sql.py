@@ -251,3 +251,11 @@ def test_a_file_changed_within_two_seconds_is_never_trusted_by_its_stat(book):
     client.write_text(text)
     os.utime(client, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert "again" in run(book, "query", "SELECT note FROM touches WHERE date = '2026-11-20'").output
+
+
+def test_a_cache_folder_that_cannot_be_written_means_a_temporary_copy_for_the_query(book):
+    (book / ".rippledoc-cache").write_text("not a folder")  # as unwritable as a read-only share, even for root
+    result = run(book, "query", "SELECT count(*) FROM clients")
+    assert result.exit_code == 0, result.output
+    assert result.output.split()[-1] == "20"
+    assert (book / ".rippledoc-cache").read_text() == "not a folder"

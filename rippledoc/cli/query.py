@@ -57,8 +57,18 @@ def query_database(root: Path, today_value: str | None, rebuild: bool) -> Path:
     try:
         db.parent.mkdir(exist_ok=True)
         write_sqlite(ws, db, day, key)
+        return db
+    except OSError:  # a workspace we cannot write to (a read-only share): a copy for this query only
+        import atexit
+        import shutil
+        import tempfile
+        folder = Path(tempfile.mkdtemp(prefix="rippledoc-query-"))
+        atexit.register(shutil.rmtree, folder, True)
+        db = folder / QUERY_DB
+    try:
+        write_sqlite(ws, db, day, key)
     except (OSError, sqlite3.Error) as exc:
-        fail(f"cannot write {db.relative_to(root)}: {getattr(exc, 'strerror', None) or exc}", EXIT_ERRORS)
+        fail(f"cannot write the database for the query: {getattr(exc, 'strerror', None) or exc}", EXIT_ERRORS)
     return db
 
 

@@ -21,7 +21,7 @@ fields, then dated lines newest first, then notes. A query loads the chunks
 of its words, intersects their entries, then loads text parts in order until
 it has enough matches, so a search touches a few hundred kilobytes however
 large the book. Words are runs of letters and digits, folded as ``find``
-folds (rippledoc/views/find.py); Chinese and Japanese characters are words
+folds them (rippledoc/views/find.py: caseless); Chinese and Japanese characters are words
 of one character each. In an encrypted build each file's DATA is sealed like
 a page (rippledoc/site/encrypt.py, docs/encryption.md).
 """
@@ -36,7 +36,7 @@ from typing import Any, Iterable, Iterator
 
 from rippledoc.model import RitualRecord, Workspace
 from rippledoc.site import views
-from rippledoc.views.find import KINDS, Entry, entries, fold
+from rippledoc.views.find import KINDS, Entry, caseless, entries
 
 FORMAT = 1
 FOLDER = "search/"
@@ -143,7 +143,7 @@ def search_index(ws: Workspace, today: date) -> tuple[list[SearchPage], dict[str
         if at or end != len(e.text):
             row += [at, end]
         rows.append(row)
-        for w in words(fold(e.text[at:end])):
+        for w in words(caseless(e.text[at:end])):
             postings[w].append(n)
     files: dict[str, bytes] = {}
     starts = _parts(rows, files)

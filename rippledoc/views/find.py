@@ -9,7 +9,7 @@ What is searched, one entry per line of a file (``entries``):
 - each line of a ritual record's notes and each answer written for a client.
 
 A text matches caselessly: both sides are compared as NFKC, case folded
-(``fold``), so ``MÜLLER`` finds ``Müller`` whether the file wrote the
+(``caseless``), so ``MÜLLER`` finds ``Müller`` whether the file wrote the
 ``ü`` as one character or as ``u`` and a combining mark, and Cyrillic,
 Greek or CJK text is compared as itself, never stripped. Accents count:
 ``muller`` does not find ``Müller``. A regular expression (``/…/``, or
@@ -36,7 +36,7 @@ class FindError(ValueError):
     """The query cannot be searched for (empty, a bad regular expression); the message says why."""
 
 
-def fold(text: str) -> str:
+def caseless(text: str) -> str:
     """Text as ``find`` compares it: NFKC, case folded, NFKC again (caseless matching that keeps every script)."""
     if text.isascii():
         return text.lower()
@@ -121,14 +121,11 @@ def entries(ws: Workspace, today: date) -> Iterator[Entry]:
 
 @dataclass(frozen=True, slots=True)
 class Query:
-    """What to look for: a text (caseless, see ``fold``) or a regular expression."""
+    """What to look for: a text (compared ``caseless``) or a regular expression."""
     text: str
     regex: bool = False
     pattern: re.Pattern[str] | None = field(default=None, compare=False, repr=False)
-
-    @property
-    def needle(self) -> str:
-        return fold(self.text)
+    needle: str = ""  # the text as compared
 
 
 def parse_query(text: str, regex: bool = False) -> Query:
@@ -138,7 +135,7 @@ def parse_query(text: str, regex: bool = False) -> Query:
     if not text.strip():
         raise FindError("nothing to find: the text is empty")
     if not regex:
-        return Query(text)
+        return Query(text, needle=caseless(text))
     try:
         pattern = re.compile(text, re.IGNORECASE)
     except re.error as exc:
@@ -166,7 +163,7 @@ def text_spans(text: str, needle: str) -> tuple[tuple[int, int], ...] | None:
     accent) offsets are mapped back character by character; a match that
     cannot be mapped is reported as the whole line.
     """
-    folded = fold(text)
+    folded = caseless(text)
     at = folded.find(needle)
     if at < 0:
         return None
@@ -176,7 +173,7 @@ def text_spans(text: str, needle: str) -> tuple[tuple[int, int], ...] | None:
         at = folded.find(needle, at + len(needle))
     if text.isascii():  # folding is lower(): the offsets are the same
         return tuple((s, s + len(needle)) for s in starts)
-    pieces = [(a, b, fold(text[a:b])) for a, b in _clusters(text)]
+    pieces = [(a, b, caseless(text[a:b])) for a, b in _clusters(text)]
     if "".join(p[2] for p in pieces) != folded:
         return ((0, len(text)),)
     where: list[tuple[int, int]] = []  # folded offset -> (start, end) in text
