@@ -3,5 +3,5 @@
 The import pipeline: a file -> ``Incoming`` records and rejected rows
 (``csvin``, ``vcardin``) -> a ``Plan`` of creations, fills, conflicts
 (``merge``) -> written files (``apply``). Exports render the loaded model
-(``csvout``, ``vcardout``, ``jsonout``).
+(``csvout``, ``vcardout``, ``jsonout``, ``sqlite``).
 """
