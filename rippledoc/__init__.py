@@ -2,8 +2,9 @@
 
 Library use::
 
-    from rippledoc import load_workspace
-    workspace, diagnostics = load_workspace("path/to/book", today=date.today())
+    from rippledoc import load_book
+    book = load_book("path/to/book", today=date.today())
+    book.clients, book.diagnostics
 """
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ __version__ = "0.1.0"
 
 
 def __getattr__(name: str):  # keep `import rippledoc` (and so `rippledoc --help`) light
-    if name == "load_workspace":
-        from rippledoc.book.loader import load_workspace
-        return load_workspace
+    if name == "load_book":
+        from rippledoc.book.loader import load_book
+        return load_book
     raise AttributeError(name)
 
 
-__all__ = ["load_workspace", "__version__"]
+__all__ = ["load_book", "__version__"]

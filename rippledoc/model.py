@@ -105,12 +105,6 @@ class Client:
     def path(self) -> str:
         return self.source.path
 
-    def last_reached(self) -> Touch | None:
-        for t in reversed(self.log):
-            if t.reached:
-                return t
-        return None
-
 
 @dataclass(frozen=True, slots=True)
 class TeamMember:
@@ -189,26 +183,3 @@ class RitualRecord:
     source: Source
     fields: Mapping[str, object] = field(default_factory=dict)
     body_line: int = 0  # file line on which the body starts
-
-
-@dataclass(frozen=True, slots=True)
-class Workspace:
-    root: str
-    settings: Settings
-    clients: tuple[Client, ...]
-    rituals: Mapping[str, Ritual]
-    records: tuple[RitualRecord, ...]
-    files: int  # how many files were read
-
-    def client(self, slug: str) -> Client | None:
-        global _BY_SLUG
-        index = _BY_SLUG
-        if index[0] is not self.clients:  # the first client of each slug, indexed once per workspace
-            found: dict[str, Client] = {}
-            for c in self.clients:
-                found.setdefault(c.slug, c)
-            index = _BY_SLUG = (self.clients, found)
-        return index[1].get(slug)
-
-
-_BY_SLUG: tuple[tuple[Client, ...] | None, dict[str, Client]] = (None, {})

@@ -9,6 +9,13 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def load_workspace(root, today=None):
+    """A test's shorthand: the loaded book and its diagnostics as a list."""
+    from rippledoc.book.loader import load_book
+    book = load_book(root, today)
+    return book, list(book.diagnostics)
 TODAY = date(2026, 11, 22)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.views.plan import share_clients
 
 SETTINGS = """\

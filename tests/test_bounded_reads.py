@@ -22,7 +22,8 @@ from click.testing import CliRunner
 
 from conftest import REPO, TODAY, write
 from rippledoc.book import loader
-from rippledoc.book.loader import excerpts, load_workspace
+from rippledoc.book.loader import excerpts
+from conftest import load_workspace
 from rippledoc.cli.app import main
 from rippledoc.diagnostics import error
 from rippledoc.read import source, yamltree

@@ -5,7 +5,7 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 
 def broken_copy(tmp_path):

@@ -105,7 +105,7 @@ def test_every_page_from_serve_has_no_console_error_and_no_request_leaving(brows
 
 
 def test_the_client_filter_and_sort_work(browser, sample_site):
-    from rippledoc.book.loader import load_workspace
+    from conftest import load_workspace
     root, out, _ = sample_site
     ws, _ = load_workspace(root, TODAY)
     page = browser.new_page()

@@ -11,7 +11,7 @@ from conftest import TODAY, write
 from rippledoc.read import cache as cache_mod
 from rippledoc.read.cache import CACHE_DIR
 from rippledoc.book import loader
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 
 

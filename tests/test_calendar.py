@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from rippledoc.exchange.ics import build_calendar
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 SETTINGS = """\
 title: Ripple Consulting

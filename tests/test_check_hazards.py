@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from rippledoc.read import source, yamltree
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 from conftest import REPO, TODAY
 

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 from rippledoc.read import yamltree
 from rippledoc.cli.app import main
 from rippledoc.diagnostics import CODES
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 from conftest import TODAY
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from rippledoc.views.due import due_items
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 SETTINGS = """\
 me: stan

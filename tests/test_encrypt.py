@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.pbkdf2 import PBKDF2HMAC
 
 from conftest import REPO, TODAY
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.model import Client
 from rippledoc.site.encrypt import (EncryptError, encrypt_site, estimate_bits, read_tree, rewrite_links,
                                     strength_warning)

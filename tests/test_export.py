@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from rippledoc.cli.app import main
 from rippledoc.exchange.jsonout import SCHEMA, VERSION
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 from conftest import REPO, TODAY, write
 

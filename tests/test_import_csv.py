@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from rippledoc.cli.app import main
 from rippledoc.exchange.csvin import decode, delimiter_of, read_csv
 from rippledoc.edit.yamlscalar import flow_list, scalar
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.read import yamltree
 
 from conftest import TODAY

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from rippledoc.cli.app import main
 from rippledoc.exchange.vcardin import plain_lines, read_vcard, split_cards
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 from conftest import TODAY
 

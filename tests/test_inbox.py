@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from rippledoc.cli.app import main
 from rippledoc.team.inbox import file_inbox, plan, read_line, rewrite
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 TODAY = date(2026, 11, 22)
 

@@ -9,7 +9,8 @@ import pytest
 from click.testing import CliRunner
 
 from rippledoc.cli.app import main
-from rippledoc.book.loader import defaults_dir, load_workspace
+from rippledoc.book.loader import defaults_dir
+from conftest import load_workspace
 
 from conftest import TODAY
 

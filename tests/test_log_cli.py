@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 
 REPO = Path(__file__).resolve().parent.parent
 SETTINGS = "me: stan\ntimezone: America/New_York\nteam:\n  stan: {name: Stan}\n  priya: {name: Priya}\n"

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from lsprotocol import types
 
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.book.validate import validate
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.lsp.actions import fix_of, quick_fixes
-from rippledoc.lsp.books import Book, Books
+from rippledoc.lsp.books import Books, OpenBook
 from rippledoc.lsp.buffers import apply_buffer, buffer_diagnostics, checks, lsp_diagnostic
 from rippledoc.lsp.complete import completions
 from rippledoc.lsp.hover import hover
@@ -113,7 +113,7 @@ def test_a_saved_file_check_cannot_read_reports_that_beside_the_buffers_diagnost
     root = copy_fixture(code, tmp_path)
     ws, diags = load_workspace(root, TODAY)
     [bad] = [d for d in diags if d.code == code]
-    book = Book(root)
+    book = OpenBook(root)
     book.open(bad.path, (root / bad.path).read_bytes().decode("utf-8", errors="replace"))
     _, got = book.state(TODAY)
     assert bad in got[bad.path]
@@ -345,7 +345,7 @@ def test_files_changed_on_disk_are_read_again_and_closed_buffers_fall_back_to_th
     root = tmp_path
     (root / "clients").mkdir()
     (root / "clients" / "a.md").write_text("---\nname: Ärzte Nord\ntimezone: Europe/Berlin\n---\n", encoding="utf-8")
-    book = Book(root)
+    book = OpenBook(root)
     book.open("clients/b.md", "---\nname: Ärzte Nord\ntimezone: Europe/Berlin\n---\n")
     assert [d.code for d in book.state(TODAY)[1]["clients/b.md"]] == ["E300"]
     (root / "clients" / "a.md").write_text("---\nname: Ärzte Süd\ntimezone: Europe/Berlin\n---\n", encoding="utf-8")

@@ -490,7 +490,7 @@ def test_git_merge_of_one_touch_edited_two_ways_conflicts_with_markers(repo: Pat
 
 def sample_clients(n: int = 3) -> list[Path]:
     """Real-looking files from the repository's own sample workspace."""
-    from rippledoc.book.loader import load_workspace
+    from conftest import load_workspace
     ws, diags = load_workspace(REPO)
     bad = {d.path for d in diags if d.is_error}
     picked = [REPO / c.path for c in ws.clients if c.path not in bad and c.log_heading_line][:n]
@@ -503,7 +503,7 @@ def sample_clients(n: int = 3) -> list[Path]:
 def test_two_clones_log_touches_and_edit_fields_then_git_pull_without_conflicts(tmp_path: Path):
     from rippledoc.cli.team import write_gitattributes
     from rippledoc.edit.client import append_touch, set_field
-    from rippledoc.book.loader import load_workspace
+    from conftest import load_workspace
     from datetime import date
     origin, a, b = tmp_path / "origin.git", tmp_path / "stan", tmp_path / "priya"
     seed = tmp_path / "seed"

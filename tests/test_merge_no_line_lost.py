@@ -290,7 +290,7 @@ def test_markers_in_the_front_matter_notes_and_log_of_a_client_file():
 
 
 def test_markers_in_a_ritual_record_are_reported(tmp_path: Path):
-    from rippledoc.book.loader import load_workspace
+    from conftest import load_workspace
     (tmp_path / "clients").mkdir()
     (tmp_path / "rituals" / "weekly-connection-review").mkdir(parents=True)
     (tmp_path / "rituals" / "weekly-connection-review" / "2026-W47.md").write_text(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.views.metrics import compute_metrics, slope
 from rippledoc.views.periods import Span
 from rippledoc.views.terms import on_book

@@ -11,7 +11,7 @@ from rippledoc.views.due import due_items
 from rippledoc.edit.client import EditError, close_handoff
 from rippledoc.views.periods import Span
 from rippledoc.views.followups import handoff_list, intel_topics, followup_figures, kudos_list, story_list
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.parse.logline import parse_touch
 from rippledoc.parse.marks import close_handoff_text, collect, compose_note, parse_handoff_option, parse_line
 
@@ -118,8 +118,13 @@ def test_tags_that_only_start_like_an_outcome_are_not_one():
 
 # ---------------------------------------------------------------- the workspace
 
+def parts(book):
+    """What the link stage reads of a loaded book."""
+    return book.settings, book.clients
+
+
 def test_handoffs_resolve_their_owner_and_are_closed_by_a_later_touch(book):
-    o, diags = collect(load(book))
+    o, diags = collect(*parts(load(book)))
     assert diags == []
     got = sorted((h.client.slug, h.department, h.owner, h.caller, h.due.isoformat(), h.done and h.done.isoformat(),
                   h.state(TODAY)) for h in o.handoffs)
@@ -228,7 +233,7 @@ def test_the_examples_of_the_format_doc_are_valid(workspace):
     assert len(lines) == 5
     root = workspace({"rippledoc.yaml": SETTINGS, "clients/prairie.md": client("Prairie", "stan", "\n".join(lines))})
     ws = load(root, date(2027, 2, 1))
-    o, _ = collect(ws)
+    o, _ = collect(*parts(ws))
     assert [h.state(date(2027, 2, 1)) for h in o.handoffs] == ["closed"]
     assert [s.stage for s in o.stories] == ["published"]
     assert sorted(i.topic for i in o.intel) == ["Heartland Credit Union Forum", "instant payments"]
@@ -269,7 +274,7 @@ def test_one_touch_is_one_story_however_it_is_tagged(workspace):
 - 2026-10-20 email by stan: asked for a few words #story-asked[portal] #story-asked
 """)})
     ws = load(root)
-    stories = [s for s in collect(ws)[0].stories]
+    stories = [s for s in collect(*parts(ws))[0].stories]
     assert [(s.id, s.date.isoformat(), [st.step for st in s.steps]) for s in stories] == [
         ("ransomware", "2026-10-01", []), ("portal", "2026-10-05", ["asked"])]
     asks = [(i.client.slug, i.date.isoformat()) for i in due_items(ws, TODAY) if i.kind == "story-ask"]
@@ -338,7 +343,7 @@ def test_close_handoff_text_keeps_the_punctuation():
 def test_the_sample_workspace_shows_every_outcome():
     ws, diags = load_workspace(REPO, TODAY)
     assert not [d for d in diags if d.is_error]
-    o, problems = collect(ws)
+    o, problems = collect(*parts(ws))
     assert problems == []
     assert any(h.state(TODAY) in ("open", "overdue") for h in o.handoffs)
     assert any(h.done for h in o.handoffs)

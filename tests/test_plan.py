@@ -1,14 +1,18 @@
 """The daily plan: N calls, slots that suit both zones, non-working days, the forecast and its coverage."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import math
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from rippledoc.book.loader import load_workspace
-from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Workspace
+from conftest import load_workspace
+from rippledoc.model import Client, Settings, Source, TimeRange, Touch
+from rippledoc.book.book import Book
+from rippledoc.book.link import relink
 from rippledoc.views.plan import coverage, daily_plan, forecast, overlap, slot_minutes
 
 NY = ZoneInfo("America/New_York")
@@ -185,7 +189,7 @@ def test_coverage_says_the_rate_the_book_needs(workspace):
 
 # ---------------------------------------------------------------- the documented slack (docs/planning.md)
 
-def _book(n: int, clients: list[tuple[int, int]]) -> Workspace:
+def _book(n: int, clients: list[tuple[int, int]]) -> Book:
     from rippledoc.model import Ritual
     ritual = Ritual("one-a-day", "One a day", "daily", {}, (), (), "", Source("rituals/one-a-day.md", 1),
                     settings={"calls_per_day": str(n)})
@@ -194,7 +198,7 @@ def _book(n: int, clients: list[tuple[int, int]]) -> Workspace:
         touch = Touch(MON - timedelta(days=ago), "call", "reached", None, "", (), (), None, Source("x", 1), "")
         book.append(Client(slug=f"c{i:02d}", name=f"Client {i}", source=Source(f"clients/c{i:02d}.md", 1),
                            timezone="America/New_York", cadence_days=cadence, log=(touch,)))
-    return Workspace("/book", Settings(timezone="America/New_York"), tuple(book), {"one-a-day": ritual}, (), 0)
+    return relink(Book(Path("/book"), Settings(timezone="America/New_York"), tuple(book), {"one-a-day": ritual}, ()))
 
 
 def _working_days_after(start: date, k: int) -> date:

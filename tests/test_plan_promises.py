@@ -2,6 +2,8 @@
 ``log --next`` announces is the day the plan uses, always."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 import re
 from datetime import date, datetime, timedelta
@@ -10,9 +12,11 @@ from zoneinfo import ZoneInfo
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.cli.app import main
-from rippledoc.model import Client, Settings, Source, Touch, Workspace
+from rippledoc.model import Client, Settings, Source, Touch
+from rippledoc.book.book import Book
+from rippledoc.book.link import relink
 from rippledoc.views.cadence import policy
 from rippledoc.views.due import next_due
 from rippledoc.views.plan import daily_plan, forecast, promised_day
@@ -154,7 +158,7 @@ def test_log_next_takes_days_counted_from_the_touch(workspace):
 
 # ---------------------------------------------------------------- the rule and the forecast agree
 
-def _book(today: date, promises: list[int], working: tuple[int, ...]) -> Workspace:
+def _book(today: date, promises: list[int], working: tuple[int, ...]) -> Book:
     clients = []
     for i, offset in enumerate(promises):
         touch = Touch(today - timedelta(days=10), "call", "voicemail", None, "", (), (),
@@ -162,7 +166,7 @@ def _book(today: date, promises: list[int], working: tuple[int, ...]) -> Workspa
         clients.append(Client(slug=f"c{i:02d}", name=f"Client {i}", source=Source(f"clients/c{i:02d}.md", 1),
                               timezone=("America/Chicago", "Europe/London", "Asia/Tokyo")[i % 3], log=(touch,)))
     s = Settings(timezone="America/New_York", working_days=working)
-    return Workspace("/book", s, tuple(clients), {}, (), 0)
+    return relink(Book(Path("/book"), s, tuple(clients), {}, ()))
 
 
 @hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.cli.app import main
 from rippledoc.model import Client, Settings, Source, TimeRange
 from rippledoc.views.plan import daily_plan, next_reachable, no_overlap_note, overlap

@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 from rippledoc.read import yamltree
 from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import CODES, Diagnostic
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.parse.logline import parse_touch
-from rippledoc.model import Settings, Workspace
+from rippledoc.model import Settings
+from rippledoc.book.book import Book
 from rippledoc.read.source import Text
 
 from conftest import TODAY
@@ -22,7 +23,7 @@ from conftest import TODAY
 SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def load_one(files: dict[str, bytes]) -> tuple[Workspace, list[Diagnostic]]:
+def load_one(files: dict[str, bytes]) -> tuple[Book, list[Diagnostic]]:
     root = Path(tempfile.mkdtemp(prefix="rippledoc-prop-"))
     try:
         for name, data in files.items():
@@ -34,8 +35,8 @@ def load_one(files: dict[str, bytes]) -> tuple[Workspace, list[Diagnostic]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def assert_only_diagnostics(ws: Workspace, diags: list[Diagnostic]) -> None:
-    assert isinstance(ws, Workspace)
+def assert_only_diagnostics(ws: Book, diags: list[Diagnostic]) -> None:
+    assert isinstance(ws, Book)
     for d in diags:
         assert isinstance(d, Diagnostic)
         assert d.code in CODES, d

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.views.metrics import compute_metrics
 from rippledoc.views.periods import Span
 

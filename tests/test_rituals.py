@@ -3,7 +3,7 @@ from datetime import date
 
 import pytest
 
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.views.rituals import (CannotStart, covered_clients, ritual_status, start_record, status_of,
                                write_drafts)
 from rippledoc.parse.ritual import sections

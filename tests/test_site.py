@@ -454,7 +454,7 @@ def test_update_of_a_client_saved_with_broken_yaml_shows_the_problem_then_recove
 
 
 def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path):
-    from rippledoc.book.loader import load_workspace
+    from conftest import load_workspace
     ws, _ = load_workspace(REPO, TODAY)
     out = tmp_path / "site"
     result = build_site(REPO, out, TODAY)
@@ -466,7 +466,7 @@ def test_the_sample_workspace_builds_with_a_page_per_client_and_record(tmp_path)
 # ---- the computations of other modules: wired in, and a clear section while one is absent ---------------
 
 def test_the_dashboard_shows_todays_plan_with_slots_and_research(tmp_path):
-    from rippledoc.book.loader import load_workspace
+    from conftest import load_workspace
     from rippledoc.views.plan import daily_plan
     monday = date(2026, 11, 23)
     out = tmp_path / "site"

@@ -1,7 +1,7 @@
 """Twelve days of Christmas: the pick, the days from 13 December, the sheets, the letters."""
 from datetime import date
 
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.views.rituals import ritual_status, start_record, status_of, write_drafts
 from rippledoc.views.twelve_days import letters, pick, salutation, year_facts
 

@@ -1,7 +1,8 @@
-"""The pipeline's first stages: files -> parsed records -> validated workspace.
+"""The pipeline's first stages: files -> parsed records -> linked, validated book.
 
-``load_workspace(root, today)`` reads everything it can, never stops at a
-broken file, and returns the model with every diagnostic, sorted.
+``load_book(root, today)`` reads everything it can, never stops at a
+broken file, and returns one ``Book`` holding every record, what is derived
+from them (rippledoc/book/link.py) and every diagnostic, sorted.
 """
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import gc
 import hashlib
 import os
 import stat
+from dataclasses import replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -20,10 +22,12 @@ from rippledoc.read.cache import (CACHE_DIR, RACY_NS, Cache, PackEntry, decode_d
                     write_pack)
 from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import Diagnostic
-from rippledoc.model import Client, Ritual, RitualRecord, Settings, Workspace
+from rippledoc.model import Client, Ritual, RitualRecord, Settings
 from rippledoc.parse.ritual import parse_record, parse_ritual
 from rippledoc.parse.settings import SETTINGS_FILE, parse_settings
-from rippledoc.read.source import REFUSED, Text, iter_files, list_files, list_folders, read_regular, read_text
+from rippledoc.read.source import REFUSED, Text, iter_files, list_files, list_folders, read_regular, read_text, rel
+from rippledoc.book.book import Book
+from rippledoc.book.link import link
 from rippledoc.book.validate import validate
 
 
@@ -230,11 +234,11 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         if record is not None:
             clients.append(record)  # type: ignore[arg-type]
     cache.prune()
-    return clients, diags, len(files)
+    return clients, diags, [rel(root, p) for p in files]
 
 
 def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], list[Diagnostic]]:
-    """Built-in definitions, each replaced by a workspace file of the same name."""
+    """Built-in definitions, each replaced by a workspace file of the same name (``rituals/NAME.md``)."""
     files = {p.name: p for p in iter_files(defaults_dir("rituals"))}
     own, diags = list_files(root, root / "rituals")
     files.update({p.name: p for p in own})
@@ -253,9 +257,13 @@ def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], lis
     return rituals, diags
 
 
-def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> tuple[list[RitualRecord], list[Diagnostic]]:
+def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings
+                 ) -> tuple[list[RitualRecord], list[Diagnostic], list[str]]:
+    """Every record of every ritual: ``rituals/NAME/PERIOD.md`` and the sheets of ``rituals/NAME/PERIOD/``;
+    and the path of each file found."""
     from rippledoc.read.cache import schema
     records: list[RitualRecord] = []
+    seen: list[str] = []
     cache = Cache(root, "records")
     subs, diags = list_folders(root, root / "rituals")  # an unreadable rituals/ is reported by load_rituals too
     for sub in subs:
@@ -271,6 +279,7 @@ def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> 
             paths += found
             diags += problems
         for path in paths:
+            seen.append(rel(root, path))
             src, problems = read_text(root, path, settings.max_file_bytes)
             diags += problems
             if src is None:
@@ -280,38 +289,44 @@ def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings) -> 
             if record is not None:
                 records.append(record)  # type: ignore[arg-type]
     cache.prune()
-    return records, diags
+    return records, diags, seen
 
 
-def load_workspace(root: str | Path, today: date | None = None) -> tuple[Workspace, list[Diagnostic]]:
-    """Load a workspace. ``today`` turns on the checks against dates in the future."""
+def load_book(root: str | Path, today: date | None = None) -> Book:
+    """Load a workspace into a ``Book``. ``today`` turns on the checks against dates in the future."""
     # A load makes hundreds of thousands of small objects and no garbage cycles: the cyclic collector,
     # run over and over as they pile up, would take most of a large book's load time. Once loaded they
     # are frozen out of its sight, or every later collection of the command would walk them all again
-    # (they are still freed, by their reference counts, when the workspace is dropped).
+    # (they are still freed, by their reference counts, when the book is dropped).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _load_workspace(Path(root).resolve(), today)
+        return _load_book(Path(root).resolve(), today)
     finally:
         gc.freeze()
         if collecting:
             gc.enable()
 
 
-def _load_workspace(root: Path, today: date | None) -> tuple[Workspace, list[Diagnostic]]:
+def _load_book(root: Path, today: date | None) -> Book:
+    """read -> parse (settings, clients, rituals, records) -> link -> validate."""
     settings, diags = load_settings(root)
-    clients, problems, client_files = load_clients(root, settings, today)
+    paths = [SETTINGS_FILE] if (root / SETTINGS_FILE).exists() else []
+    clients, problems, found = load_clients(root, settings, today)
     diags += problems
+    paths += found
     rituals, problems = load_rituals(root, settings)
     diags += problems
-    records, problems = load_records(root, rituals, settings)
+    paths += [rel(root, p) for p in iter_files(root / "rituals")]
+    records, problems, found = load_records(root, rituals, settings)
     diags += problems
-    files = client_files + len(records) + int((root / SETTINGS_FILE).exists())
-    files += len(iter_files(root / "rituals"))
-    ws = Workspace(str(root), settings, tuple(clients), rituals, tuple(records), files)
-    diags += validate(ws)
-    return ws, sorted(set(diags), key=Diagnostic.sort_key)
+    paths += found
+    slugs, followups, entries, problems = link(settings, tuple(clients), tuple(records))
+    diags += problems
+    book = Book(root, settings, tuple(clients), rituals, tuple(records), tuple(paths), (), slugs, followups,
+                entries, tuple(sorted({d.path for d in diags if d.code == "E007"})))
+    diags += validate(book)
+    return replace(book, diagnostics=tuple(sorted(set(diags), key=Diagnostic.sort_key)))
 
 
 def excerpts(root: Path, diags: Iterable[Diagnostic], max_bytes: int) -> dict[tuple[str, int], str]:
@@ -338,4 +353,4 @@ def excerpts(root: Path, diags: Iterable[Diagnostic], max_bytes: int) -> dict[tu
     return out
 
 
-__all__ = ["load_workspace", "Text"]
+__all__ = ["load_book", "Text"]

@@ -1,4 +1,10 @@
-"""Checks across files: a flat list of small functions, each ``(workspace) -> diagnostics``."""
+"""Checks across files: flat lists of small functions, each ``(book) -> diagnostics``.
+
+``EACH_CLIENT`` checks look at one client at a time (with the settings), so
+they may run on a few clients alone (the language server does, per buffer);
+``ACROSS`` checks compare files with each other; ``REPOSITORY`` checks look at
+the clone around the book. ``validate`` runs them all, after the link stage.
+"""
 from __future__ import annotations
 
 import re
@@ -7,13 +13,13 @@ from typing import Callable, Iterable
 
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.fields import did_you_mean
-from rippledoc.model import Workspace
+from rippledoc.book.book import Book
 from rippledoc.book.names import unique_slug
-from rippledoc.read.source import list_files
-from rippledoc.parse.marks import check_outcomes, handoff_owner
+from rippledoc.model import Client, Settings
+from rippledoc.parse.marks import collect, handoff_owner
 
 
-def unique_names(ws: Workspace) -> Iterable[Diagnostic]:
+def unique_names(ws: Book) -> Iterable[Diagnostic]:
     seen: dict[str, str] = {}
     for c in ws.clients:
         key = " ".join(c.name.lower().split())
@@ -24,7 +30,7 @@ def unique_names(ws: Workspace) -> Iterable[Diagnostic]:
             seen[key] = c.path
 
 
-def unique_slugs(ws: Workspace) -> Iterable[Diagnostic]:
+def unique_slugs(ws: Book) -> Iterable[Diagnostic]:
     seen: dict[str, str] = {}
     for c in ws.clients:
         key = c.slug.lower()
@@ -38,7 +44,7 @@ def unique_slugs(ws: Workspace) -> Iterable[Diagnostic]:
 PLAIN_SLUG = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def plain_slugs(ws: Workspace) -> Iterable[Diagnostic]:
+def plain_slugs(ws: Book) -> Iterable[Diagnostic]:
     """W101: a client's file name is its slug, written into ritual records, links and commands."""
     taken = {c.slug.lower() for c in ws.clients}
     for c in ws.clients:
@@ -51,7 +57,7 @@ def plain_slugs(ws: Workspace) -> Iterable[Diagnostic]:
             taken.add(better)
 
 
-def known_zones(ws: Workspace) -> Iterable[Diagnostic]:
+def known_zones(ws: Book) -> Iterable[Diagnostic]:
     """W104: a client whose file gives no time zone (former clients are never planned, so never warned about)."""
     for c in ws.clients:
         if not c.timezone and "timezone" not in c.field_lines and c.status != "former":
@@ -61,7 +67,7 @@ def known_zones(ws: Workspace) -> Iterable[Diagnostic]:
                           "add 'timezone:' with an IANA name, such as America/Chicago or Europe/London")
 
 
-def known_owners(ws: Workspace) -> Iterable[Diagnostic]:
+def known_owners(ws: Book) -> Iterable[Diagnostic]:
     team = ws.settings.team
     if not team:
         return
@@ -72,7 +78,7 @@ def known_owners(ws: Workspace) -> Iterable[Diagnostic]:
                         did_you_mean(c.owner, tuple(team)))
 
 
-def known_authors(ws: Workspace) -> Iterable[Diagnostic]:
+def known_authors(ws: Book) -> Iterable[Diagnostic]:
     team = ws.settings.team
     if not team:
         return
@@ -89,11 +95,11 @@ def known_authors(ws: Workspace) -> Iterable[Diagnostic]:
                                   did_you_mean(who, tuple(team)) or "add them to team: or write the name without @")
 
 
-def record_references(ws: Workspace) -> Iterable[Diagnostic]:
+def record_references(ws: Book) -> Iterable[Diagnostic]:
     slugs = tuple(c.slug for c in ws.clients)
     # A client whose file has errors is still a client: its own diagnostics say what is wrong.
-    on_disk, unlisted = list_files(Path(ws.root), Path(ws.root) / "clients")
-    known = set(slugs) | {p.stem for p in on_disk}
+    known = set(slugs) | {p.removeprefix("clients/").removesuffix(".md") for p in ws.client_paths()}
+    unlisted = "clients" in ws.unlisted
     for r in ws.records:
         ritual = ws.rituals.get(r.ritual)
         if ritual is None:
@@ -116,7 +122,7 @@ def record_references(ws: Workspace) -> Iterable[Diagnostic]:
                               "or remove the client from this record")
 
 
-def merge_driver_setup(ws: Workspace) -> Iterable[Diagnostic]:
+def merge_driver_setup(ws: Book) -> Iterable[Diagnostic]:
     """W001: ``.gitattributes`` merges with rippledoc's driver, and this clone's git has none or one that cannot run."""
     from rippledoc.team.driver import driver_problem
     found = driver_problem(Path(ws.root))
@@ -125,18 +131,19 @@ def merge_driver_setup(ws: Workspace) -> Iterable[Diagnostic]:
         yield warning(".gitattributes", line, 1, "W001", message, hint)
 
 
-CHECKS: list[Callable[[Workspace], Iterable[Diagnostic]]] = [
-    unique_names,
-    unique_slugs,
-    plain_slugs,
-    known_zones,
-    known_owners,
-    known_authors,
-    record_references,
-    check_outcomes,
-    merge_driver_setup,
-]
+Check = Callable[[Book], Iterable[Diagnostic]]
+EACH_CLIENT: list[Check] = [known_zones, known_owners, known_authors]
+ACROSS: list[Check] = [unique_names, unique_slugs, plain_slugs, record_references]
+REPOSITORY: list[Check] = [merge_driver_setup]
+CHECKS: list[Check] = EACH_CLIENT + ACROSS + REPOSITORY
 
 
-def validate(ws: Workspace) -> list[Diagnostic]:
-    return [d for check in CHECKS for d in check(ws)]
+def validate(book: Book) -> list[Diagnostic]:
+    return [d for check in CHECKS for d in check(book)]
+
+
+def client_checks(root: Path, settings: Settings, clients: tuple[Client, ...]) -> list[Diagnostic]:
+    """What the whole book's load says of these clients alone: the checks of ``EACH_CLIENT`` and the link
+    stage's checks of their logs (for an edit about to be written, or a buffer being typed)."""
+    alone = Book(root, settings, clients, {}, ())
+    return [d for check in EACH_CLIENT for d in check(alone)] + collect(settings, clients)[1]

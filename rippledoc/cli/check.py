@@ -37,9 +37,10 @@ def check(ctx: click.Context, fmt: str, as_json: bool, strict: bool, directory: 
                  ^
           hint: did you mean 'three'?
     """
-    from rippledoc.book.loader import excerpts, load_workspace
+    from rippledoc.book.loader import excerpts, load_book
     root = find_root(directory) if directory else root_from(ctx)
-    ws, diags = load_workspace(root, workspace_today(root, today))
+    ws = load_book(root, workspace_today(root, today))
+    diags = list(ws.diagnostics)
     if strict:
         diags = promote_warnings(diags)
     if as_json or fmt == "json":

@@ -6,11 +6,15 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import click
 
 from rippledoc.parse.settings import SETTINGS_FILE
+
+if TYPE_CHECKING:
+    from rippledoc.book.book import Book
+    from rippledoc.diagnostics import Diagnostic
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
@@ -100,13 +104,13 @@ def print_json(data: Any) -> None:
     echo_raw(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
 
-def load(root: Path, today: date):
-    """Load the workspace for a command that is not ``check``: problems are summarised on stderr."""
-    from rippledoc.book.loader import load_workspace
-    ws, diags = load_workspace(root, today)
-    for line in problem_summary(ws, diags):
+def load(root: Path, today: date) -> "Book":
+    """Load the book for a command that is not ``check``: problems are summarised on stderr."""
+    from rippledoc.book.loader import load_book
+    book = load_book(root, today)
+    for line in problem_summary(book, book.diagnostics):
         click.echo(f"rippledoc: {line}", err=True)
-    return ws, diags
+    return book
 
 
 def unread_folders(diags) -> list[str]:
@@ -114,7 +118,7 @@ def unread_folders(diags) -> list[str]:
     return [f"{d.path}: {d.message}; nothing in it is loaded ({d.hint})" for d in diags if d.code == "E007"]
 
 
-def problem_summary(ws, diags) -> list[str]:
+def problem_summary(ws: "Book", diags: "Iterable[Diagnostic]") -> list[str]:
     """What a command working on a book with errors must say: which files it left out, and what that means."""
     if not any(d.is_error for d in diags):
         return []

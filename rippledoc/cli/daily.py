@@ -28,7 +28,7 @@ def resolve_owner(ws, owner: str | None, option: str = "--owner") -> str | None:
 
 def _start(ctx: click.Context, today: str | None):
     day = workspace_today(root_from(ctx), today)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     return ws, day
 
 

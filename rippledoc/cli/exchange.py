@@ -101,7 +101,7 @@ def _output(text: str, out: str | None) -> None:
 
 def _export(ctx: click.Context, today: str | None, render) -> str:
     root = root_from(ctx)
-    ws, _ = load(root, workspace_today(root, today))
+    ws = load(root, workspace_today(root, today))
     return render(ws)
 
 

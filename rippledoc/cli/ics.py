@@ -32,7 +32,7 @@ def ics(ctx: click.Context, days: int, output: str | None, alarm: int, owner: st
     from rippledoc.edit.atomic import atomic_write
     from rippledoc.exchange.ics import build_calendar
     day = workspace_today(root_from(ctx), today)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     data = build_calendar(ws, day, days, resolve_owner(ws, owner), alarm)
     if output is None or output == "-":
         sys.stdout.buffer.write(data)

@@ -97,7 +97,7 @@ def init(directory: str) -> None:
         return
     for name, created in done:
         click.echo(f"  {'created' if created else 'kept   '} {name}")
-    click.echo(f"Workspace ready in {folder.resolve()}. Next: rippledoc new \"Client Name\", then rippledoc check.")
+    click.echo(f"Book ready in {folder.resolve()}. Next: rippledoc new \"Client Name\", then rippledoc check.")
 
 
 def new_client_text(name: str, today: date, timezone: str, owner: str | None, level: str) -> str:
@@ -144,14 +144,14 @@ def new(ctx: click.Context, name: str, level: str, owner: str | None, timezone: 
     from rippledoc.edit.atomic import atomic_write, write_problem
     from rippledoc.clock import today_in
     from rippledoc.parse.fields import valid_zone
-    from rippledoc.book.loader import load_workspace
+    from rippledoc.book.loader import load_book
     from rippledoc.book.names import name_key, unique_slug
     root = root_from(ctx)
     if not name.strip():
         fail("the client needs a name")
     if any(ch in name for ch in "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"):
         fail("a client's name is one line: it has a line break")
-    ws, _ = load_workspace(root)
+    ws = load_book(root)
     owner = owner or ws.settings.me
     if owner and ws.settings.team and owner not in ws.settings.team:
         fail(f"--owner '{owner}' is not in the team of rippledoc.yaml ({', '.join(ws.settings.team)})")

@@ -35,7 +35,7 @@ def start_edit(ctx: click.Context, client: str, today: str | None, when: str | N
     on = date_option(when, "--date") or day
     if on > day:
         fail(f"--date {on} lies after today ({day})")
-    ws, _ = load(root, day)
+    ws = load(root, day)
     return root, ws, pick_client(ws, client), day, on
 
 
@@ -102,7 +102,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     if nxt is not None and nxt < touch_day:
         fail(f"--next {nxt} lies before the touch ({touch_day})")
     root = root_from(ctx)
-    ws, _ = load(root, day)
+    ws = load(root, day)
     c = pick_client(ws, client)
     who = by or ws.settings.me
     text = " ".join(x for x in (note.strip(), " ".join(words).strip()) if x)
@@ -214,7 +214,7 @@ def assign(ctx: click.Context, members: str | None, dry_run: bool, as_json: bool
     from rippledoc.cli.output import table, use_color
     day = workspace_today(root_from(ctx), today)
     root = root_from(ctx)
-    ws, _ = load(root, day)
+    ws = load(root, day)
     team = list(ws.settings.team)
     if not team:
         fail("rippledoc.yaml has no team: to share clients among (add team: with a key per member)")

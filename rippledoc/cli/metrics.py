@@ -44,7 +44,7 @@ def metrics(ctx: click.Context, start: str | None, end: str | None, label: str |
                                  param_hint="--period")
     if span.first > span.last:
         fail(f"--from {span.first} is after --to {span.last}")
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     from rippledoc.cli.daily import resolve_owner
     owner = resolve_owner(ws, owner)
     view = compute_metrics(ws, span, day, owner)

@@ -56,7 +56,7 @@ def handoffs(ctx: click.Context, owner: str | None, show_all: bool, as_json: boo
     from rippledoc.views.followups import handoff_list
     from rippledoc.cli.output import paint, table, use_color
     day = workspace_today(root_from(ctx), today)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     who = _member(ws, owner, "--owner")
     items = handoff_list(ws, day, who, closed=show_all)
     if as_json:
@@ -150,7 +150,7 @@ def kudos(ctx: click.Context, start: str | None, end: str | None, person: str | 
     from rippledoc.cli.output import paint, use_color
     day = workspace_today(root_from(ctx), today)
     first, last = _period(start, end)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     who = _member(ws, person, "--person")
     found = kudos_list(ws, first, last, who)
     if as_json:
@@ -193,7 +193,7 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
     from rippledoc.views.followups import story_list
     from rippledoc.cli.output import paint, table, use_color
     day = workspace_today(root_from(ctx), today)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     views = [v for v in story_list(ws, day) if stage is None or v.stage == stage]
     if as_json:
         print_json({"date": day.isoformat(), "ask_after_days": ws.settings.story_ask_days,
@@ -245,7 +245,7 @@ def intel(ctx: click.Context, start: str | None, end: str | None, kind: str | No
     from rippledoc.cli.output import paint, table, use_color
     day = workspace_today(root_from(ctx), today)
     first, last = _period(start, end)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     topics = [t for t in intel_topics(ws, first, last) if kind is None or t.kind == kind]
     if as_json:
         print_json({"from": first.isoformat() if first else None, "to": last.isoformat() if last else None,
@@ -271,8 +271,7 @@ def intel(ctx: click.Context, start: str | None, end: str | None, kind: str | No
 
 def _story_exists(ws, client, ref: str | None, option: str) -> None:
     """A usage error (exit 2), as for an unknown client, when --story's REF names none of the client's stories."""
-    from rippledoc.parse.marks import collect
-    mine = [s for s in collect(ws)[0].stories if s.client.slug == client.slug]
+    mine = [s for s in ws.followups.stories if s.client.slug == client.slug]
     if ref is None:
         if not mine:
             fail(f"--story {option}: {client.name} has no success story yet; start one with --story success")

@@ -43,7 +43,7 @@ def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
     """
     from rippledoc.views.rituals import ritual_status
     day = workspace_today(root_from(ctx), today)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     rows = ritual_status(ws, day)
     if as_json:
         print_json([r.to_json() for r in rows])
@@ -81,7 +81,8 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
     day = workspace_today(root_from(ctx), today)
     when = day if on is None else date_option(on, "--date")
     root = root_from(ctx)
-    ws, diags = load(root, day)
+    ws = load(root, day)
+    diags = list(ws.diagnostics)
     r = _find(ws, name)
     mine = ("rituals", f"rituals/{r.key}")
     unread = [d for d in diags if d.code == "E007" and (d.path in mine or d.path.startswith(f"{mine[1]}/"))]
@@ -129,7 +130,7 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     from rippledoc.views.rituals import covered_clients, period_for, records_of, status_of
     from rippledoc.views.twelve_days import letters
     day = workspace_today(root_from(ctx), today)
-    ws, _ = load(root_from(ctx), day)
+    ws = load(root_from(ctx), day)
     r = _find(ws, name)
     st = status_of(ws, r, day)
     records = records_of(ws, r.key)

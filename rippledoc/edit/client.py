@@ -133,15 +133,12 @@ def _validate(root: Path, rel: str, doc: _Doc, today: date | None):
     """Parse the edited text as the loader would; raise EditError on any error."""
     from rippledoc.parse.client import parse_client
     from rippledoc.book.loader import load_settings
-    from rippledoc.model import Workspace
-    from rippledoc.book.validate import known_authors, known_owners
+    from rippledoc.book.validate import client_checks
     settings, _ = load_settings(root)
     text = doc.text
     client, diags = parse_client(Text(rel, text, doc.bytes()), settings, today)
     if client is not None:
-        ws = Workspace(str(root), settings, (client,), {}, (), 1)
-        from rippledoc.parse.marks import check_outcomes
-        diags = diags + list(known_owners(ws)) + list(known_authors(ws)) + list(check_outcomes(ws))
+        diags = diags + client_checks(Path(root), settings, (client,))
     errors = [d for d in diags if d.is_error]
     if client is None or errors:
         first = errors[0] if errors else None

@@ -4,7 +4,8 @@ from __future__ import annotations
 import csv
 import io
 
-from rippledoc.model import Client, Workspace
+from rippledoc.model import Client
+from rippledoc.book.book import Book
 
 COLUMNS = ("name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
            "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes")
@@ -19,7 +20,7 @@ def row(c: Client) -> list[str]:
     ]
 
 
-def to_csv(ws: Workspace) -> str:
+def to_csv(ws: Book) -> str:
     """UTF-8 text with CRLF row ends (RFC 4180); fields with commas, quotes or line breaks are quoted."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from rippledoc import __version__
-from rippledoc.model import Workspace
+from rippledoc.book.book import Book
 from rippledoc.views.plan import PlannedCall, forecast, no_overlap_note
 from rippledoc.views.research import notes_text, research_notes
 
@@ -26,7 +26,7 @@ def uid(slug: str, day: date) -> str:
     return f"{slug}-{day.isoformat()}@{UID_DOMAIN}"
 
 
-def description(call: PlannedCall, ws: Workspace, today: date) -> str:
+def description(call: PlannedCall, ws: Book, today: date) -> str:
     lines = [f"Why: {call.item.reason}" + (" (early, to spread the load)" if call.early else "")]
     if call.note:
         lines.append(call.note)
@@ -37,7 +37,7 @@ def description(call: PlannedCall, ws: Workspace, today: date) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(ws: Workspace, today: date, days: int = 14, owner: str | None = None,
+def build_calendar(ws: Book, today: date, days: int = 14, owner: str | None = None,
                    alarm_minutes: int = 15) -> bytes:
     from icalendar import Alarm, Calendar, Event
     cal = Calendar()

@@ -28,7 +28,7 @@ def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (
 
     ``today``: the date the command was given (the workspace's, not the machine's).
     """
-    from rippledoc.book.loader import load_workspace
+    from rippledoc.book.loader import load_book
     from rippledoc.exchange.csvin import read_csv
     from rippledoc.exchange.vcardin import read_vcard
     if len(raw) > MAX_IMPORT_BYTES:
@@ -36,7 +36,8 @@ def run_import(root: Path, kind: str, raw: bytes, overrides: tuple[str, ...] = (
     parsed, problem = read_csv(raw, overrides, today=today) if kind == "csv" else read_vcard(raw)
     if parsed is None:
         return None, problem, True
-    ws, diags = load_workspace(root, today)
+    ws = load_book(root, today)
+    diags = list(ws.diagnostics)
     broken = sorted({d.path for d in diags if d.is_error and d.path.startswith("clients/")})
     if broken:
         return None, (f"{len(broken)} client file{'s' * (len(broken) != 1)} ha{'ve' if len(broken) != 1 else 's'} "

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rippledoc.model import WEEKDAYS, Client, Commitment, RitualRecord, Sale, Touch, Workspace
+from rippledoc.model import WEEKDAYS, Client, Commitment, RitualRecord, Sale, Touch
+from rippledoc.book.book import Book
 
 FORMAT, VERSION = "rippledoc", 1
 
@@ -53,7 +54,7 @@ def record(r: RitualRecord) -> dict[str, Any]:
     }
 
 
-def to_data(ws: Workspace) -> dict[str, Any]:
+def to_data(ws: Book) -> dict[str, Any]:
     s = ws.settings
     return {
         "format": FORMAT,
@@ -74,7 +75,7 @@ def to_data(ws: Workspace) -> dict[str, Any]:
     }
 
 
-def to_json_text(ws: Workspace) -> str:
+def to_json_text(ws: Book) -> str:
     return json.dumps(to_data(ws), indent=2, ensure_ascii=False, default=str) + "\n"
 
 

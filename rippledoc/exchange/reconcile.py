@@ -15,7 +15,8 @@ from pathlib import Path
 
 from rippledoc.read import yamltree
 from rippledoc.parse.fields import parse_cadence, parse_time_range
-from rippledoc.model import Settings, Workspace
+from rippledoc.model import Settings
+from rippledoc.book.book import Book
 from rippledoc.book.names import fold, name_key, slugify, unique_slug
 from rippledoc.read.source import split_front_matter, Text
 from rippledoc.exchange import clean
@@ -127,7 +128,7 @@ def slug_base(rec: Incoming) -> str:
     return rec.name
 
 
-def plan(records: tuple[Incoming, ...] | list[Incoming], ws: Workspace, taken_slugs: set[str],
+def plan(records: tuple[Incoming, ...] | list[Incoming], ws: Book, taken_slugs: set[str],
          rejected: tuple[Rejected, ...] = ()) -> Plan:
     root = Path(ws.root)
     s = ws.settings

@@ -6,7 +6,8 @@ it), so ``rippledoc import vcard`` reads the same clients back.
 """
 from __future__ import annotations
 
-from rippledoc.model import Client, Workspace
+from rippledoc.model import Client
+from rippledoc.book.book import Book
 
 
 PREFIXES = ("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "mx.", "prof.", "prof")
@@ -51,5 +52,5 @@ def card(c: Client):
     return v
 
 
-def to_vcard(ws: Workspace) -> str:
+def to_vcard(ws: Book) -> str:
     return "".join(card(c).serialize() for c in sorted(ws.clients, key=lambda c: c.slug))

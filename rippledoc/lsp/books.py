@@ -1,6 +1,6 @@
 """What the server keeps between requests: each workspace loaded once, and the open buffers in it.
 
-A ``Book`` is one workspace folder: the model loaded from disk (``base``), the
+An ``OpenBook`` is one workspace folder: the book loaded from disk (``base``), the
 text of each open buffer, and what was last computed from them. Files that
 change on disk while no buffer holds them are read again one by one; a
 change to rippledoc.yaml or a ritual definition (which every client or record
@@ -9,33 +9,33 @@ is read with) loads the workspace again.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from rippledoc.book.loader import load_workspace
+from rippledoc.book.link import with_client, with_records
+from rippledoc.book.loader import load_book
 from rippledoc.cli.common import workspace_root
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.lsp.buffers import apply_buffer, buffer_diagnostics
 from rippledoc.lsp.places import CLIENT, RECORD, kind_of
-from rippledoc.model import Workspace
+from rippledoc.book.book import Book
 from rippledoc.read.source import read_text
 
 
-class Book:
+class OpenBook:
     def __init__(self, root: Path):
         self.root = root
-        self.base: Workspace | None = None
+        self.base: Book | None = None
         self.buffers: dict[str, str] = {}
         self.disk: dict[str, list[Diagnostic]] = {}  # E001-E004 of each buffer's saved file, read on open and save
-        self._last: tuple[Workspace, dict[str, list[Diagnostic]]] | None = None
+        self._last: tuple[Book, dict[str, list[Diagnostic]]] | None = None
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def _base(self, today: date | None) -> Workspace:
+    def _base(self, today: date | None) -> Book:
         if self.base is None:
-            self.base = load_workspace(self.root, today)[0]
+            self.base = load_book(self.root, today)
         return self.base
 
     def reload(self) -> None:
@@ -76,9 +76,9 @@ class Book:
         if src is not None:
             self.base = apply_buffer(self.base, path, src.text, None)[0]
         elif kind == CLIENT:
-            self.base = replace(self.base, clients=tuple(c for c in self.base.clients if c.path != path))
+            self.base = with_client(self.base, path, None)
         else:
-            self.base = replace(self.base, records=tuple(r for r in self.base.records if r.source.path != path))
+            self.base = with_records(self.base, tuple(r for r in self.base.records if r.source.path != path))
 
     def _read_disk(self, path: str, max_bytes: int) -> list[Diagnostic]:
         """The problems ``check`` has with the saved file before parsing it: unreadable, not UTF-8, too large."""
@@ -87,7 +87,7 @@ class Book:
         src, diags = read_text(self.root, self.root / path, max_bytes)
         return diags if src is None else []
 
-    def state(self, today: date | None) -> tuple[Workspace, dict[str, list[Diagnostic]]]:
+    def state(self, today: date | None) -> tuple[Book, dict[str, list[Diagnostic]]]:
         """The workspace with every open buffer applied, and each buffer's diagnostics."""
         if self._last is None:
             base = self._base(today)
@@ -105,14 +105,14 @@ class Books:
     """Every workspace the open documents belong to, found from each document's folder upwards."""
 
     def __init__(self) -> None:
-        self.by_root: dict[Path, Book] = {}
+        self.by_root: dict[Path, OpenBook] = {}
 
-    def find(self, path: Path) -> tuple[Book, str] | None:
+    def find(self, path: Path) -> tuple[OpenBook, str] | None:
         """The book a file belongs to and its path in it, or None for a file of no workspace."""
         path = path.absolute().parent.resolve() / path.name  # the file itself may be a link: check says so
         root = workspace_root(path.parent)
         if root is None:
             return None
-        book = self.by_root.setdefault(root, Book(root))
+        book = self.by_root.setdefault(root, OpenBook(root))
         rel = book.rel(path)
         return (book, rel) if kind_of(rel) else None

@@ -1,17 +1,18 @@
 """The diagnostics of unsaved buffers: ``rippledoc check``'s parsers and checks on the editor's text.
 
-The workspace is loaded from disk once (``load_workspace``); each open buffer is
+The book is loaded from disk once (``load_book``); each open buffer is
 parsed by the parser of its kind, its record replaces the one read from disk
-(``dataclasses.replace`` on the frozen workspace), and the checks of
-``rippledoc.book.validate.CHECKS`` run on the result. A buffer's diagnostics are
+and the book is linked again for it (``rippledoc/book/link.py``), and the
+checks of ``rippledoc.book.validate`` run on the result. A buffer's diagnostics are
 its parser's and those of the checks that name its path, as ``check`` would
 print them had the buffer been saved.
 
-The checks that look at each client alone (``EACH_CLIENT``) run on the
-buffers' clients only: on a book of 10,000 clients the outcome check over
-every log line takes seconds, too slow for each keystroke, and gives the
-same diagnostics for one file. The checks of the repository (``NOT_A_BUFFER``:
-``.gitattributes``) do not run; every other check runs on the whole workspace.
+The checks that look at each client alone (``validate.EACH_CLIENT``, and the
+link stage's checks of a client's log) run on the buffers' clients only: on a
+book of 10,000 clients the link over every log line takes seconds, too slow
+for each keystroke, and gives the same diagnostics for one file. The checks
+of the repository (``validate.REPOSITORY``: ``.gitattributes``) do not run;
+the checks across files run on the whole book.
 """
 from __future__ import annotations
 
@@ -21,20 +22,16 @@ from typing import Mapping
 
 from lsprotocol import types
 
-from rippledoc.book.validate import CHECKS, known_authors, known_owners, known_zones, merge_driver_setup
+from rippledoc.book.link import relink, with_client, with_records
+from rippledoc.book.validate import ACROSS, client_checks
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.lsp.places import CLIENT, RECORD, RITUAL, SETTINGS, kind_of, source
 from rippledoc.lsp.ranges import UTF16, char_range, line_text, word_span
-from rippledoc.model import Workspace
+from rippledoc.book.book import Book
 from rippledoc.parse.client import parse_client
-from rippledoc.parse.marks import check_outcomes
 from rippledoc.parse.ritual import parse_record, parse_ritual, record_location, ritual_key
 from rippledoc.parse.settings import parse_settings
 
-# Checks whose diagnostics for a client depend on that client and the settings only.
-EACH_CLIENT = (known_zones, known_owners, known_authors, check_outcomes)
-# Checks that name no file the server checks (.gitattributes), and ask git each time: not run while typing.
-NOT_A_BUFFER = (merge_driver_setup,)
 # Settings first (clients are read with them), then definitions (records are read with their ritual).
 _ORDER = {SETTINGS: 0, RITUAL: 1, CLIENT: 2, RECORD: 3}
 
@@ -55,7 +52,7 @@ def _put(items: tuple, path_of, path: str, new: object | None) -> tuple:
     return tuple(kept[:at]) + (new,) + tuple(kept[at:])
 
 
-def apply_buffer(ws: Workspace, path: str, text: str, today: date | None) -> tuple[Workspace, list[Diagnostic]]:
+def apply_buffer(ws: Book, path: str, text: str, today: date | None) -> tuple[Book, list[Diagnostic]]:
     """Parse one buffer as the file at ``path`` and put its record into ``ws``: (new workspace, its diagnostics).
 
     A buffer that does not parse leaves its file out, as ``check`` leaves out a file that does not load.
@@ -64,7 +61,7 @@ def apply_buffer(ws: Workspace, path: str, text: str, today: date | None) -> tup
     src = source(path, text)
     if kind == SETTINGS:
         settings, diags = parse_settings(src)
-        return replace(ws, settings=settings), diags
+        return relink(replace(ws, settings=settings)), diags
     if kind == RITUAL:
         ritual, diags = parse_ritual(src)
         rituals = {k: r for k, r in ws.rituals.items() if k != ritual_key(path)}
@@ -73,15 +70,15 @@ def apply_buffer(ws: Workspace, path: str, text: str, today: date | None) -> tup
         return replace(ws, rituals=rituals), diags
     if kind == CLIENT:
         client, diags = parse_client(src, ws.settings, today)
-        return replace(ws, clients=_put(ws.clients, lambda c: c.path, path, client)), diags
+        return with_client(ws, path, client), diags
     if kind == RECORD:
         record, diags = parse_record(src, ws.rituals.get(record_location(path)[0]))
-        return replace(ws, records=_put(ws.records, lambda r: r.source.path, path, record)), diags
+        return with_records(ws, _put(ws.records, lambda r: r.source.path, path, record)), diags
     return ws, []
 
 
-def buffer_diagnostics(base: Workspace, buffers: Mapping[str, str], today: date | None
-                       ) -> tuple[Workspace, dict[str, list[Diagnostic]]]:
+def buffer_diagnostics(base: Book, buffers: Mapping[str, str], today: date | None
+                       ) -> tuple[Book, dict[str, list[Diagnostic]]]:
     """Every buffer (path -> text) applied to ``base``, then validated: (the workspace, diagnostics per buffer).
 
     Paths that are no rippledoc file get no diagnostics (and no entry).
@@ -96,10 +93,10 @@ def buffer_diagnostics(base: Workspace, buffers: Mapping[str, str], today: date 
     return ws, {p: sorted(set(diags), key=Diagnostic.sort_key) for p, diags in own.items()}
 
 
-def checks(ws: Workspace, paths: set[str]) -> list[Diagnostic]:
+def checks(ws: Book, paths: set[str]) -> list[Diagnostic]:
     """The diagnostics of ``validate(ws)`` that can name a file of ``paths``."""
-    alone = replace(ws, clients=tuple(c for c in ws.clients if c.path in paths))
-    return [d for check in CHECKS if check not in NOT_A_BUFFER for d in check(alone if check in EACH_CLIENT else ws)]
+    mine = tuple(c for c in ws.clients if c.path in paths)
+    return client_checks(ws.root, ws.settings, mine) + [d for check in ACROSS for d in check(ws)]
 
 
 def lsp_diagnostic(d: Diagnostic, lines: list[str], encoding: str = UTF16) -> types.Diagnostic:

@@ -20,7 +20,8 @@ from lsprotocol import types
 
 from rippledoc.lsp.places import CLIENT, RECORD, RITUAL, SETTINGS, kind_of, layout
 from rippledoc.lsp.ranges import UTF16, char_range, line_text
-from rippledoc.model import KINDS, Workspace
+from rippledoc.model import KINDS
+from rippledoc.book.book import Book
 from rippledoc.parse.logline import OUTCOMES_OF
 from rippledoc.parse.marks import MARK_TAGS, departments
 from rippledoc.parse.ritual import COVER_KEYS, FREE_KEYS, RECORD_KEYS, SHEET_KEYS, record_location
@@ -38,7 +39,7 @@ class Choice:
     insert: str | None = None  # the text to insert, when not the label
 
 
-def completions(ws: Workspace, path: str, text: str, line: int, index: int, today: date | None = None,
+def completions(ws: Book, path: str, text: str, line: int, index: int, today: date | None = None,
                 encoding: str = UTF16) -> list[types.CompletionItem]:
     """What can be typed at character ``index`` of 0-based ``line``; each item replaces the word typed so far."""
     kind = kind_of(path)
@@ -76,7 +77,7 @@ _HANDOFF = re.compile(r"(?<![\w-])handoff:\s+([\w-]*)$", re.IGNORECASE)
 _NEXT = re.compile(r"\bnext:\s*([0-9-]*)$")
 
 
-def _log_line(ws: Workspace, prefix: str, today: date | None) -> tuple[int, Iterable[Choice]] | None:
+def _log_line(ws: Book, prefix: str, today: date | None) -> tuple[int, Iterable[Choice]] | None:
     if not prefix.startswith("-"):
         return None
     head, colon, _ = prefix.partition(":")
@@ -103,7 +104,7 @@ def _log_line(ws: Workspace, prefix: str, today: date | None) -> tuple[int, Iter
     return None
 
 
-def _team(ws: Workspace) -> list[Choice]:
+def _team(ws: Book) -> list[Choice]:
     return [Choice(key, m.name if m.name != key else "", m.role, kind=Kind.Variable) for key, m in ws.settings.team.items()]
 
 
@@ -115,7 +116,7 @@ _SEGMENT_KEY = re.compile(r"^\s*([^\s:]*)$")
 _SEGMENT_VALUE = re.compile(r"^\s*([^\s:'\"]+)\s*:\s*([^,]*)$")
 
 
-def _front_matter(ws: Workspace, kind: str, path: str, lines: list[str], first: int, line: int, prefix: str,
+def _front_matter(ws: Book, kind: str, path: str, lines: list[str], first: int, line: int, prefix: str,
                   today: date | None) -> tuple[int, Iterable[Choice]] | None:
     if prefix.lstrip().startswith("#"):
         return None
@@ -230,7 +231,7 @@ def _child(node: Any, key: str) -> Any:
 class _Provider:
     """Keys and values for one file, by the chain of keys a position is nested in."""
 
-    def __init__(self, ws: Workspace, kind: str, path: str, lines: list[str], first: int, today: date | None):
+    def __init__(self, ws: Book, kind: str, path: str, lines: list[str], first: int, today: date | None):
         self.ws, self.kind, self.path, self.lines, self.first, self.today = ws, kind, path, lines, first, today
 
     def _node(self, chain: list[str]) -> Any:

@@ -8,7 +8,7 @@ from lsprotocol import types
 
 from rippledoc.lsp.places import RECORD, kind_of, layout
 from rippledoc.lsp.ranges import UTF16, char_range, line_text
-from rippledoc.model import Workspace
+from rippledoc.book.book import Book
 from rippledoc.views.research import notes_text, research_notes
 
 _SLUG = re.compile(r"[^\s:{}\[\],'\"#]+")
@@ -22,7 +22,7 @@ def word_at(text: str, index: int) -> tuple[int, int] | None:
     return None
 
 
-def hover(ws: Workspace, path: str, text: str, line: int, index: int, today: date,
+def hover(ws: Book, path: str, text: str, line: int, index: int, today: date,
           encoding: str = UTF16) -> types.Hover | None:
     """The research notes of the client whose slug is at ``index`` of 0-based ``line`` of a ritual record."""
     if kind_of(path) != RECORD:

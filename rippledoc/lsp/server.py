@@ -13,7 +13,7 @@ from pygls.uris import to_fs_path
 
 from rippledoc import __version__
 from rippledoc.lsp.actions import quick_fixes
-from rippledoc.lsp.books import Book, Books
+from rippledoc.lsp.books import Books, OpenBook
 from rippledoc.lsp.buffers import lsp_diagnostic
 from rippledoc.lsp.complete import completions
 from rippledoc.lsp.hover import hover
@@ -29,7 +29,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
     """A server; ``today(root)`` is the date a workspace's checks and completions use."""
     server = LanguageServer("rippledoc", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
     books = Books()
-    docs: dict[str, tuple[Book, str]] = {}  # open document uri -> its book and path in it
+    docs: dict[str, tuple[OpenBook, str]] = {}  # open document uri -> its book and path in it
     watching: list[bool] = []  # the client reports changed files (else a book is read again on open and save)
 
     def encoding(ls: LanguageServer) -> str:
@@ -38,16 +38,16 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
     def at(text: str, position: types.Position, units: str) -> tuple[int, int]:
         return position.line, to_index(line_text(text.split("\n"), position.line), position.character, units)
 
-    def place(uri: str) -> tuple[Book, str] | None:
+    def place(uri: str) -> tuple[OpenBook, str] | None:
         if uri in docs:
             return docs[uri]
         fs = to_fs_path(uri)
         return books.find(Path(fs)) if fs else None
 
-    slow: dict[Book, float] = {}  # how long each book's last diagnostics took
-    pending: dict[Book, asyncio.TimerHandle] = {}
+    slow: dict[OpenBook, float] = {}  # how long each book's last diagnostics took
+    pending: dict[OpenBook, asyncio.TimerHandle] = {}
 
-    def publish(ls: LanguageServer, book: Book) -> None:
+    def publish(ls: LanguageServer, book: OpenBook) -> None:
         waiting = pending.pop(book, None)
         if waiting is not None:
             waiting.cancel()
@@ -63,7 +63,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
                 uri=uri, version=doc.version,
                 diagnostics=[lsp_diagnostic(d, lines, encoding(ls)) for d in diags.get(path, [])]))
 
-    def publish_soon(ls: LanguageServer, book: Book) -> None:
+    def publish_soon(ls: LanguageServer, book: OpenBook) -> None:
         if slow.get(book, 0.0) < QUICK:
             publish(ls, book)
             return
@@ -72,7 +72,7 @@ def build(today: Callable[[Path], date]) -> LanguageServer:
             waiting.cancel()
         pending[book] = asyncio.get_running_loop().call_later(WAIT, publish, ls, book)
 
-    def settle(ls: LanguageServer, book: Book) -> None:
+    def settle(ls: LanguageServer, book: OpenBook) -> None:
         """Diagnostics waiting for a pause go out before any answer, so a client sees them in order."""
         if book in pending:
             publish(ls, book)

@@ -10,10 +10,10 @@ follow-up is a one-line diff (docs/format.md, "What a call produces")::
     #handoff-done[DATE]
 
 Two stages, like the rest of the pipeline: ``parse_line(touch)`` reads one
-line's syntax (``(LineOutcomes, diagnostics)``); ``collect(ws)`` links the
-lines of the whole workspace (owners and departments against the team, story
-steps to their story, ``#handoff-done`` to its handoff) and returns
-``(Outcomes, diagnostics)``. ``check_outcomes`` is the validator ``check`` runs.
+line's syntax (``(LineOutcomes, diagnostics)``); ``collect(settings, clients)``
+links the lines of the whole book (owners and departments against the team,
+story steps to their story, ``#handoff-done`` to its handoff) and returns
+``(Followups, diagnostics)``; the loader's link stage runs it once a load.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from collections.abc import Iterable
 
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.fields import did_you_mean, parse_date
-from rippledoc.model import Client, Settings, Source, Touch, Workspace
+from rippledoc.model import Client, Settings, Source, Touch
 
 STEPS = ("asked", "testimonial", "published", "webinar", "declined")
 STEP_TAGS = {"story-asked": "asked", "testimonial": "testimonial", "published": "published",
@@ -346,7 +346,8 @@ class Intel:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcomes:
+class Followups:
+    """What the calls produced, linked to their clients (``collect``)."""
     handoffs: tuple[Handoff, ...]
     kudos: tuple[Kudos, ...]
     stories: tuple[Story, ...]
@@ -377,37 +378,24 @@ def resolve_owner(settings: Settings, department: str | None, owner: str | None)
     return None, f"nobody in the team handles '{department}'"
 
 
-_last: tuple[Workspace, Outcomes, list[Diagnostic]] | None = None
-
-
-def collect(ws: Workspace) -> tuple[Outcomes, list[Diagnostic]]:
-    """Every outcome of the workspace and the problems found linking them (the last result is kept:
-    one command asks several times of the same workspace)."""
-    global _last
-    if _last is not None and _last[0] is ws:
-        return _last[1], list(_last[2])
-    result = _collect(ws)
-    _last = (ws, result[0], list(result[1]))
-    return result
-
-
-def _collect(ws: Workspace) -> tuple[Outcomes, list[Diagnostic]]:
+def collect(settings: Settings, clients: Iterable[Client]) -> tuple[Followups, list[Diagnostic]]:
+    """Every handoff, kudos, story and note of intelligence of these clients, and the problems found
+    linking them (owners and departments against the team, steps to their story, closings to handoffs)."""
     handoffs: list[Handoff] = []
     kudos: list[Kudos] = []
     stories: list[Story] = []
     intel: list[Intel] = []
     diags: list[Diagnostic] = []
-    for c in ws.clients:
-        h, k, s, i = _client(ws, c, diags)
+    for c in clients:
+        h, k, s, i = _client(settings, c, diags)
         handoffs += h
         kudos += k
         stories += s
         intel += i
-    return Outcomes(tuple(handoffs), tuple(kudos), tuple(stories), tuple(intel)), diags
+    return Followups(tuple(handoffs), tuple(kudos), tuple(stories), tuple(intel)), diags
 
 
-def _client(ws: Workspace, c: Client, diags: list[Diagnostic]):
-    settings = ws.settings
+def _client(settings: Settings, c: Client, diags: list[Diagnostic]):
     team = settings.team
     depts = departments(settings)
     parsed = []
@@ -524,11 +512,6 @@ def _story_for(stories: list[dict], t: Touch, m: Mark) -> dict | None:
         return by_date[0] if len(by_date) == 1 else None
     before = [s for s in stories if s["touch"].date <= t.date]
     return before[-1] if before else None
-
-
-def check_outcomes(ws: Workspace) -> Iterable[Diagnostic]:
-    """The validator ``check`` runs: every problem of the outcome syntax, at its file:line:col."""
-    return collect(ws)[1]
 
 
 def handoff_owner(touch: Touch) -> str | None:

@@ -22,7 +22,7 @@ import jinja2
 from rippledoc.edit.atomic import exchange, new_file_mode, new_folder_mode
 from rippledoc.diagnostics import Diagnostic, promote_warnings
 from rippledoc.read.cache import cached_markdown
-from rippledoc.book.loader import load_workspace
+from rippledoc.book.loader import load_book
 from rippledoc.read.parallel import render_pages
 from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
                                   search_files, site_pages)
@@ -182,7 +182,8 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
     root = Path(root).resolve()
     out = Path(out).resolve()
     check_output(root, out)
-    ws, diags = load_workspace(root, today)
+    ws = load_book(root, today)
+    diags = list(ws.diagnostics)
     if strict:
         diags = promote_warnings(diags)
         if diags:
@@ -209,7 +210,8 @@ class SiteBuilder:
         self.env = cached_markdown(make_env(self.root), self.root)
 
     def _load(self) -> SiteInput:
-        ws, diags = load_workspace(self.root, self.today())
+        ws = load_book(self.root, self.today())
+        diags = list(ws.diagnostics)
         return make_input(ws, diags, self.today(), self.version if self.live else 0)
 
     def full(self) -> BuildResult:

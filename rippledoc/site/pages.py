@@ -13,12 +13,14 @@ from typing import Any, Iterable
 
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.book.loader import excerpts
-from rippledoc.model import GRADES, LEVELS, Client, Workspace
+from rippledoc.model import GRADES, LEVELS, Client
+from rippledoc.book.book import Book
 from rippledoc.site import computed, views
 from rippledoc.site.search import SearchPage, search_index
 from rippledoc.team import history
 from rippledoc.views.metrics import Metrics, compute_metrics
 from rippledoc.views.periods import reporting_span
+from rippledoc.views.terms import last_reached
 
 NAV = (
     ("index.html", "Today"),
@@ -46,7 +48,7 @@ class Page:
 @dataclass(frozen=True)
 class SiteInput:
     """Everything a page may need, computed once per build."""
-    ws: Workspace
+    ws: Book
     diags: list[Diagnostic]
     today: date
     root: Path
@@ -72,7 +74,7 @@ class SiteInput:
         return search_index(self.ws, self.today)
 
 
-def make_input(ws: Workspace, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
+def make_input(ws: Book, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
     root = Path(ws.root)
     lines = excerpts(root, diags, ws.settings.max_file_bytes)
     return SiteInput(ws, diags, today, root, views.diagnostics_by_path(diags), lines,
@@ -108,12 +110,12 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
 
 def _client_context(inp: SiteInput, c: Client) -> dict[str, Any]:
     ws, today = inp.ws, inp.today
-    entries = [(r, e) for r, found in views.entries_by_client(ws, newest_first=True).get(c.slug, ()) for e in found]
+    entries = [(r, e) for r, found in reversed(ws.entries.get(c.slug, ())) for e in found]
     return {
         "client": c,
         "zone": views.zone_view(c, ws, today),
         "tenure": views.tenure(c.since, today),
-        "last_reached": c.last_reached(),
+        "last_reached": last_reached(c),
         "owner": ws.settings.team.get(c.owner) if c.owner else None,
         "log": list(reversed(c.log)),
         "commitments": sorted(c.commitments, key=lambda k: k.due, reverse=True),
@@ -167,7 +169,7 @@ def _table_rows(inp: SiteInput, due: Any) -> list[dict[str, Any]]:
                     next_call[slug] = item
     rows = []
     for c in sorted(inp.ws.clients, key=lambda c: c.name.lower()):
-        reached = c.last_reached()
+        reached = last_reached(c)
         item = next_call.get(c.slug)
         rows.append({
             "client": c,

@@ -11,7 +11,8 @@ from typing import Any, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rippledoc.diagnostics import Diagnostic
-from rippledoc.model import Client, Commitment, RitualRecord, Touch, Workspace
+from rippledoc.model import Client, Commitment, RitualRecord, Touch
+from rippledoc.book.book import Book
 from rippledoc.views.research import tenure  # noqa: F401  (the site's pages say tenure as the research notes do)
 
 _SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -59,7 +60,7 @@ def _offset(tz: ZoneInfo, when: datetime) -> str:
     return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def zone_view(client: Client, ws: Workspace, today: date) -> ZoneView | None:
+def zone_view(client: Client, ws: Book, today: date) -> ZoneView | None:
     if not client.timezone:  # the file gives no zone: not known, never the workspace's
         return None
     hours = client.hours or ws.settings.client_hours
@@ -89,7 +90,7 @@ class CommitmentView:
     days: int  # days until due (negative: overdue)
 
 
-def commitments(ws: Workspace, today: date, horizon: int = 14) -> list[CommitmentView]:
+def commitments(ws: Book, today: date, horizon: int = 14) -> list[CommitmentView]:
     """Open commitments that are overdue or due within ``horizon`` days, soonest first."""
     out = []
     for c in ws.clients:
@@ -107,42 +108,23 @@ class TaggedTouch:
     touch: Touch
 
 
-def tagged(ws: Workspace, tags: Iterable[str]) -> list[TaggedTouch]:
+def tagged(ws: Book, tags: Iterable[str]) -> list[TaggedTouch]:
     want = set(tags)
     found = [TaggedTouch(c, t) for c in ws.clients for t in c.log if want & set(t.tags)]
     return sorted(found, key=lambda x: (x.touch.date, x.client.name), reverse=True)
 
 
-def recent_touches(ws: Workspace, today: date, days: int = 14) -> list[TaggedTouch]:
+def recent_touches(ws: Book, today: date, days: int = 14) -> list[TaggedTouch]:
     since = today - timedelta(days=days)
     found = [TaggedTouch(c, t) for c in ws.clients for t in c.log if since <= t.date <= today]
     return sorted(found, key=lambda x: (x.touch.date, x.client.name), reverse=True)
 
 
-_ENTRIES: dict[bool, tuple[Any, dict[str, list[tuple[RitualRecord, list[Any]]]]]] = {}
-
-
-def entries_by_client(ws: Workspace, newest_first: bool = False) -> dict[str, list[tuple[RitualRecord, list[Any]]]]:
-    """slug -> [(record, the record's entries for that client)], records by date (as ``sorted`` orders them);
-    indexed once per workspace, so a page per client does not scan every record."""
-    known = _ENTRIES.get(newest_first)
-    if known is None or known[0] is not ws.records:
-        index: dict[str, list[tuple[RitualRecord, list[Any]]]] = {}
-        for r in sorted(ws.records, key=lambda r: r.date, reverse=newest_first):
-            mine: dict[str, list[Any]] = {}
-            for e in r.entries:
-                mine.setdefault(e.client, []).append(e)
-            for client, found in mine.items():
-                index.setdefault(client, []).append((r, found))
-        known = _ENTRIES[newest_first] = (ws.records, index)
-    return known[1]
-
-
-def score_series(ws: Workspace, slug: str | None = None) -> dict[str, dict[str, list[tuple[date, float]]]]:
+def score_series(ws: Book, slug: str | None = None) -> dict[str, dict[str, list[tuple[date, float]]]]:
     """ritual key -> metric label -> [(date, score)]: one client's scores, or the book's average per record."""
     out: dict[str, dict[str, list[tuple[date, float]]]] = {}
     rows = ([(r, r.entries) for r in sorted(ws.records, key=lambda r: r.date)] if slug is None
-            else entries_by_client(ws).get(slug, []))
+            else ws.entries.get(slug, ()))
     for r, entries in rows:
         ritual = ws.rituals.get(r.ritual)
         if ritual is None or not ritual.metrics:
@@ -164,7 +146,7 @@ class Heatmap:
     high: int
 
 
-def heatmaps(ws: Workspace, weeks: int = 12) -> list[Heatmap]:
+def heatmaps(ws: Book, weeks: int = 12) -> list[Heatmap]:
     """Scored rituals as a client x period grid of mean scores, the last ``weeks`` records."""
     out = []
     for key, ritual in sorted(ws.rituals.items()):

@@ -260,10 +260,10 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
     """
     from rippledoc.edit import atomic
     from rippledoc.edit.client import EditError, append_touch
-    from rippledoc.book.loader import load_workspace
+    from rippledoc.book.loader import load_book
     from rippledoc.read.source import read_text
     path = Path(root) / INBOX
-    ws, _ = load_workspace(root, today)
+    ws = load_book(root, today)
     src, problems = read_text(Path(root), path, ws.settings.max_file_bytes)
     if src is None:
         raise InboxError(f"{problems[0].location()}: {problems[0].message}" if problems else f"cannot read {INBOX}")

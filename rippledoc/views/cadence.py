@@ -17,7 +17,8 @@ from typing import Mapping
 
 from rippledoc.diagnostics import Diagnostic, error
 from rippledoc.parse.fields import parse_cadence
-from rippledoc.model import GRADES, LEVELS, Client, Workspace
+from rippledoc.model import GRADES, LEVELS, Client
+from rippledoc.book.book import Book
 
 RITUAL = "one-a-day"
 DEFAULT_BY_LEVEL = {"for-life": 30, "key": 60, "base": 120}
@@ -47,7 +48,7 @@ class Policy:
         return f"{client.level} client"
 
 
-def policy(ws: Workspace) -> tuple[Policy, list[Diagnostic]]:
+def policy(ws: Book) -> tuple[Policy, list[Diagnostic]]:
     """The cadence policy of the workspace, with a diagnostic for each value that cannot be read."""
     ritual = ws.rituals.get(RITUAL)
     if ritual is None:

@@ -24,14 +24,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
-from rippledoc.model import Client, Commitment, Touch, Workspace
+from rippledoc.model import Client, Commitment, Touch
+from rippledoc.book.book import Book
+from rippledoc.views.terms import CALL_KINDS, last_reached
 
 LEVEL_WEIGHT = {"for-life": 3.0, "key": 2.0, "base": 1.0}
 GRADE_WEIGHT = {"top": 1.5, "two": 1.0, "three": 0.7, None: 1.0}
 NEVER_OVERDUE = 7  # a never-contacted client weighs as if a week overdue
 SOON = 7  # commitments are shown this many days before they fall due
 CAP = 999.0  # only a promised callback ranks above this
-CALL_KINDS = ("call", "meeting", "visit")
 KINDS = ("callback", "cadence", "never", "commitment", "handoff", "story-ask")
 
 
@@ -116,7 +117,7 @@ def client_items(client: Client, today: date, horizon: date, pol: Policy) -> lis
     items: list[DueItem] = []
     w = weight(client)
     cad = pol.cadence(client)
-    last = client.last_reached()
+    last = last_reached(client)
     promise = open_callback(client)
     if promise is not None:
         d = promise.next
@@ -169,25 +170,12 @@ def commitment_item(client: Client, c: Commitment, today: date, w: float, cad: i
     return DueItem(client, "commitment", c.due, words, min(prio, CAP), max(0, -n), what=c.what, cadence_days=cad)
 
 
-_known: tuple[Workspace | None, dict[tuple, list[DueItem]]] = (None, {})
-
-
-def due_items(ws: Workspace, today: date, days: int = 0, owner: str | None = None) -> list[DueItem]:
+def due_items(ws: Book, today: date, days: int = 0, owner: str | None = None) -> list[DueItem]:
     """What is due or overdue on ``today`` and over the next ``days`` days, highest priority first.
 
     ``owner``: the items of the clients that member owns, the handoffs they own or handed on, and the
-    stories they logged. The answers for the last workspace are kept (a plan and a site ask several times).
+    stories they logged.
     """
-    global _known
-    if _known[0] is not ws:
-        _known = (ws, {})
-    key = (today, days, owner)
-    if key not in _known[1]:
-        _known[1][key] = _due_items(ws, today, days, owner)
-    return list(_known[1][key])
-
-
-def _due_items(ws: Workspace, today: date, days: int, owner: str | None) -> list[DueItem]:
     pol, _ = cadence_policy(ws)
     horizon = today + timedelta(days=max(0, days))
     items = [i for c in ws.clients if owner is None or c.owner == owner
@@ -197,7 +185,7 @@ def _due_items(ws: Workspace, today: date, days: int, owner: str | None) -> list
     return sorted(items, key=sort_key)
 
 
-def outcome_items(ws: Workspace, today: date, horizon: date) -> list[DueItem]:
+def outcome_items(ws: Book, today: date, horizon: date) -> list[DueItem]:
     """Every open handoff (however far its date: it stays on the list until closed), and every
     success story nobody has asked a testimonial for once it is ``story_ask_days`` old."""
     from rippledoc.views.followups import handoff_list, handoff_words, story_list

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from rippledoc.model import Client, Workspace
-from rippledoc.parse.marks import NEXT_STEP, Handoff, Intel, Kudos, Story, collect
+from rippledoc.model import Client
+from rippledoc.book.book import Book
+from rippledoc.parse.marks import NEXT_STEP, Handoff, Intel, Kudos, Story
 from rippledoc.views.jsonable import View
 from rippledoc.views.periods import Span
 
@@ -26,12 +27,12 @@ def _in(d: date, start: date | None, end: date | None) -> bool:
 
 # ---------------------------------------------------------------- handoffs
 
-def handoff_list(ws: Workspace, today: date, person: str | None = None, closed: bool = False) -> list[Handoff]:
+def handoff_list(ws: Book, today: date, person: str | None = None, closed: bool = False) -> list[Handoff]:
     """Handoffs whose owner or caller is ``person`` (everyone's when None); open ones only unless ``closed``.
 
     Overdue first (most overdue first), then by due date.
     """
-    out = [h for h in collect(ws)[0].handoffs
+    out = [h for h in ws.followups.handoffs
            if (closed or h.state(today) in OPEN) and (person is None or person in (h.owner, h.caller))]
     return sorted(out, key=lambda h: (h.state(today) != "overdue", h.due, h.client.name.lower(), h.source.line))
 
@@ -52,11 +53,11 @@ def _days(n: int) -> str:
 
 # ---------------------------------------------------------------- kudos
 
-def kudos_list(ws: Workspace, start: date | None = None, end: date | None = None,
+def kudos_list(ws: Book, start: date | None = None, end: date | None = None,
                person: str | None = None) -> dict[str, list[Kudos]]:
     """team key -> their kudos in the period, newest first; people in the team's order, then others."""
     out: dict[str, list[Kudos]] = {}
-    for k in collect(ws)[0].kudos:
+    for k in ws.followups.kudos:
         if _in(k.touch.date, start, end) and (person is None or k.person == person):
             out.setdefault(k.person, []).append(k)
     order = list(ws.settings.team)
@@ -92,25 +93,11 @@ def story_view(s: Story, today: date, ask_days: int) -> StoryView:
     return StoryView(s, stage, NEXT_STEP[stage], (today - s.date).days, ask)
 
 
-_last_views: tuple[tuple, list[StoryView]] | None = None
-
-
-def story_list(ws: Workspace, today: date, start: date | None = None, end: date | None = None) -> list[StoryView]:
-    """Every success story started in the period, newest first, with its stage and what to ask for next.
-
-    The last result is kept: a build and ``due`` ask several times of the same workspace and day.
-    """
-    global _last_views
-    stories = collect(ws)[0].stories
+def story_list(ws: Book, today: date, start: date | None = None, end: date | None = None) -> list[StoryView]:
+    """Every success story started in the period, newest first, with its stage and what to ask for next."""
     days = ws.settings.story_ask_days
-    key = (stories, today, days, start, end)
-    last = _last_views
-    if last is not None and last[0][0] is stories and last[0][1:] == key[1:]:
-        return list(last[1])
-    views = [story_view(s, today, days) for s in stories if _in(s.date, start, end)]
-    views.sort(key=lambda v: (v.story.date, v.story.client.name), reverse=True)
-    _last_views = (key, views)
-    return list(views)
+    views = [story_view(s, today, days) for s in ws.followups.stories if _in(s.date, start, end)]
+    return sorted(views, key=lambda v: (v.story.date, v.story.client.name), reverse=True)
 
 
 STAGES = ("story", "asked", "testimonial", "published", "webinar", "done", "declined")
@@ -141,13 +128,13 @@ class Topic:
                            "source": f"{i.touch.source.path}:{i.touch.source.line}"} for i in self.notes]}
 
 
-def intel_topics(ws: Workspace, start: date | None = None, end: date | None = None) -> list[Topic]:
+def intel_topics(ws: Book, start: date | None = None, end: date | None = None) -> list[Topic]:
     """Intelligence grouped by (kind, topic), the topic matched without regard to case or spacing.
 
     Most mentioned first (then the most recent); the notes without a topic come last.
     """
     groups: dict[tuple[str, str], list[Intel]] = {}
-    for i in collect(ws)[0].intel:
+    for i in ws.followups.intel:
         if _in(i.touch.date, start, end):
             key = (i.kind or "", " ".join((i.topic or "").lower().split()))
             groups.setdefault(key, []).append(i)
@@ -226,10 +213,10 @@ class FollowupFigures(View):
     intel: IntelFigures
 
 
-def followup_figures(ws: Workspace, clients: list[Client], span: Span, today: date) -> FollowupFigures:
+def followup_figures(ws: Book, clients: list[Client], span: Span, today: date) -> FollowupFigures:
     """Handoffs, kudos, stories and intelligence of ``clients`` in the span (docs/metrics.md)."""
     slugs = {c.slug for c in clients}
-    o = collect(ws)[0]
+    o = ws.followups
     hand = [h for h in o.handoffs if h.client.slug in slugs]
     in_period = [h for h in hand if span.contains(h.touch.date)]
     closed = [h for h in in_period if h.done is not None]

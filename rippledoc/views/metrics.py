@@ -14,11 +14,12 @@ from datetime import date
 from statistics import mean
 from typing import Mapping
 
-from rippledoc.model import GRADES, KINDS, LEVELS, Client, Ritual, Workspace
+from rippledoc.model import GRADES, KINDS, LEVELS, Client, Ritual
+from rippledoc.book.book import Book
 from rippledoc.views.followups import FollowupFigures, followup_figures
 from rippledoc.views.jsonable import View
 from rippledoc.views.periods import Span
-from rippledoc.views.terms import (CALL_KINDS, is_active, is_call, last_reached, on_book, on_book_during,
+from rippledoc.views.terms import (is_active, is_call, last_reached, on_book, on_book_during,
                                    working_days)
 
 TREND_WINDOW = 8  # reviews in a score trend
@@ -53,7 +54,7 @@ Review = tuple[str, date, dict[str, int]]  # (period, date, scores)
 Point = tuple[str, date, float | None]  # (period label, date, value)
 
 
-def review_index(ws: Workspace, ritual: Ritual, end: date) -> dict[str, list[Review]]:
+def review_index(ws: Book, ritual: Ritual, end: date) -> dict[str, list[Review]]:
     """Every client's scored entries in a ritual's records dated up to ``end``, oldest first."""
     out: dict[str, list[Review]] = {}
     for r in ws.records:
@@ -67,7 +68,7 @@ def review_index(ws: Workspace, ritual: Ritual, end: date) -> dict[str, list[Rev
     return out
 
 
-def reviews(ws: Workspace, ritual: Ritual, slug: str, end: date) -> list[Review]:
+def reviews(ws: Book, ritual: Ritual, slug: str, end: date) -> list[Review]:
     """One client's scored entries in a ritual's records dated up to ``end``, oldest first."""
     return review_index(ws, ritual, end).get(slug, [])
 
@@ -128,7 +129,7 @@ class RitualScores(View):
         return {m.label: [(d, v) for _, d, v in m.series] for m in self.metrics.values() if m.series}
 
 
-def connection_scores(ws: Workspace, clients: list[Client], span: Span) -> dict[str, RitualScores]:
+def connection_scores(ws: Book, clients: list[Client], span: Span) -> dict[str, RitualScores]:
     out: dict[str, RitualScores] = {}
     for ritual in sorted(ws.rituals.values(), key=lambda r: r.key):
         if not ritual.metrics:
@@ -171,14 +172,14 @@ def connection_scores(ws: Workspace, clients: list[Client], span: Span) -> dict[
 
 # ---------------------------------------------------------------- triangle and grades
 
-def _answer_rituals(ws: Workspace, key: str) -> list[Ritual]:
+def _answer_rituals(ws: Book, key: str) -> list[Ritual]:
     return [r for r in ws.rituals.values() if any(a.key == key for a in r.answers)]
 
 
 Answered = tuple[date, str, str, str]  # (date, period, value, path)
 
 
-def answer_index(ws: Workspace, key: str, end: date) -> dict[str, list[Answered]]:
+def answer_index(ws: Book, key: str, end: date) -> dict[str, list[Answered]]:
     """Every client's ``key`` answers (grade, level) in the records up to ``end``, oldest first."""
     keys = {r.key for r in _answer_rituals(ws, key)}
     out: dict[str, list[Answered]] = {}
@@ -213,7 +214,7 @@ class Unrecorded(View):
     since: date
 
 
-def _moves(ws: Workspace, clients: list[Client], key: str, order: tuple[str, ...],
+def _moves(ws: Book, clients: list[Client], key: str, order: tuple[str, ...],
            span: Span) -> tuple[tuple[Move, ...], tuple[Unrecorded, ...]]:
     """Changes between consecutive recorded values; ``order`` runs from worst to best."""
     moves, unrecorded = [], []
@@ -252,7 +253,7 @@ def current(clients: list[Client], today: date) -> list[Client]:
     return [c for c in clients if c.status != "former" and on_book(c, today)]
 
 
-def triangle(ws: Workspace, clients: list[Client], span: Span, today: date) -> Triangle:
+def triangle(ws: Book, clients: list[Client], span: Span, today: date) -> Triangle:
     now = current(clients, today)
     moves, unrecorded = _moves(ws, clients, "level", LEVELS, span)
     return Triangle({lv: sum(c.level == lv for c in now) for lv in LEVELS},
@@ -289,7 +290,7 @@ class Grades(View):
     unrecorded: tuple[Unrecorded, ...]
 
 
-def grades(ws: Workspace, clients: list[Client], span: Span, today: date) -> Grades:
+def grades(ws: Book, clients: list[Client], span: Span, today: date) -> Grades:
     now = current(clients, today)
     changes, unrecorded = _moves(ws, clients, "grade", tuple(reversed(GRADES)), span)
     after = max((int(str(r.settings.get("let_go_after", LET_GO_AFTER))) for r in _answer_rituals(ws, "grade")),
@@ -418,7 +419,7 @@ class Coverage(View):
         return sorted(((k, v.touches) for k, v in self.by_person.items()), key=lambda kv: -kv[1])
 
 
-def coverage(ws: Workspace, clients: list[Client], span: Span, today: date) -> Coverage:
+def coverage(ws: Book, clients: list[Client], span: Span, today: date) -> Coverage:
     asof = min(span.last, today)
     active = [c for c in clients if is_active(c, asof)]
     last = [r.date if (r := last_reached(c, asof)) else None for c in active]
@@ -572,7 +573,7 @@ class Metrics(View):
         return self.names.get(slug, slug)
 
 
-def compute_metrics(ws: Workspace, span: Span, today: date, owner: str | None = None) -> Metrics:
+def compute_metrics(ws: Book, span: Span, today: date, owner: str | None = None) -> Metrics:
     """Every summary of docs/metrics.md over ``span``."""
     clients = [c for c in ws.clients if owner is None or c.owner == owner]
     scores = connection_scores(ws, clients, span)
@@ -588,4 +589,4 @@ def compute_metrics(ws: Workspace, span: Span, today: date, owner: str | None = 
         {c.slug: c.name for c in ws.clients})
 
 
-__all__ = ["CALL_KINDS", "Metrics", "compute_metrics"]
+__all__ = ["Metrics", "compute_metrics"]

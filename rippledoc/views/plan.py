@@ -36,7 +36,8 @@ from zoneinfo import ZoneInfo
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
 from rippledoc.views.due import DueItem, client_items, next_due, sort_key
-from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Workspace
+from rippledoc.model import Client, Settings, Source, TimeRange, Touch
+from rippledoc.book.book import Book
 
 CLIENT_DAYS = (0, 1, 2, 3, 4)  # a client's business days: Monday to Friday, in their zone
 MAX_SLOT = 30  # minutes
@@ -330,7 +331,7 @@ def _reached(client: Client, day: date) -> Client:
     return dataclasses.replace(client, log=client.log + (touch,))
 
 
-def _plan_day(ws: Workspace, clients: list[Client], day: date, pol: Policy, owner: str | None,
+def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: str | None,
               commitments: bool) -> Plan:
     s = ws.settings
     working = day.weekday() in s.working_days
@@ -385,16 +386,16 @@ def next_working_day(day: date, settings: Settings) -> date:
     return day
 
 
-def _book(ws: Workspace, owner: str | None) -> list[Client]:
+def _book(ws: Book, owner: str | None) -> list[Client]:
     return [c for c in ws.clients if c.status == "active" and (owner is None or c.owner == owner)]
 
 
-def daily_plan(ws: Workspace, today: date, owner: str | None = None) -> Plan:
+def daily_plan(ws: Book, today: date, owner: str | None = None) -> Plan:
     pol, _ = cadence_policy(ws)
     return _plan_day(ws, _book(ws, owner), today, pol, owner, commitments=True)
 
 
-def coverage(ws: Workspace, owner: str | None = None) -> Coverage:
+def coverage(ws: Book, owner: str | None = None) -> Coverage:
     pol, _ = cadence_policy(ws)
     cads = [pol.cadence(c) for c in _book(ws, owner)]
     per_week = sum(7 / c for c in cads)
@@ -402,7 +403,7 @@ def coverage(ws: Workspace, owner: str | None = None) -> Coverage:
     return Coverage(len(cads), min(cads, default=0), max(cads, default=0), per_week / working, pol.calls_per_day)
 
 
-def forecast(ws: Workspace, today: date, days: int, owner: str | None = None) -> Forecast:
+def forecast(ws: Book, today: date, days: int, owner: str | None = None) -> Forecast:
     """Plan ``days`` days from ``today``, each planned call assumed to reach the client."""
     pol, _ = cadence_policy(ws)
     book = {c.slug: c for c in _book(ws, owner)}
@@ -427,7 +428,7 @@ def promised_day(item: DueItem, today: date, settings: Settings) -> date:
     return day
 
 
-def callback_notice(ws: Workspace, client: Client, touch_day: date, promised: date, today: date) -> str:
+def callback_notice(ws: Book, client: Client, touch_day: date, promised: date, today: date) -> str:
     """What ``log --next`` says when a call back is promised: the day the plan keeps it on and what is unusual
     about that day (not a working day, already holding its share of promises, outside their hours).
 
@@ -469,7 +470,7 @@ def callback_notice(ws: Workspace, client: Client, touch_day: date, promised: da
 LEVEL_ORDER = {"for-life": 0, "key": 1, "base": 2}
 
 
-def share_clients(ws: Workspace, members: list[str]) -> tuple[list[tuple[Client, str]], dict[str, int]]:
+def share_clients(ws: Book, members: list[str]) -> tuple[list[tuple[Client, str]], dict[str, int]]:
     """The customer advocate program: give each client without an owner to a member of ``members``.
 
     Existing owners are kept. Clients that are not former are placed most

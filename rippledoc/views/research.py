@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from rippledoc.model import Client, Workspace
+from rippledoc.model import Client
+from rippledoc.book.book import Book
 from rippledoc.views.plan import UNKNOWN_ZONE
 
 LAST_TOUCHES = 3
@@ -36,7 +37,7 @@ def tenure(since: date | None, today: date) -> str:
     return "client for " + " ".join(parts)
 
 
-def latest_scores(client: Client, ws: Workspace) -> dict[str, object] | None:
+def latest_scores(client: Client, ws: Book) -> dict[str, object] | None:
     """The newest ritual record that scored this client."""
     best = None
     for r in ws.records:
@@ -57,7 +58,7 @@ def _touch(t) -> dict[str, object]:
             "tags": list(t.tags)}
 
 
-def research_notes(client: Client, ws: Workspace, today: date, at: datetime | None = None) -> dict[str, object]:
+def research_notes(client: Client, ws: Book, today: date, at: datetime | None = None) -> dict[str, object]:
     zone = client.timezone or None  # None: the file gives no zone, so their local hour is not known
     local = at.astimezone(ZoneInfo(zone)) if at is not None and zone else None
     stories = [t for t in client.log if "success" in t.tags][-STORIES:]
@@ -87,7 +88,7 @@ def research_notes(client: Client, ws: Workspace, today: date, at: datetime | No
     }
 
 
-def _handoffs(client: Client, ws: Workspace, today: date) -> list[dict[str, object]]:
+def _handoffs(client: Client, ws: Book, today: date) -> list[dict[str, object]]:
     """The client's handoffs still open: a colleague owes them a call (rippledoc.views.followups)."""
     from rippledoc.views.followups import handoff_list
     return [{"owner": h.owner, "department": h.department, "due": h.due.isoformat(), "state": h.state(today),

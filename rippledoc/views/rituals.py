@@ -11,7 +11,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from rippledoc.model import LEVELS, Client, Ritual, RitualEntry, RitualRecord, Workspace
+from rippledoc.model import LEVELS, Client, Ritual, RitualEntry, RitualRecord
+from rippledoc.book.book import Book
 from rippledoc.views.periods import Period, cadence_days, cadence_kind, period_of
 from rippledoc.parse.ritual import sections
 from rippledoc.edit.yamlscalar import scalar
@@ -65,13 +66,13 @@ def covers(ritual: Ritual, c: Client) -> bool:
     return all(set(_value(c, key)) & set(allowed) for key, allowed in rules.items())
 
 
-def covered_clients(ws: Workspace, ritual: Ritual) -> list[Client]:
+def covered_clients(ws: Book, ritual: Ritual) -> list[Client]:
     """The clients a ritual covers, closest to the top of the triangle first, then by name."""
     return sorted((c for c in ws.clients if covers(ritual, c)),
                   key=lambda c: (-LEVELS.index(c.level) if c.level in LEVELS else 0, c.name.lower()))
 
 
-def records_of(ws: Workspace, key: str) -> list[RitualRecord]:
+def records_of(ws: Book, key: str) -> list[RitualRecord]:
     return sorted((r for r in ws.records if r.ritual == key), key=lambda r: (r.date, r.period, r.source.path))
 
 
@@ -92,7 +93,7 @@ def _season(ritual: Ritual, year: int) -> tuple[date, date] | None:
         return None
 
 
-def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
+def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
     covered = len(covered_clients(ws, ritual))
     base = dict(ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered, enabled=ritual.enabled)
     if ritual.settings.get("records") == "log":
@@ -135,7 +136,7 @@ def status_of(ws: Workspace, ritual: Ritual, today: date) -> RitualStatus:
                         last_period=last.period if last else None, due=not done, reason=reason)
 
 
-def _sheets_reason(ws: Workspace, ritual: Ritual, held: list[RitualRecord], today: date) -> tuple[bool, str]:
+def _sheets_reason(ws: Book, ritual: Ritual, held: list[RitualRecord], today: date) -> tuple[bool, str]:
     """A ritual of per-client sheets is due on the day of a sheet; the reason counts dated answers left."""
     todays = [r for r in held if r.date == today]
     reason = f"{len(held)} sheet{'s' * (len(held) != 1)} for {held[0].period}"
@@ -150,7 +151,7 @@ def _sheets_reason(ws: Workspace, ritual: Ritual, held: list[RitualRecord], toda
     return True, reason
 
 
-def ritual_status(ws: Workspace, today: date) -> list[RitualStatus]:
+def ritual_status(ws: Book, today: date) -> list[RitualStatus]:
     """Every ritual of the workspace: cadence, when last done, whether it is due today and why."""
     return [status_of(ws, ws.rituals[k], today) for k in sorted(ws.rituals)]
 
@@ -161,7 +162,7 @@ class CannotStart(Exception):
     """The ritual cannot be started this way (a usage problem, with a message for the person)."""
 
 
-def start_record(ws: Workspace, key: str, on: date, today: date, year: int | None = None) -> list[Draft]:
+def start_record(ws: Book, key: str, on: date, today: date, year: int | None = None) -> list[Draft]:
     """The files of a new record of ritual ``key`` for the period holding ``on`` (or year ``year``)."""
     ritual = ws.rituals.get(key)
     if ritual is None:
@@ -188,7 +189,7 @@ def _comment(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def last_entries(ws: Workspace, key: str, before: date) -> dict[str, tuple[RitualRecord, RitualEntry]]:
+def last_entries(ws: Book, key: str, before: date) -> dict[str, tuple[RitualRecord, RitualEntry]]:
     """Each client's latest entry in the ritual's records dated before ``before``."""
     found: dict[str, tuple[RitualRecord, RitualEntry]] = {}
     for r in records_of(ws, key):
@@ -199,7 +200,7 @@ def last_entries(ws: Workspace, key: str, before: date) -> dict[str, tuple[Ritua
     return found
 
 
-def entry_lines(ws: Workspace, ritual: Ritual, c: Client, before: date, indent: str = "    ",
+def entry_lines(ws: Book, ritual: Ritual, c: Client, before: date, indent: str = "    ",
                 last: dict[str, tuple[RitualRecord, RitualEntry]] | None = None) -> list[str]:
     """A client's keys in a new record, each with last time's value as a comment."""
     prev = (last if last is not None else last_entries(ws, ritual.key, before)).get(c.slug)
@@ -231,7 +232,7 @@ def _profile(c: Client) -> str:
     return " · ".join(bits)
 
 
-def prompt_sections(ws: Workspace, ritual: Ritual, before: date) -> list[str]:
+def prompt_sections(ws: Book, ritual: Ritual, before: date) -> list[str]:
     """The body: one ``## prompt`` section per prompt, last time's answer as an HTML comment."""
     earlier = [r for r in records_of(ws, ritual.key) if r.date < before]
     last = sections(earlier[-1].body) if earlier else {}
@@ -244,7 +245,7 @@ def prompt_sections(ws: Workspace, ritual: Ritual, before: date) -> list[str]:
     return out
 
 
-def record_text(ws: Workspace, ritual: Ritual, period: Period, held: date) -> str:
+def record_text(ws: Book, ritual: Ritual, period: Period, held: date) -> str:
     clients = covered_clients(ws, ritual)
     lines = ["---", f"date: {held.isoformat()}", "clients:" if clients else "clients: {}"]
     last = last_entries(ws, ritual.key, period.start)

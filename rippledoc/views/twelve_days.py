@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from rippledoc.views.metrics import reviews, slope
-from rippledoc.model import GRADES, LEVELS, Client, Ritual, Workspace
+from rippledoc.model import GRADES, LEVELS, Client, Ritual
+from rippledoc.book.book import Book
 from rippledoc.views.periods import Period
 from rippledoc.views.rituals import Draft, covered_clients, records_of
 from rippledoc.parse.ritual import sections
@@ -37,7 +38,7 @@ def rank_key(rules: tuple[str, ...], c: Client, year: int) -> tuple:
     return (*key, c.name.lower())
 
 
-def pick(ws: Workspace, ritual: Ritual, year: int) -> list[Client]:
+def pick(ws: Book, ritual: Ritual, year: int) -> list[Client]:
     """The covered clients in the order of the ritual's ``pick`` rule, the first ``count`` of them."""
     rules = tuple(str(r) for r in ritual.settings.get("pick", ())) or ()  # type: ignore[union-attr]
     ranked = sorted(covered_clients(ws, ritual), key=lambda c: rank_key(rules, c, year)) if rules \
@@ -56,7 +57,7 @@ def first_day(ritual: Ritual, year: int) -> date | None:
         return None
 
 
-def plan_sheets(ws: Workspace, ritual: Ritual, period: Period, today: date) -> list[Draft]:
+def plan_sheets(ws: Book, ritual: Ritual, period: Period, today: date) -> list[Draft]:
     """One sheet per picked client in ``rituals/KEY/PERIOD/``; sheets already there are kept, and
     keep their client and day: new picks fill the days still free."""
     folder = f"rituals/{ritual.key}/{period.label}"
@@ -95,7 +96,7 @@ def salutation(c: Client) -> str:
     return words[0]
 
 
-def year_facts(ws: Workspace, c: Client, year: int, today: date) -> list[str]:
+def year_facts(ws: Book, c: Client, year: int, today: date) -> list[str]:
     """What the files say about this client's year, as markdown lines."""
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
     log = [t for t in c.log if start <= t.date <= end]
@@ -134,7 +135,7 @@ def year_facts(ws: Workspace, c: Client, year: int, today: date) -> list[str]:
     return out
 
 
-def sheet_text(ws: Workspace, ritual: Ritual, c: Client, period: Period, day: date, number: int | None,
+def sheet_text(ws: Book, ritual: Ritual, c: Client, period: Period, day: date, number: int | None,
                today: date) -> str:
     year = period.start.year
     lines = ["---", f"date: {day.isoformat()}", f"client: {c.slug}"]
@@ -161,12 +162,12 @@ def sheet_text(ws: Workspace, ritual: Ritual, c: Client, period: Period, day: da
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _last_sheet(ws: Workspace, ritual: Ritual, slug: str, period: Period) -> tuple[str, dict[str, str]] | None:
+def _last_sheet(ws: Book, ritual: Ritual, slug: str, period: Period) -> tuple[str, dict[str, str]] | None:
     earlier = [r for r in records_of(ws, ritual.key) if r.date < period.start and any(e.client == slug for e in r.entries)]
     return (earlier[-1].period, sections(earlier[-1].body)) if earlier else None
 
 
-def letters(ws: Workspace, key: str, label: str) -> list[dict[str, Any]]:
+def letters(ws: Book, key: str, label: str) -> list[dict[str, Any]]:
     """The sheets of one period: client, day, and when the letter was sent (None: not yet)."""
     out = []
     for r in records_of(ws, key):
