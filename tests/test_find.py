@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TODAY
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.cli.app import main
 from rippledoc.cli.find import render_match
 from rippledoc.cli.output import visible

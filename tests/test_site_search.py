@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, TODAY
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.site.build import SiteBuilder, build_site
 from rippledoc.site.encrypt import EncryptError, derive_key, encrypt_site
 from rippledoc.site.pages import NAV

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import REPO, TODAY
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.cli.app import main
 from rippledoc.exchange import sqlite as sqlite_export
 from rippledoc.exchange.sqlite import SCHEMA_VERSION, TABLES, write_sqlite

@@ -50,7 +50,7 @@ def find(ctx: click.Context, text: str, regex: bool, client: str | None, since: 
     start = date_option(since, "--since")
     root = root_from(ctx)
     day = workspace_today(root, today)
-    ws, _ = load(root, day)
+    ws = load(root, day)
     from rippledoc.cli.daily import resolve_owner
     from rippledoc.cli.log import pick_client
     slug = pick_client(ws, client).slug if client is not None else None

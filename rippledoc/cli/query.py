@@ -35,7 +35,7 @@ def export_sqlite(ctx: click.Context, file: str | None, out: str | None, today: 
         fail("say where to write the database: rippledoc export sqlite book.sqlite")
     root = root_from(ctx)
     day = workspace_today(root, today)
-    ws, _ = load(root, day)
+    ws = load(root, day)
     from rippledoc.exchange.sqlite import write_sqlite
     try:
         write_sqlite(ws, Path(target), day)
@@ -53,7 +53,7 @@ def query_database(root: Path, today_value: str | None, rebuild: bool) -> Path:
     key = inputs_key(root, day)
     if not rebuild and fresh(db, key):
         return db
-    ws, _ = load(root, day)
+    ws = load(root, day)
     try:
         db.parent.mkdir(exist_ok=True)
         write_sqlite(ws, db, day, key)

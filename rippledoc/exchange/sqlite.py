@@ -26,8 +26,8 @@ from pathlib import Path
 from time import time_ns
 from typing import Any, Iterable
 
-from rippledoc.model import Client, Workspace
-from rippledoc.parse.marks import collect
+from rippledoc.model import Client
+from rippledoc.book.book import Book
 from rippledoc.parse.settings import SETTINGS_FILE
 
 SCHEMA_VERSION = 1
@@ -290,12 +290,12 @@ def _insert(db: sqlite3.Connection, table: str, rows: Iterable[tuple[Any, ...]])
         db.executemany(f"INSERT INTO {table} VALUES ({marks})", itertools.chain([first], rows))
 
 
-def _clients(ws: Workspace) -> list[Client]:
-    """The clients of the book, one per slug (the first, as ``Workspace.client`` has it)."""
+def _clients(ws: Book) -> list[Client]:
+    """The clients of the book, one per slug (the first, as ``Book.client`` has it)."""
     return [c for c in ws.clients if ws.client(c.slug) is c]
 
 
-def _fill(db: sqlite3.Connection, ws: Workspace, today: date, meta: dict[str, str]) -> None:
+def _fill(db: sqlite3.Connection, ws: Book, today: date, meta: dict[str, str]) -> None:
     s = ws.settings
     me = s.me
     clients = _clients(ws)
@@ -330,7 +330,7 @@ def _fill(db: sqlite3.Connection, ws: Workspace, today: date, meta: dict[str, st
                                  k.source.line) for c in clients for k in c.commitments))
     _insert(db, "sales", ((None, c.slug, _d(x.date), x.amount, x.what, c.path, x.source.line)
                           for c in clients for x in c.sales))
-    outcomes = collect(ws)[0]
+    outcomes = ws.followups
     ours = lambda x: ws.client(x.client.slug) is x.client  # noqa: E731  (the first file of its slug)
     _insert(db, "handoffs", (
         (None, h.client.slug, _d(h.touch.date), h.department, h.owner, h.caller, _d(h.due), _d(h.done),
@@ -370,7 +370,7 @@ def _fill(db: sqlite3.Connection, ws: Workspace, today: date, meta: dict[str, st
     _insert(db, "ritual_answers", answers)
 
 
-def write_sqlite(ws: Workspace, target: Path, today: date, inputs: str = "") -> None:
+def write_sqlite(ws: Book, target: Path, today: date, inputs: str = "") -> None:
     """Write the book's database to ``target``: a temporary file beside it, swapped in when complete."""
     from rippledoc import __version__
     from rippledoc.edit.atomic import new_file_mode

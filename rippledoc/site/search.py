@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Iterable, Iterator
 
-from rippledoc.model import RitualRecord, Workspace
+from rippledoc.model import RitualRecord
+from rippledoc.book.book import Book
 from rippledoc.site import views
 from rippledoc.views.find import KINDS, Entry, caseless, entries
 
@@ -125,7 +126,7 @@ def _paragraphs(found: Iterable[Entry]) -> Iterator[Entry]:
         yield Entry(first.path, first.line, "notes", first.client, None, None, " ".join(lines))
 
 
-def search_index(ws: Workspace, today: date) -> tuple[list[SearchPage], dict[str, bytes]]:
+def search_index(ws: Book, today: date) -> tuple[list[SearchPage], dict[str, bytes]]:
     """The pages results link to (in the order the search page lists them) and the index's files."""
     records = {r.source.path: r for r in ws.records}
     pages: list[SearchPage] = []
@@ -156,7 +157,7 @@ def search_index(ws: Workspace, today: date) -> tuple[list[SearchPage], dict[str
     return pages, files
 
 
-def _page(e: Entry, records: dict[str, RitualRecord], ws: Workspace) -> SearchPage:
+def _page(e: Entry, records: dict[str, RitualRecord], ws: Book) -> SearchPage:
     r = records.get(e.path)
     if r is not None:
         ritual = ws.rituals.get(r.ritual)

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterator, NamedTuple
 
-from rippledoc.model import Client, RitualRecord, Workspace
+from rippledoc.model import Client, RitualRecord
+from rippledoc.book.book import Book
 from rippledoc.parse.marks import note_offset
 from rippledoc.views.jsonable import View
 
@@ -93,7 +94,7 @@ def client_entries(c: Client, me: str | None, today: date) -> Iterator[Entry]:
     return iter(out)
 
 
-def record_entries(r: RitualRecord, ws: Workspace) -> Iterator[Entry]:
+def record_entries(r: RitualRecord, ws: Book) -> Iterator[Entry]:
     """A ritual record's answers for its clients and the lines of its notes (its client's, for a one-client sheet)."""
     path = r.source.path
     only = ws.client(r.entries[0].client) if len(r.entries) == 1 else None
@@ -108,7 +109,7 @@ def record_entries(r: RitualRecord, ws: Workspace) -> Iterator[Entry]:
                 yield Entry(path, r.body_line + i, "ritual", only, r.date, None, text.rstrip("\r"))
 
 
-def entries(ws: Workspace, today: date) -> Iterator[Entry]:
+def entries(ws: Book, today: date) -> Iterator[Entry]:
     """Every searchable line of the book: client files by path, then ritual records by path."""
     me = ws.settings.me
     for c in sorted(ws.clients, key=lambda c: c.path):
@@ -249,7 +250,7 @@ def _keep(e: Entry, f: Filters) -> bool:
     return True
 
 
-def find(ws: Workspace, query: Query, filters: Filters, today: date) -> Found:
+def find(ws: Book, query: Query, filters: Filters, today: date) -> Found:
     """Every line of the book the query matches, that passes the filters, in file and line order."""
     matches = []
     if filters.client is not None:
