@@ -92,7 +92,7 @@ def test_new_makes_an_ascii_unique_slug(book):
     assert run("-C", str(book), "new", "Müller & Söhne GmbH").output == "created clients/muller-sohne-gmbh.md\n"
     (book / "clients" / "acme.md").write_text("---\nname: Acme Old\n---\n")
     assert run("-C", str(book), "new", "ACME").output == "created clients/acme-2.md\n"
-    assert run("-C", str(book), "new", "東京商事").output == "created clients/client.md\n"
+    assert run("-C", str(book), "new", "東京商事").output == "created clients/dong-jing-shang-shi.md\n"  # transliterated
 
 
 def test_new_keeps_a_name_with_quotes_and_colons_intact(book):
