@@ -30,6 +30,19 @@ class TimeRange:
 
 
 @dataclass(frozen=True, slots=True)
+class Birthday:
+    """A person's birthday; the year may be unknown (written ``--MM-DD``)."""
+    month: int
+    day: int
+    year: int | None = None
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return f"--{self.month:02d}-{self.day:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+
+@dataclass(frozen=True, slots=True)
 class Touch:
     date: date
     kind: str
@@ -76,8 +89,12 @@ class Client:
     name: str
     source: Source  # the file, line 1
     contact: str = ""
+    title: str = ""  # the contact's job title
+    birthday: Birthday | None = None  # the contact's
     email: str = ""
+    emails: tuple[str, ...] = ()  # more addresses, beside the main one
     phone: str = ""
+    phones: tuple[str, ...] = ()  # more numbers, beside the main one; 'NUMBER (label)'
     address: str = ""
     website: str = ""
     timezone: str = ""  # "": unknown, the file gives none (check warns: W104)

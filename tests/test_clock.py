@@ -90,7 +90,7 @@ def test_import_is_given_the_workspace_date(tmp_path, monkeypatch):
     from rippledoc.exchange import importer
     seen = {}
 
-    def fake_run_import(root, kind, raw, overrides=(), *, today, dry_run=False):
+    def fake_run_import(root, kind, raw, overrides=(), *, today, dry_run=False, encoding=None):
         seen["today"] = today
         return None, "stopped here", True
     monkeypatch.setattr(importer, "run_import", fake_run_import)

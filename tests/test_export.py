@@ -28,8 +28,12 @@ NORTHWIND = """\
 ---
 name: Northwind Traders, Inc.
 contact: Dr. Renée O'Brien
+title: Managing Director
+birthday: --04-12
 email: renee@northwind.example
+emails: [renee.obrien@gmail.example, "ro@northwind.example"]
 phone: "0700 123"
+phones: ["+1 619 555 0199 (mobile)", "+1 619 555 0100 (home)", "+1 619 555 0101"]
 address: 1450 Camino del Sol, Suite 200, San Diego, CA 92108
 website: https://northwind.example
 timezone: America/Chicago
@@ -109,12 +113,17 @@ def test_json_is_the_whole_model_in_a_versioned_shape(book):
         "name": "Northwind Traders, Inc.", "phone": "0700 123", "hours": "08:00-16:30", "since": "2017-03-01",
         "cadence_days": 21, "snooze": "2026-12-01", "products": ["hosting", "backup, offsite"],
         "custom": {"account_no": "A-1042"}}
-    assert nw["sales"] == [{"date": "2026-02-10", "amount": 4200.0, "what": "Backup upgrade", "line": 20}]
+    assert nw["sales"] == [{"date": "2026-02-10", "amount": 4200.0, "what": "Backup upgrade", "line": 24}]
     assert nw["commitments"][1] == {"made": "2026-09-01", "due": "2026-09-15", "what": "Fix the VPN",
-                                    "done": "2026-09-12", "line": 23}
+                                    "done": "2026-09-12", "line": 27}
     assert nw["log"][1] == {"date": "2026-11-20", "kind": "call", "outcome": "voicemail", "by": "priya",
                             "note": "said I'd call back Tuesday. next: 2026-11-24", "tags": [], "mentions": [],
-                            "next": "2026-11-24", "line": 32}
+                            "next": "2026-11-24", "line": 36}
+    assert {k: nw[k] for k in ("title", "birthday", "emails", "phones")} == {
+        "title": "Managing Director", "birthday": "--04-12",
+        "emails": ["renee.obrien@gmail.example", "ro@northwind.example"],
+        "phones": ["+1 619 555 0199 (mobile)", "+1 619 555 0100 (home)", "+1 619 555 0101"]}
+    assert (data["clients"][0]["birthday"], data["clients"][0]["emails"]) == (None, [])
     assert data["clients"][1]["timezone"] == "Asia/Ho_Chi_Minh"  # as the file gives it, never the workspace's
     assert "one-a-day" in [r["key"] for r in data["rituals"]]
 
@@ -131,13 +140,16 @@ def test_csv_has_one_row_per_client_with_quoted_commas_and_line_breaks(book):
     r = rd("-C", str(book), "export", "csv")
     rows = list(csv.reader(io.StringIO(r.stdout, newline="")))
     assert rows[0] == ["name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
-                       "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes"]
+                       "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes",
+                       "title", "birthday", "emails", "phones"]
     assert rows[3][:17] == ["Northwind Traders, Inc.", "Dr. Renée O'Brien", "renee@northwind.example", "0700 123",
                             "1450 Camino del Sol, Suite 200, San Diego, CA 92108", "https://northwind.example",
                             "America/Chicago", "08:00-16:30", "2017-03-01", "me", "key", "top", "active", "21d",
                             "2026-12-01", "hosting; backup, offsite", "manufacturing"]
     assert rows[3][17] == ('Renée wants "no surprises", ever; she reads every invoice.\nSecond line, with a comma.'
                            "\n\n## Later\nMore notes after the log.")
+    assert rows[3][18:] == ["Managing Director", "--04-12", "renee.obrien@gmail.example; ro@northwind.example",
+                            "+1 619 555 0199 (mobile); +1 619 555 0100 (home); +1 619 555 0101"]
     assert '"Renée wants ""no surprises"", ever' in r.stdout
 
 
@@ -158,6 +170,13 @@ def test_vcard_is_written_by_vobject_and_reads_back(book):
         "Dr. Renée O'Brien", ["Northwind Traders, Inc."], "renee@northwind.example", "0700 123")
     assert (nw.n.value.prefix, nw.n.value.given, nw.n.value.family) == ("Dr.", "Renée", "O'Brien")
     assert nw.uid.value == "rippledoc-northwind"
+    assert (nw.title.value, nw.bday.value) == ("Managing Director", "--04-12")
+    assert [(e.value, e.params["TYPE"]) for e in nw.contents["email"]] == [
+        ("renee@northwind.example", ["INTERNET", "pref"]), ("renee.obrien@gmail.example", ["INTERNET"]),
+        ("ro@northwind.example", ["INTERNET"])]
+    assert [(t.value, t.params["TYPE"]) for t in nw.contents["tel"]] == [
+        ("0700 123", ["WORK", "pref"]), ("+1 619 555 0199", ["CELL"]), ("+1 619 555 0100", ["HOME"]),
+        ("+1 619 555 0101", ["VOICE"])]
     assert "ORG:Northwind Traders\\, Inc." in r.stdout
     nguyen = cards[1]
     assert (nguyen.fn.value, nguyen.contents["x-abshowas"][0].value) == ("Nguyễn Trading Co.", "COMPANY")
@@ -170,8 +189,8 @@ def test_o_writes_a_file(book, tmp_path):
     assert r.exit_code == 0 and json.loads(out.read_text())["version"] == 1
 
 
-FIELDS = ("name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner", "level",
-          "grade", "status", "cadence_days", "snooze", "products", "tags")
+FIELDS = ("name", "contact", "title", "birthday", "email", "emails", "phone", "phones", "address", "website",
+          "timezone", "hours", "since", "owner", "level", "grade", "status", "cadence_days", "snooze", "products", "tags")
 
 
 def same_clients(a: Path, b: Path, fields: tuple[str, ...]) -> None:
@@ -185,7 +204,8 @@ def same_clients(a: Path, b: Path, fields: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize("fmt, fields, notes", [
     ("csv", FIELDS, True),
-    ("vcard", ("name", "contact", "email", "phone", "address", "website", "tags"), True),
+    ("vcard", ("name", "contact", "title", "birthday", "email", "emails", "phone", "phones", "address", "website",
+               "tags"), True),
 ])
 def test_export_then_import_into_an_empty_workspace_gives_the_same_clients(book, tmp_path, fmt, fields, notes):
     exported = tmp_path / f"book.{fmt}"

@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from hypothesis import given, strategies as st
 
 from rippledoc.cli.app import main
-from rippledoc.exchange.csvin import decode, delimiter_of, read_csv
+from rippledoc.exchange.csvin import delimiter_of, read_csv
+from rippledoc.exchange.encoding import decode
 from rippledoc.edit.yamlscalar import flow_list, scalar
 from conftest import load_workspace
 from rippledoc.read import yamltree
@@ -89,11 +90,13 @@ def test_any_text_reads_back_exactly_and_without_a_coercion_warning(text):
 # ------------------------------------------------------------------ reading sheets
 
 def test_encodings_are_told_apart():
-    assert decode("Zoë".encode("utf-8")) == ("Zoë", "utf-8")
-    assert decode(b"\xef\xbb\xbf" + "Zoë".encode()) == ("Zoë", "utf-8-sig")
-    assert decode("Zoë".encode("cp1252")) == ("Zoë", "cp1252")
-    assert decode("Zoë".encode("utf-16")) == ("Zoë", "utf-16")
-    assert decode(b"\x81\x8d") == (None, "is neither UTF-8 nor Windows-1252 (byte 0x81 at offset 0)")
+    read = lambda raw: (decode(raw).text, decode(raw).encoding)  # noqa: E731
+    assert read("Zoë".encode("utf-8")) == ("Zoë", "utf-8")
+    assert read(b"\xef\xbb\xbf" + "Zoë".encode()) == ("Zoë", "utf-8-sig")
+    assert read("Zoë".encode("cp1252")) == ("Zoë", "cp1252")
+    assert read("Zoë".encode("utf-16")) == ("Zoë", "utf-16")
+    assert decode(b"\x81\x8d").problem == ("is neither UTF-8 nor Windows-1252, -1250, -1251 or -1253 (byte 0x81 at "
+                                            "offset 0): say its encoding with --encoding")
 
 
 def test_the_header_row_decides_the_separator():
@@ -119,7 +122,8 @@ def test_map_names_the_columns_of_a_german_excel_sheet(book):
     text = (book / "clients" / "muller-sohne-gmbh.md").read_text()
     assert text.startswith('---\nname: Müller & Söhne GmbH\ncontact: Jürgen Weiß\nemail: juergen@mueller.example\n'
                            'phone: "089 123456"\naddress: Königstraße 5, 80331 München\n'
-                           'timezone: America/New_York\nsince:\nowner:\nlevel: base\n')
+                           'timezone:\nsince:\nowner:\nlevel: base\n')  # no country anywhere: no zone, not New York's
+    assert "41 new clients have no time zone: nothing in the file said where they are (see above)" in r.output
     clean_check(book)
 
 
@@ -149,11 +153,13 @@ def test_outlook_export_in_windows_1252(book):
         "---\n"
         "name: Northwind Traders, Inc.\n"
         "contact: Dr. Renée O'Brien\n"
+        "title: Managing Director\n"
         "email: renee.obrien@northwind.example\n"
         'phone: "+1 (619) 555-0138"\n'
+        'phones: ["+1 (619) 555-0199 (mobile)"]\n'
         "address: 1450 Camino del Sol, Suite 200, San Diego, CA 92108, United States\n"
         'website: "https://northwind.example"\n'
-        "timezone: America/New_York\n"
+        "timezone: America/Los_Angeles\n"  # San Diego, CA: not the workspace's New York
         "since:\n"
         "owner:\n"  # none: 'rippledoc assign' shares new clients out
         "level: base\n"
@@ -217,8 +223,10 @@ def test_google_contacts(book):
     assert (an.name, an.contact, an.email, an.phone, an.address, an.tags) == (
         "Nguyễn Trading Co.", "Văn An Nguyễn", "an.nguyen@nguyentrading.example", "+84 28 3822 9999",
         "12 Lê Lợi, Quận 1, Hồ Chí Minh, Vietnam", ("Clients", "Vietnam"))
-    li = ws.client("li-lei")  # a name in Chinese script: the file is named after the e-mail address
-    assert (li.name, li.contact) == ("北京贸易有限公司", "雷 李")
+    li = ws.client("bei-jing-mao-yi-you-xian-gong-si")  # a name in Chinese script, transliterated
+    assert (li.name, li.contact, li.timezone) == ("北京贸易有限公司", "雷 李", "Asia/Shanghai")  # from +86 10
+    assert (an.timezone, an.emails) == ("Asia/Ho_Chi_Minh", ("an@gmail.example",))  # the second of 'a ::: b'
+    assert "  created clients/bei-jing-mao-yi-you-xian-gong-si.md  北京贸易有限公司" in r.output
     siobhan = ws.client("siobhan-o-neill")
     assert siobhan.notes.strip() == 'Knows everyone at the Dublin chamber, "the" connector.\nLikes to talk Fridays.'
     assert siobhan.tags == ("Friends",)  # Google's own labels (* starred) are left out
@@ -347,10 +355,11 @@ def test_another_person_at_a_known_client_is_reported_not_written(book):
 def test_new_files_never_collide(book):
     (book / "clients" / "acme.md").write_text("---\nname: Something Else Entirely\n---\n")
     sheet = book / "in.csv"
-    sheet.write_text("company,phone\nAcme,1\n李氏贸易,2\n王氏贸易,3\n")
+    sheet.write_text("company,phone\nAcme,1\n李氏贸易,2\n王氏贸易,3\n!!!,4\n???,5\n")
     r = imp(book, str(sheet))
-    assert r.output.splitlines()[-1] == "created 3, updated 0 (0 fields), unchanged 0, conflicts 0, rejected 0"
-    assert sorted(snapshot(book)) == ["acme-2.md", "acme.md", "client-2.md", "client.md"]
+    assert r.output.splitlines()[-1] == "created 5, updated 0 (0 fields), unchanged 0, conflicts 0, rejected 0"
+    assert sorted(snapshot(book)) == ["acme-2.md", "acme.md", "client-2.md", "client.md", "li-shi-mao-yi.md",
+                                      "wang-shi-mao-yi.md"]  # names without a letter share no file either
     assert (book / "clients" / "acme.md").read_text() == "---\nname: Something Else Entirely\n---\n"
 
 
@@ -426,7 +435,7 @@ def test_a_file_changed_after_planning_is_not_written(book):
     (book / "clients" / "acme.md").write_text("---\nname: Acme\nphone:\n---\n")
     parsed, _ = read_csv(b"company,phone\nAcme,+1 555 0100\n", today=TODAY)
     ws, _ = load_workspace(book, TODAY)
-    p = plan(parsed.records, ws, set())
+    p = plan(parsed.records, ws, set(), today=TODAY)
     assert p.updated[0].fills == {"phone": "+1 555 0100"}
     (book / "clients" / "acme.md").write_text("---\nname: Acme\nphone:\nemail: typed meanwhile\n---\n")
     created, errors = write(book, prepare(p, ws.settings, TODAY), p, TODAY)
@@ -441,7 +450,7 @@ def test_control_characters_are_dropped_so_every_file_stays_readable(book):
     r = imp(book, str(sheet))
     assert r.output.splitlines()[-1] == "created 1, updated 0 (0 fields), unchanged 0, conflicts 0, rejected 0"
     assert (book / "clients" / "del-co.md").read_text() == (
-        '---\nname: Del Co\ncontact:\nemail:\nphone: "+1555"\ntimezone: America/New_York\nsince:\nowner:\n'
+        '---\nname: Del Co\ncontact:\nemail:\nphone: "+1555"\ntimezone:\nsince:\nowner:\n'
         "level: base\ngrade:\nstatus: active\nproducts: []\ntags: []\nsales: []\ncommitments: []\n---\n"
         "line one\nline two\n\n## Log\n")
     clean_check(book)
@@ -455,8 +464,10 @@ def test_a_field_written_as_a_quoted_empty_text_is_filled(book):
     r = imp(book, str(sheet))
     assert r.exit_code == 0, r.output
     assert "  filled clients/acme.md: phone: +1 312 555 0142  [row 2 (line 2)]" in r.output.splitlines()
+    assert ("  filled clients/acme.md: timezone: America/Chicago (from the phone +1 312-555-0142)  [row 2 (line 2)]"
+            in r.output.splitlines())  # a file without a zone gets the one its new phone gives
     assert (book / "clients" / "acme.md").read_text() == (
-        '---\nname: Acme\ncontact: Ana Ruiz\nphone: "+1 312 555 0142"\n---\nNotes.\n')
+        '---\nname: Acme\ncontact: Ana Ruiz\nphone: "+1 312 555 0142"\ntimezone: America/Chicago\n---\nNotes.\n')
 
 
 def test_a_fill_the_file_already_has_is_not_reported_as_filled(book):

@@ -49,11 +49,14 @@ def test_vcard_3_from_apple_contacts(book):
         "---\n"
         "name: Smith, Jones & Partners\n"
         "contact: Zoë O'Brien\n"
-        "email: zoe.obrien@smithjones.example\n"  # the pref one, not the home address
-        'phone: "+44 20 7946 0000"\n'  # the pref (work) one, not the cell
+        "title: Senior Partner\n"
+        "email: zoe.obrien@smithjones.example\n"  # the pref one first; the home address is kept too
+        "emails: [zoe@home.example]\n"
+        'phone: "+44 20 7946 0000"\n'  # the pref (work) one first; the cell is kept too
+        'phones: ["+44 7700 900123 (mobile)"]\n'
         "address: 1 Fleet Street, Floor 3, London, EC4Y 1AA, United Kingdom\n"
         'website: "https://smithjones.example"\n'
-        "timezone: Europe/London\n"
+        "timezone: Europe/London\n"  # from the address and the phone
         "since:\n"
         "owner:\n"  # none: 'rippledoc assign' shares new clients out
         "level: base\n"
@@ -69,7 +72,7 @@ def test_vcard_3_from_apple_contacts(book):
         "\n"
         "## Log\n"
     )
-    li = load_workspace(book, TODAY)[0].client("li-lei")
+    li = load_workspace(book, TODAY)[0].client("bei-jing-mao-yi-you-xian-gong-si")
     assert (li.name, li.contact, li.phone) == ("北京贸易有限公司", "李雷", "+86 10 6552 1234")
     assert rd(book, "check", "--strict").exit_code == 0
 
@@ -131,7 +134,7 @@ def test_unescaped_commas_and_folded_lines_are_kept_whole():
                          "URL:https://x.example/a,b", "CATEGORIES:a,b", "END:VCARD"])
     assert lines == ["BEGIN:VCARD", "VERSION:3.0", "FN:Ruiz\\, Ana", "NOTE:first part\\, and a folded rest",
                      "URL:https://x.example/a\\,b", "CATEGORIES:a,b", "END:VCARD"]
-    parsed, _ = read_vcard("\r\n".join(lines).encode())
+    parsed, _ = read_vcard("\r\n".join(lines).encode(), today=TODAY)
     rec = parsed.records[0]
     assert (rec.name, rec.notes, rec.get("website"), rec.lists) == (
         "Ruiz, Ana", "first part, and a folded rest", "https://x.example/a,b", {"tags": ("a", "b")})
@@ -140,7 +143,7 @@ def test_unescaped_commas_and_folded_lines_are_kept_whole():
 def test_a_company_card_has_no_contact():
     parsed, _ = read_vcard(b"BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\nFN:Acme Corp\r\nEND:VCARD\r\n"
                            b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Beta\r\nN:;;;;\r\nORG:Beta\r\nX-ABShowAs:COMPANY\r\n"
-                           b"END:VCARD\r\n")
+                           b"END:VCARD\r\n", today=TODAY)
     assert [(r.name, r.get("contact")) for r in parsed.records] == [("Acme Corp", ""), ("Beta", "")]
 
 
@@ -148,7 +151,7 @@ def test_cards_are_cut_apart_before_parsing():
     cards, rejected = split_cards("BEGIN:VCARD\nFN:a\nBEGIN:VCARD\nFN:b\nEND:VCARD\njunk\n")
     assert [line for line, _ in cards] == [3]
     assert [(r.where, r.reason) for r in rejected] == [("card 1 (line 1)", "has no END:VCARD before the next card")]
-    assert read_vcard(b"name,email\n")[1] == "no BEGIN:VCARD in the file: it is not a vCard file"
+    assert read_vcard(b"name,email\n", today=TODAY)[1] == "no BEGIN:VCARD in the file: it is not a vCard file"
 
 
 _LINES = st.sampled_from(["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:4.0", "FN:Zoë", "ORG:A\\;B,C",
@@ -159,5 +162,5 @@ _LINES = st.sampled_from(["BEGIN:VCARD", "END:VCARD", "VERSION:2.1", "VERSION:4.
 @given(st.binary(max_size=300) | st.lists(_LINES | st.text(max_size=20), max_size=30).map(
     lambda lines: "\r\n".join(lines).encode("utf-8", "surrogatepass")))
 def test_no_input_makes_the_card_reader_raise(raw):
-    parsed, problem = read_vcard(raw)
+    parsed, problem = read_vcard(raw, today=TODAY)
     assert (parsed is None) == bool(problem)

@@ -9,6 +9,11 @@ from rippledoc.cli.common import (EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_o
                      workspace_today)
 
 
+_encoding_option = click.option(
+    "--encoding", metavar="NAME", default=None,
+    help="The file's encoding (utf-8, cp1252, cp1250, cp1251, …) when it is not UTF-8 and the guess is wrong.")
+
+
 @click.group(name="import")
 def import_() -> None:
     """Bring clients in from a contact list (CSV or vCard), never overwriting what you wrote.
@@ -20,7 +25,7 @@ def import_() -> None:
 
 
 def _run(ctx: click.Context, kind: str, file: str, overrides: tuple[str, ...], dry_run: bool, today: str | None,
-         as_json: bool) -> None:
+         as_json: bool, encoding: str | None = None) -> None:
     from rippledoc.exchange.importer import run_import, summary, to_json
     root = root_from(ctx)
     path = Path(file)
@@ -28,7 +33,8 @@ def _run(ctx: click.Context, kind: str, file: str, overrides: tuple[str, ...], d
         raw = path.read_bytes()
     except OSError as exc:
         fail(f"cannot read {file}: {exc.strerror or exc}")
-    report, problem, usage = run_import(root, kind, raw, overrides, today=workspace_today(root, today), dry_run=dry_run)
+    report, problem, usage = run_import(root, kind, raw, overrides, today=workspace_today(root, today), dry_run=dry_run,
+                                        encoding=encoding)
     if report is None:
         fail(f"{file}: {problem}", EXIT_USAGE if usage else EXIT_ERRORS)
         return
@@ -46,44 +52,53 @@ def _run(ctx: click.Context, kind: str, file: str, overrides: tuple[str, ...], d
               help="Take COLUMN as FIELD (name, contact, email, phone, address, website, tags, notes, …; "
                    "'ignore' to skip it). Repeat for more columns.")
 @click.option("--dry-run", is_flag=True, help="Show every change and write nothing.")
+@_encoding_option
 @today_option
 @json_option
 @click.pass_context
-def import_csv(ctx: click.Context, file: str, overrides: tuple[str, ...], dry_run: bool, today: str | None,
-               as_json: bool) -> None:
+def import_csv(ctx: click.Context, file: str, overrides: tuple[str, ...], dry_run: bool, encoding: str | None,
+               today: str | None, as_json: bool) -> None:
     """Import clients from a CSV contact sheet.
 
     Recognised by their header row: Outlook contacts, Google Contacts,
     HubSpot contacts and companies, Salesforce contacts and accounts, and a
-    plain sheet (name, email, phone, company). UTF-8, UTF-8 with BOM or
-    Windows-1252; comma or semicolon separated. See docs/import-export.md.
+    plain sheet (name, email, phone, company). UTF-8, UTF-8 with BOM, UTF-16,
+    or a Windows code page (1252, 1250, 1251, 1253: the summary says which
+    one it chose; --encoding says it for sure); comma, semicolon or tab
+    separated. Each new client gets the time zone its phone and address
+    give, or none (the summary says why). See docs/import-export.md.
 
     \b
     Examples:
       rippledoc import csv contacts.csv --dry-run
       rippledoc import csv crm.csv --map "Kunde=name" --map "Telefon=phone"
+      rippledoc import csv outlook-ru.csv --encoding cp1251 --dry-run
     """
-    _run(ctx, "csv", file, overrides, dry_run, today, as_json)
+    _run(ctx, "csv", file, overrides, dry_run, today, as_json, encoding)
 
 
 @import_.command("vcard", short_help="Import clients from a .vcf file (vCard 2.1, 3.0 or 4.0).")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show every change and write nothing.")
+@_encoding_option
 @today_option
 @json_option
 @click.pass_context
-def import_vcard(ctx: click.Context, file: str, dry_run: bool, today: str | None, as_json: bool) -> None:
+def import_vcard(ctx: click.Context, file: str, dry_run: bool, encoding: str | None, today: str | None,
+                 as_json: bool) -> None:
     """Import clients from a .vcf file (vCard 2.1, 3.0 or 4.0; many cards).
 
-    ORG is the client, FN (or N) its contact; EMAIL, TEL, ADR and URL (the
-    preferred or work one), CATEGORIES as tags and NOTE as notes.
+    ORG is the client, FN (or N) its contact and TITLE and BDAY theirs; every
+    EMAIL and TEL (the preferred one first), ADR and URL (the preferred or
+    work one), CATEGORIES as tags and NOTE as notes. The summary lists every
+    property it left out.
 
     \b
     Examples:
       rippledoc import vcard contacts.vcf --dry-run
       rippledoc import vcard contacts.vcf --json
     """
-    _run(ctx, "vcard", file, (), dry_run, today, as_json)
+    _run(ctx, "vcard", file, (), dry_run, today, as_json, encoding)
 
 
 def _output(text: str, out: str | None) -> None:

@@ -32,8 +32,9 @@ class NewFile:
 
 
 def render(t: Target, settings: Settings) -> str:
+    # No zone and no owner by default: an empty zone is one nobody knows yet (the import guessed none), and
+    # 'rippledoc assign' shares the new clients out.
     values = {k: str(v) for k, v in t.values.items() if k in TEXT_FIELDS and v}
-    values.setdefault("timezone", settings.timezone)  # no owner by default: 'rippledoc assign' shares them out
     lists = {k: tuple(v) for k, v in t.values.items() if isinstance(v, list)}
     return client_text(t.name, values, lists, t.notes, t.people)
 
@@ -101,7 +102,7 @@ def write(root: Path, files: list[NewFile], p: Plan, today: date) -> tuple[list[
                 del t.fills[key]
                 continue
             value = t.fills[key]
-            typed = parse_date(value) if key in ("since", "snooze") else None
+            typed = parse_date(value) if key in ("since", "snooze", "birthday") else None
             try:
                 result = set_field(root, t.path, key, typed or value, only_if_empty=True, today=today, expect=expect)
             except EditError as exc:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rippledoc.parse.fields import parse_cadence, parse_date, parse_time_range, valid_zone
+from rippledoc.parse.fields import parse_birthday, parse_cadence, parse_date, parse_time_range, valid_zone
 from rippledoc.model import GRADES, LEVELS, STATUSES
 
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
@@ -45,6 +45,19 @@ def first_of(text: str) -> str:
     return ""
 
 
+def values_of(text: str) -> list[str]:
+    """Every value in one cell: 'a@x ::: b@y' -> ['a@x', 'b@y']."""
+    return [p.strip() for p in _SPLIT_MULTI.split(one_line(text)) if p.strip()]
+
+
+_EXCHANGE = re.compile(r"^/o=|/ou=|/cn=", re.I)
+
+
+def is_exchange_address(value: str) -> bool:
+    """An Exchange (X.500, Outlook's 'EX' type) address: '/o=ExchangeLabs/ou=…/cn=Recipients/cn=…'."""
+    return "@" not in value and bool(_EXCHANGE.search(value.strip()))
+
+
 def email(text: str) -> tuple[str, str]:
     value = first_of(one_line(text)).removeprefix("mailto:").removeprefix("MAILTO:").strip("<>")
     if not value:
@@ -64,6 +77,11 @@ def phone(text: str) -> tuple[str, str]:
     if value and not any(ch.isdigit() for ch in value):
         return "", f"phone '{value}' has no digits"
     return value, ""
+
+
+def labelled(number: str, label: str) -> str:
+    """A number of the ``phones`` list: '+49 170 1234567 (mobile)'."""
+    return f"{number} ({label})" if label and not number.endswith(")") else number
 
 
 def phone_key(value: str) -> str:
@@ -94,6 +112,32 @@ def loose_date(text: str) -> date | None:
             except ValueError:
                 return None
     return None
+
+
+_NO_YEAR = re.compile(r"^--(\d{2})-?(\d{2})$")  # vCard 4 and Google: --MM-DD, --MMDD
+_BASIC = re.compile(r"^(\d{4})(\d{2})(\d{2})$")  # vCard 3: YYYYMMDD
+_BLANK_DATE = re.compile(r"^0+[/.-]0+[/.-]0+$")  # Outlook's 0/0/00: none
+APPLE_NO_YEAR = 1604  # Apple Contacts writes a birthday without a year in 1604 (X-APPLE-OMIT-YEAR)
+
+
+def birthday(raw: str, today: date) -> tuple[str, str]:
+    """A birthday as the client file writes it: ``YYYY-MM-DD``, or ``--MM-DD`` when the year is unknown."""
+    text = one_line(raw)
+    if not text or _BLANK_DATE.match(text):
+        return "", ""
+    m = _NO_YEAR.match(text)
+    if m:
+        found = parse_birthday(f"--{m[1]}-{m[2]}")
+        return (str(found), "") if found else ("", f"birthday '{text}' is not a day of the year")
+    m = _BASIC.match(text)
+    d = loose_date(f"{m[1]}-{m[2]}-{m[3]}" if m else text)
+    if d is None:
+        return "", f"birthday '{text}' is not a date"
+    if d.year == APPLE_NO_YEAR:
+        return f"--{d.month:02d}-{d.day:02d}", ""
+    if d > today:
+        return "", f"birthday {d} lies in the future"
+    return d.isoformat(), ""
 
 
 def field_value(key: str, raw: str, today: date) -> tuple[str, str]:

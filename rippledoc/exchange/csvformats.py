@@ -4,10 +4,10 @@ A target is a client field (``name``, ``contact``, ``email``, ``phone``,
 ``address``, ``website``, ``tags``, ``notes``, …) or a part that is composed
 into one: ``contact.first``/``.middle``/``.last``/``.prefix``/``.suffix``,
 ``addr.street``/``.city``/``.region``/``.postcode``/``.country`` (the work
-address) and ``home.*`` (used only when the work address is empty), and
-``title`` (the contact's job title, kept in the people list of a new client).
-When several columns feed one field (three e-mail columns), the first
-non-empty one in the order listed here wins.
+address) and ``home.*`` (used only when the work address is empty).
+When several columns feed one field, the first non-empty one in the order
+listed here wins, except e-mail addresses and phone numbers: the first is
+the main one, and every other goes into ``emails`` or ``phones``.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rippledoc.exchange.record import FIELDS
 
-PARTS = ("contact.prefix", "contact.first", "contact.middle", "contact.last", "contact.suffix", "title",
+PARTS = ("contact.prefix", "contact.first", "contact.middle", "contact.last", "contact.suffix",
          *(f"{g}.{p}" for g in ("addr", "home") for p in ("street", "pobox", "city", "region", "postcode", "country")))
 TARGETS = FIELDS + PARTS + ("ignore",)
 
@@ -26,6 +26,8 @@ class Profile:
     label: str
     signature: tuple[str, ...]  # headers that must all be present
     columns: tuple[tuple[str, str], ...]  # (header, target), in priority order
+    quiet: tuple[str, ...] = ()  # columns that only describe another one (an e-mail's type): never "left out"
+    blanks: tuple[str, ...] = ()  # values the exporter writes for "not set" ('0/0/00')
 
 
 def _cols(text: str) -> tuple[tuple[str, str], ...]:
@@ -74,8 +76,11 @@ OUTLOOK = Profile("outlook", "Outlook contacts CSV", ("First Name", "Last Name",
     Home Country = home.country
     Web Page = website
     Categories = tags
+    Birthday = birthday
     Notes = notes
-"""))
+"""), quiet=("E-mail Type", "E-mail Display Name", "E-mail 2 Type", "E-mail 2 Display Name", "E-mail 3 Type",
+             "E-mail 3 Display Name"),
+    blanks=("0/0/00", "0.0.00", "00/00/0000", "Unspecified", "Normal", "False"))
 
 GOOGLE = Profile("google", "Google Contacts CSV", ("First Name", "Last Name", "Organization Name", "E-mail 1 - Value"), _cols("""
     Organization Name = name
@@ -101,6 +106,7 @@ GOOGLE = Profile("google", "Google Contacts CSV", ("First Name", "Last Name", "O
     Address 1 - Country = addr.country
     Website 1 - Value = website
     Labels = tags
+    Birthday = birthday
     Notes = notes
 """))
 
@@ -127,6 +133,7 @@ GOOGLE_OLD = Profile("google-old", "Google Contacts CSV (older export)", ("Given
     Address 1 - Country = addr.country
     Website 1 - Value = website
     Group Membership = tags
+    Birthday = birthday
     Notes = notes
 """))
 
@@ -215,6 +222,8 @@ PLAIN_SYNONYMS = {
     "timezone": "timezone", "time zone": "timezone", "hours": "hours", "since": "since",
     "client since": "since", "customer since": "since", "owner": "owner", "level": "level", "grade": "grade",
     "status": "status", "cadence": "cadence", "snooze": "snooze", "products": "products", "tags": "tags",
+    "birthday": "birthday", "bday": "birthday", "birth date": "birthday", "date of birth": "birthday",
+    "dob": "birthday", "emails": "emails", "other emails": "emails", "phones": "phones", "other phones": "phones",
     "labels": "tags", "categories": "tags", "notes": "notes", "note": "notes", "comments": "notes",
 }
 
@@ -223,8 +232,19 @@ def header_key(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").split()).casefold()
 
 
-def detect(headers: list[str]) -> tuple[str, list[tuple[str, int]]]:
-    """``(label, (target, rank) of each column)``: 'ignore' for a column no field takes; lower rank wins."""
+_PHONE_LABELS = (("mobile", "mobile"), ("cell", "mobile"), ("fax", "fax"), ("pager", "pager"), ("car", "car"),
+                 ("home", "home"), ("assistant's", "assistant"), ("other", "other"), ("main", "main"),
+                 ("business", "work"), ("work", "work"))
+
+
+def phone_label(header: str) -> str:
+    """What a phone column says its numbers are: 'Mobile Phone' -> mobile, 'Home Phone' -> home; '' for none."""
+    words = header_key(header).split()
+    return next((label for word, label in _PHONE_LABELS if word in words), "")
+
+
+def profile_of(headers: list[str]) -> Profile | None:
+    """The export the header row is recognised as; None for a plain sheet."""
     keys = [header_key(h) for h in headers]
     present = set(keys)
     best: tuple[int, Profile] | None = None
@@ -233,9 +253,16 @@ def detect(headers: list[str]) -> tuple[str, list[tuple[str, int]]]:
             score = sum(header_key(h) in present for h, _ in p.columns)
             if best is None or score > best[0]:
                 best = (score, p)
-    if best is not None:
-        table = {header_key(h): (t, rank) for rank, (h, t) in enumerate(best[1].columns)}
-        return best[1].label, [table.get(k, ("ignore", 0)) for k in keys]
+    return best[1] if best else None
+
+
+def detect(headers: list[str]) -> tuple[str, list[tuple[str, int]]]:
+    """``(label, (target, rank) of each column)``: 'ignore' for a column no field takes; lower rank wins."""
+    keys = [header_key(h) for h in headers]
+    profile = profile_of(headers)
+    if profile is not None:
+        table = {header_key(h): (t, rank) for rank, (h, t) in enumerate(profile.columns)}
+        return profile.label, [table.get(k, ("ignore", 0)) for k in keys]
     targets = [PLAIN_SYNONYMS.get(k, "ignore") for k in keys]
     # "name": the client when a contact column says who the person is (rippledoc's own sheet);
     # otherwise the person ("name,email,phone,company"), and a row without a company is a client of its own.

@@ -1,9 +1,9 @@
 """A contact sheet (CSV) -> ``Incoming`` records, with each unusable row rejected by its number.
 
-Reads UTF-8 (with or without a byte-order mark), UTF-16 with a mark, and
-Windows-1252 as Excel writes it; ``,``, ``;`` or tab separated (``csv.Sniffer``
-proposes, the header row decides); quoted commas and line breaks inside
-fields. The header row picks a column mapping (``csvformats``); ``--map``
+Reads UTF-8 (with or without a byte-order mark), UTF-16 with a mark, and the
+Windows code pages Excel and Outlook write (``encoding``); ``,``, ``;`` or tab
+separated (``csv.Sniffer`` proposes, the header row decides); quoted commas
+and line breaks inside fields. Each row becomes a record (``csvrow``). The header row picks a column mapping (``csvformats``); ``--map``
 overrides it column by column.
 """
 from __future__ import annotations
@@ -12,33 +12,12 @@ import csv
 import io
 from datetime import date
 
-from rippledoc.exchange import clean
-from rippledoc.exchange.csvformats import TARGETS, detect, header_key
-from rippledoc.exchange.record import LIST_FIELDS, TEXT_FIELDS, Incoming, Parsed, Rejected
+from rippledoc.exchange.csvformats import TARGETS, detect, header_key, profile_of
+from rippledoc.exchange.csvrow import build
+from rippledoc.exchange.encoding import NAMES, decode
+from rippledoc.exchange.record import Incoming, Parsed, Rejected
 
 MAX_FIELD = 1 << 20
-
-
-def decode(raw: bytes) -> tuple[str | None, str]:
-    """``(text, encoding)``; ``(None, why)`` when it is none of the encodings spreadsheets write."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError as exc:
-            return None, f"starts with a UTF-8 mark but byte {exc.start + 3} is not UTF-8"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError:
-            return None, "starts with a UTF-16 mark but is not UTF-16"
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError as exc:
-        return None, f"is neither UTF-8 nor Windows-1252 (byte 0x{raw[exc.start]:02x} at offset {exc.start})"
 
 
 def _first_record(text: str, delimiter: str) -> list[str]:
@@ -78,11 +57,14 @@ def parse_overrides(pairs: tuple[str, ...] | list[str], headers: list[str]) -> t
     return out, ""
 
 
-def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: date) -> tuple[Parsed | None, str]:
-    """Read a whole sheet (``today``: the command's date). ``(None, problem)`` when the file itself is unusable."""
-    text, encoding = decode(raw)
+def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: date,
+             encoding: str | None = None) -> tuple[Parsed | None, str]:
+    """Read a whole sheet (``today``: the command's date; ``encoding``: the one the person named).
+    ``(None, problem)`` when the file itself is unusable."""
+    decoded = decode(raw, encoding)
+    text = decoded.text
     if text is None:
-        return None, f"the file {encoding}"
+        return None, decoded.problem if encoding else f"the file {decoded.problem}"
     if "\x00" in text:
         return None, "the file contains NUL bytes: it is not a CSV text file (a spreadsheet must be saved as CSV)"
     offset = 0
@@ -112,6 +94,10 @@ def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: 
                       "say which one does with --map COLUMN=name")
     records: list[Incoming] = []
     rejected: list[Rejected] = []
+    profile = profile_of(headers)
+    quiet = {i for i, h in enumerate(headers) if profile and header_key(h) in {header_key(q) for q in profile.quiet}}
+    blanks = set(profile.blanks) if profile else set()
+    left: dict[int, int] = {}  # column -> rows whose value there was left out
     row_no, line = 1, reader.line_num + 1
     while True:
         try:
@@ -131,74 +117,18 @@ def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: 
         if len(row) != len(headers):
             rejected.append(Rejected(where, f"has {len(row)} values but the header has {len(headers)} columns"))
             continue
-        record, problem = build(where, row, columns, today)
-        if record is None:
-            rejected.append(Rejected(where, problem))
-        else:
-            records.append(record)
-    names = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 with BOM", "cp1252": "Windows-1252", "utf-16": "UTF-16"}
+        built = build(where, row, columns, headers, today)
+        if built.record is None:
+            rejected.append(Rejected(where, built.problem))
+            continue
+        records.append(built.record)
+        for i, cell in enumerate(row):
+            if i not in built.used and i not in quiet and cell.strip() and cell.strip() not in blanks:
+                left[i] = left.get(i, 0) + 1
     sep = {",": "comma", ";": "semicolon", "\t": "tab"}.get(delimiter, repr(delimiter))
     used = tuple((h, t) for h, (t, _) in zip(headers, columns) if t != "ignore")
     ignored = tuple(h for h, (t, _) in zip(headers, columns) if t == "ignore" and h.strip())
-    return Parsed(tuple(records), tuple(rejected), f"{label}, {names[encoding]}, {sep}-separated", used, ignored), ""
-
-
-def _gather(row: list[str], columns: list[tuple[str, int]]) -> dict[str, list[str]]:
-    """Each target's non-empty values, best column first."""
-    ranked = sorted((rank, i, target) for i, (target, rank) in enumerate(columns) if target != "ignore")
-    out: dict[str, list[str]] = {}
-    for _, i, target in ranked:
-        if row[i].strip():
-            out.setdefault(target, []).append(row[i])
-    return out
-
-
-def compose_contact(parts: dict[str, list[str]]) -> str:
-    words = [clean.one_line(parts[k][0]) for k in ("contact.prefix", "contact.first", "contact.middle", "contact.last")
-             if k in parts]
-    name = " ".join(w for w in words if w)
-    suffix = clean.one_line(parts["contact.suffix"][0]) if "contact.suffix" in parts else ""
-    return f"{name}, {suffix}" if name and suffix else name
-
-
-def compose_address(parts: dict[str, list[str]], group: str) -> str:
-    street = ", ".join(clean.joined_lines(s) for s in parts.get(f"{group}.street", []))
-    get = lambda p: clean.one_line(parts[f"{group}.{p}"][0]) if f"{group}.{p}" in parts else ""  # noqa: E731
-    pobox = get("pobox")
-    city, region, postcode, country = get("city"), get("region"), get("postcode"), get("country")
-    tail = " ".join(x for x in (region, postcode) if x)
-    return ", ".join(x for x in (street, f"PO Box {pobox}" if pobox else "", city, tail, country) if x)
-
-
-def build(where: str, row: list[str], columns: list[tuple[str, int]], today: date) -> tuple[Incoming | None, str]:
-    got = _gather(row, columns)
-    contact = clean.one_line(got["contact"][0]) if "contact" in got else compose_contact(got)
-    name = clean.one_line(got["name"][0]) if "name" in got else ""
-    values: dict[str, str] = {}
-    if contact:
-        values["contact"] = contact
-    for key in TEXT_FIELDS:
-        if key in ("contact", "address") or key not in got:
-            continue
-        value, problem = clean.field_value(key, got[key][0], today)
-        if problem:
-            return None, problem
-        if value:
-            values[key] = value
-    address = clean.joined_lines(got["address"][0]) if "address" in got else ""
-    address = address or compose_address(got, "addr") or compose_address(got, "home")
-    if address:
-        values["address"] = address
-    if not name and not contact:
-        what = f" (only {values['email']})" if values.get("email") else ""
-        return None, f"no company and no name{what}"
-    lists = {}
-    for key in LIST_FIELDS:
-        items: tuple[str, ...] = ()
-        for cell in got.get(key, []):
-            items += tuple(t for t in clean.tags(cell) if t not in items)
-        if items:
-            lists[key] = items
-    notes = "\n".join(clean.notes(n) for n in got.get("notes", []))
-    title = clean.one_line(got["title"][0]) if "title" in got else ""
-    return Incoming(where, name or contact, values, lists, notes, title), ""
+    left_out = tuple((headers[i] or f"column {i + 1}", n) for i, n in sorted(left.items()))
+    fmt = f"{label}, {NAMES.get(decoded.encoding, decoded.encoding)}, {sep}-separated"
+    warnings = (decoded.warning,) if decoded.warning else ()
+    return Parsed(tuple(records), tuple(rejected), fmt, used, ignored, left_out, warnings), ""

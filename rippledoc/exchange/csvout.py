@@ -8,7 +8,8 @@ from rippledoc.model import Client
 from rippledoc.book.book import Book
 
 COLUMNS = ("name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
-           "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes")
+           "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes",
+           "title", "birthday", "emails", "phones")  # added later: after the first columns, which never move
 
 
 def row(c: Client) -> list[str]:
@@ -17,6 +18,7 @@ def row(c: Client) -> list[str]:
         c.since.isoformat() if c.since else "", c.owner or "", c.level, c.grade or "", c.status,
         f"{c.cadence_days}d" if c.cadence_days else "", c.snooze.isoformat() if c.snooze else "",
         "; ".join(c.products), "; ".join(c.tags), c.notes.strip(),
+        c.title, str(c.birthday) if c.birthday else "", "; ".join(c.emails), "; ".join(c.phones),
     ]
 
 

@@ -35,7 +35,9 @@ def commitment(m: Commitment) -> dict[str, Any]:
 
 def client(c: Client) -> dict[str, Any]:
     return {
-        "slug": c.slug, "path": c.path, "name": c.name, "contact": c.contact, "email": c.email, "phone": c.phone,
+        "slug": c.slug, "path": c.path, "name": c.name, "contact": c.contact, "title": c.title,
+        "birthday": str(c.birthday) if c.birthday else None, "email": c.email, "emails": list(c.emails),
+        "phone": c.phone, "phones": list(c.phones),
         "address": c.address, "website": c.website, "timezone": c.timezone,
         "hours": str(c.hours) if c.hours else None, "since": _d(c.since), "owner": c.owner, "level": c.level,
         "grade": c.grade, "status": c.status, "cadence_days": c.cadence_days, "snooze": _d(c.snooze),
@@ -107,7 +109,9 @@ SCHEMA: dict[str, Any] = {
         }),
         "clients": {"type": "array", "items": _object({
             "slug": {"type": "string"}, "path": {"type": "string"}, "name": {"type": "string"},
-            "contact": {"type": "string"}, "email": {"type": "string"}, "phone": {"type": "string"},
+            "contact": {"type": "string"}, "title": {"type": "string"},
+            "birthday": {"anyOf": [{"type": "string", "pattern": r"^(\d{4}|-)-\d{2}-\d{2}$"}, {"type": "null"}]},
+            "email": {"type": "string"}, "emails": _TEXTS, "phone": {"type": "string"}, "phones": _TEXTS,
             "address": {"type": "string"}, "website": {"type": "string"}, "timezone": {"type": "string"},
             "hours": {"anyOf": [_RANGE, {"type": "null"}]}, "since": _DATE_OR_NULL, "owner": _TEXT_OR_NULL,
             "level": {"enum": ["base", "key", "for-life"]}, "grade": {"enum": ["top", "two", "three", None]},

@@ -4,10 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 # The client fields an import can fill, in the order of the client template.
-TEXT_FIELDS = ("contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
-               "level", "grade", "status", "cadence", "snooze")
-LIST_FIELDS = ("products", "tags")
+TEXT_FIELDS = ("contact", "title", "birthday", "email", "phone", "address", "website", "timezone", "hours", "since",
+               "owner", "level", "grade", "status", "cadence", "snooze")
+LIST_FIELDS = ("emails", "phones", "products", "tags")
 FIELDS = ("name",) + TEXT_FIELDS + LIST_FIELDS + ("notes",)
+# What describes the person in a row, not the company: another person's go into the people list.
+PERSON_TEXT = ("contact", "title", "birthday", "email", "phone")
+PERSON_LISTS = ("emails", "phones")
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,9 +20,13 @@ class Person:
     title: str = ""
     email: str = ""
     phone: str = ""
+    more: tuple[str, ...] = ()  # more e-mail addresses and phone numbers
+    birthday: str = ""
 
     def line(self) -> str:
-        parts = [f"**{self.name}**"] + [p for p in (self.title, self.email, self.phone) if p]
+        parts = [f"**{self.name}**"] + [p for p in (self.title, self.email, self.phone, *self.more) if p]
+        if self.birthday:
+            parts.append(f"birthday {self.birthday}")
         return "- " + ", ".join(parts)
 
 
@@ -31,7 +38,7 @@ class Incoming:
     values: dict[str, str] = field(default_factory=dict)  # TEXT_FIELDS that were given
     lists: dict[str, tuple[str, ...]] = field(default_factory=dict)  # LIST_FIELDS that were given
     notes: str = ""
-    title: str = ""  # the contact's job title
+    remarks: tuple[str, ...] = ()  # what was left out of this record and why, for the summary
 
     def get(self, key: str) -> str:
         return self.values.get(key, "")
@@ -39,7 +46,9 @@ class Incoming:
     def person(self) -> Person | None:
         if not self.get("contact"):
             return None
-        return Person(self.get("contact"), self.title, self.get("email"), self.get("phone"))
+        more = self.lists.get("emails", ()) + self.lists.get("phones", ())
+        return Person(self.get("contact"), self.get("title"), self.get("email"), self.get("phone"), more,
+                      self.get("birthday"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,3 +65,5 @@ class Parsed:
     fmt: str  # e.g. "Outlook contacts CSV (cp1252, ';')"
     mapping: tuple[tuple[str, str], ...] = ()  # (column, field) pairs used
     ignored: tuple[str, ...] = ()  # columns no field took
+    left_out: tuple[tuple[str, int], ...] = ()  # (column or property, how many rows or cards had a value left out)
+    warnings: tuple[str, ...] = ()  # about the file as a whole: the encoding it was guessed to be in

@@ -5,15 +5,19 @@ from rippledoc.exchange.record import Person
 from rippledoc.edit.yamlscalar import flow_list, scalar
 
 # Template keys always written (empty when unknown), and optional keys written only with a value,
-# each after the key it follows in docs/format.md.
+# each after the key it follows in docs/format.md. An empty timezone means nobody knows the client's zone.
 ALWAYS = ("name", "contact", "email", "phone", "timezone", "since", "owner", "level", "grade", "status")
-OPTIONAL_AFTER = {"phone": ("address", "website"), "timezone": ("hours",), "status": ("cadence", "snooze")}
+OPTIONAL_AFTER = {"contact": ("title", "birthday"), "email": ("emails",), "phone": ("phones", "address", "website"),
+                  "timezone": ("hours",), "status": ("cadence", "snooze")}
 QUOTED = ("phone", "hours")  # always quoted, as format.md recommends
 
 
 def _line(key: str, value: str) -> str:
+    from rippledoc.parse.fields import parse_birthday
     if not value:
         return f'{key}: ""' if key == "phone" else f"{key}:"
+    if key == "birthday" and parse_birthday(value):
+        return f"{key}: {value}"  # a date, written as 'since:' is: rippledoc reads it as text
     return f"{key}: {scalar(value, always_quote=key in QUOTED)}"
 
 
@@ -30,7 +34,9 @@ def client_text(name: str, values: dict[str, str], lists: dict[str, tuple[str, .
     for key in ALWAYS:
         lines.append(_line(key, fields.get(key, "")))
         for extra in OPTIONAL_AFTER.get(key, ()):
-            if fields.get(extra):
+            if lists.get(extra):
+                lines.append(f"{extra}: {flow_list(lists[extra])}")
+            elif fields.get(extra):
                 lines.append(_line(extra, fields[extra]))
     for key in ("products", "tags"):
         lines.append(f"{key}: {flow_list(lists.get(key, ()))}")

@@ -2,12 +2,25 @@
 
 ORG is the client's name and FN its contact; a client without a contact is a
 company card (FN is the name, ``X-ABShowAs:COMPANY`` as Apple Contacts writes
-it), so ``rippledoc import vcard`` reads the same clients back.
+it), so ``rippledoc import vcard`` reads the same clients back. The main
+e-mail and phone come first and are marked ``pref``; the others follow, a
+phone with its label as its TYPE ('(mobile)' is CELL).
 """
 from __future__ import annotations
 
+import re
+
 from rippledoc.model import Client
 from rippledoc.book.book import Book
+
+_LABEL = re.compile(r"^(.*\S)\s+\(([^()]+)\)$")
+TEL_TYPES = {"mobile": "CELL", "main": "MAIN-NUMBER"}  # other labels are their own TYPE: home -> HOME
+
+
+def split_label(number: str) -> tuple[str, str]:
+    """'+49 170 1234567 (mobile)' -> ('+49 170 1234567', 'mobile'); a number without a label -> (number, '')."""
+    m = _LABEL.match(number.strip())
+    return (m[1], m[2].strip().lower()) if m else (number.strip(), "")
 
 
 PREFIXES = ("dr.", "dr", "mr.", "mr", "mrs.", "mrs", "ms.", "ms", "mx.", "prof.", "prof")
@@ -33,12 +46,21 @@ def card(c: Client):
         v.add("n").value = vobject.vcard.Name()
         v.add("x-abshowas").value = "COMPANY"
     v.add("org").value = [c.name]
-    if c.email:
+    if c.title:
+        v.add("title").value = c.title
+    if c.birthday:
+        v.add("bday").value = str(c.birthday)
+    for i, address in enumerate(([c.email] if c.email else []) + list(c.emails)):
         line = v.add("email")
-        line.value, line.type_param = c.email, "INTERNET"
-    if c.phone:
+        line.value, line.type_param = address, "INTERNET"
+        if i == 0 and c.email:
+            line.params["TYPE"] = ["INTERNET", "pref"]
+    for i, number in enumerate(([c.phone] if c.phone else []) + list(c.phones)):
+        value, label = split_label(number) if i or not c.phone else (number, "work")
         line = v.add("tel")
-        line.value, line.type_param = c.phone, "WORK"
+        line.value = value
+        kind = TEL_TYPES.get(label, label.upper()) if re.fullmatch(r"[a-z][a-z0-9-]*", label) else "VOICE"
+        line.params["TYPE"] = [kind] + (["pref"] if i == 0 and c.phone else [])
     if c.address:
         line = v.add("adr")
         line.value, line.type_param = vobject.vcard.Address(street=c.address), "WORK"

@@ -6,13 +6,13 @@ from datetime import date
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
-from rippledoc.parse.fields import Fields
+from rippledoc.parse.fields import Fields, parse_date
 from rippledoc.parse.logline import find_log, is_skippable, parse_touch
 from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Sale, Settings, Source
 from rippledoc.read.source import Text, split_front_matter
 
 KNOWN_KEYS = (
-    "name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
+    "name", "contact", "title", "birthday", "email", "emails", "phone", "phones", "address", "website", "timezone", "hours", "since", "owner",
     "level", "grade", "status", "cadence", "snooze", "products", "tags", "sales", "commitments", "custom",
 )
 
@@ -51,12 +51,19 @@ def _parse_client(src: Text, settings: Settings, today: date | None) -> tuple[Cl
         at = node.get("since")
         diags.append(error(src.path, at.line, at.col, "E108", f"client since {since} lies in the future",  # type: ignore[union-attr]
                            "write the date the relationship began"))
+    birthday = f.birthday("birthday")
+    if birthday and birthday.year is not None and today and parse_date(str(birthday)) > today:  # type: ignore[operator]
+        at = node.get("birthday")
+        diags.append(error(src.path, at.line, at.col, "E108", f"birthday {birthday} lies in the future",  # type: ignore[union-attr]
+                           "write the contact's date of birth, or --MM-DD when you know only the day"))
     extra_keys = f.unknown_keys(KNOWN_KEYS)
     custom = f.mapping("custom")
     body = _body(src, fm.body, fm.body_line, today, diags)
     # Every field is read (and checked) before deciding, so one run reports every problem.
     values = dict(
-        contact=f.text("contact") or "", email=f.text("email") or "", phone=f.text("phone") or "",
+        contact=f.text("contact") or "", title=f.text("title") or "", birthday=birthday,
+        email=f.text("email") or "", emails=f.text_list("emails"), phone=f.text("phone") or "",
+        phones=f.text_list("phones"),
         address=f.text("address") or "", website=f.text("website") or "",
         timezone=f.zone("timezone") or "", hours=f.time_range("hours"),  # no zone given: unknown (W104)
         since=since, owner=f.text("owner"),

@@ -13,18 +13,20 @@ from functools import lru_cache
 import yaml
 
 from rippledoc.diagnostics import Diagnostic, error, warning
-from rippledoc.model import TimeRange
+from rippledoc.model import Birthday, TimeRange
 from rippledoc.read.yamltree import Mapping, Node, Scalar, Sequence, kind_name
 
 # The patterns are shared with the JSON Schema (schema.py), so that an editor
 # and ``rippledoc check`` accept the same text. Digits are ASCII ``[0-9]``:
 # ``\d`` would also take other scripts' digits ('٢٠٢٦'), which int() reads.
 DATE_PATTERN = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
+BIRTHDAY_PATTERN = r"^([0-9]{4}|-)-([0-9]{2})-([0-9]{2})$"  # YYYY-MM-DD, or --MM-DD when the year is unknown
 CADENCE_PATTERN = r"^([1-9][0-9]{0,3}) ?([dwmDWM])$"
 _HHMM = r"([01]?[0-9]|2[0-3]):([0-5][0-9])"
 TIME_RANGE_PATTERN = rf"^{_HHMM} ?- ?{_HHMM}$"
 NUMBER_PATTERN = r"^[-+]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?$"
 _DATE = re.compile(DATE_PATTERN)
+_BIRTHDAY = re.compile(BIRTHDAY_PATTERN)
 _CADENCE = re.compile(CADENCE_PATTERN)
 _RANGE = re.compile(TIME_RANGE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
@@ -63,6 +65,19 @@ def parse_day(text: str, base: date) -> date | None:
     if len(named) == 1:
         return base + timedelta(days=(named[0] - base.weekday() - 1) % 7 + 1)
     return parse_date(text)
+
+
+def parse_birthday(text: str) -> Birthday | None:
+    """``YYYY-MM-DD``, or ``--MM-DD`` when the year is unknown (29 February is a day of some year)."""
+    m = _BIRTHDAY.match(text.strip())
+    if not m:
+        return None
+    year = None if m[1] == "-" else int(m[1])
+    try:
+        date(year if year is not None else 2000, int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+    return Birthday(int(m[2]), int(m[3]), year)
 
 
 def _date_hint(m: re.Match[str]) -> str:
@@ -198,6 +213,20 @@ class Fields:
                 self._err(node, "E102", f"'{key}: {node.text}' is not a date that exists", _date_hint(m))
             else:
                 self._err(node, "E102", f"'{key}: {node.text}' is not a date", "write dates as YYYY-MM-DD")
+        return value
+
+    def birthday(self, key: str) -> Birthday | None:
+        node = self.scalar(key)
+        if node is None:
+            return None
+        value = parse_birthday(node.text)
+        if value is None:
+            m = _BIRTHDAY.match(node.text.strip())
+            if m and m[1] != "-":
+                self._err(node, "E102", f"'{key}: {node.text}' is not a date that exists", _date_hint(m))
+            else:
+                self._err(node, "E102", f"'{key}: {node.text}' is not a birthday",
+                          "write it as YYYY-MM-DD, or --MM-DD when the year is unknown")
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...]) -> str | None:

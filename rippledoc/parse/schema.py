@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rippledoc.parse.fields import CADENCE_PATTERN, DATE_PATTERN, NUMBER_PATTERN, TIME_RANGE_PATTERN
+from rippledoc.parse.fields import BIRTHDAY_PATTERN, CADENCE_PATTERN, DATE_PATTERN, NUMBER_PATTERN, TIME_RANGE_PATTERN
 from rippledoc.model import GRADES, LEVELS, STATUSES, WEEKDAYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -77,8 +77,13 @@ def client_properties() -> dict[str, Schema]:
     return {
         "name": {"type": "string", "pattern": r"\S", "description": "the client's name; required, unique"},
         "contact": _text("main point of contact"),
+        "title": _text("the contact's job title"),
+        "birthday": {"type": ["string", "null"], "pattern": BIRTHDAY_PATTERN,
+                     "description": "the contact's birthday (YYYY-MM-DD, or --MM-DD when the year is unknown)"},
         "email": _text("the contact's e-mail address"),
+        "emails": _text_list("more e-mail addresses, beside the main one"),
         "phone": _text("a phone number; quote it so it stays text"),
+        "phones": _text_list("more phone numbers, beside the main one ('+49 170 1234567 (mobile)')"),
         "address": _text("postal address"),
         "website": _text("web address"),
         "timezone": _zone("the client's time zone; without it, unknown (check warns W104)"),
