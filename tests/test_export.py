@@ -169,7 +169,7 @@ def test_vcard_is_written_by_vobject_and_reads_back(book):
     assert (nw.fn.value, nw.org.value, nw.email.value, nw.tel.value) == (
         "Dr. Renée O'Brien", ["Northwind Traders, Inc."], "renee@northwind.example", "0700 123")
     assert (nw.n.value.prefix, nw.n.value.given, nw.n.value.family) == ("Dr.", "Renée", "O'Brien")
-    assert nw.uid.value == "rippledoc-northwind"
+    assert (nw.uid.value, nw.tz.value) == ("rippledoc-northwind", "America/Chicago")
     assert (nw.title.value, nw.bday.value) == ("Managing Director", "--04-12")
     assert [(e.value, e.params["TYPE"]) for e in nw.contents["email"]] == [
         ("renee@northwind.example", ["INTERNET", "pref"]), ("renee.obrien@gmail.example", ["INTERNET"]),
@@ -205,7 +205,7 @@ def same_clients(a: Path, b: Path, fields: tuple[str, ...]) -> None:
 @pytest.mark.parametrize("fmt, fields, notes", [
     ("csv", FIELDS, True),
     ("vcard", ("name", "contact", "title", "birthday", "email", "emails", "phone", "phones", "address", "website",
-               "tags"), True),
+               "timezone", "tags"), True),
 ])
 def test_export_then_import_into_an_empty_workspace_gives_the_same_clients(book, tmp_path, fmt, fields, notes):
     exported = tmp_path / f"book.{fmt}"

@@ -5,7 +5,7 @@ from rippledoc.exchange.record import Person
 from rippledoc.edit.yamlscalar import flow_list, scalar
 
 # Template keys always written (empty when unknown), and optional keys written only with a value,
-# each after the key it follows in docs/format.md. An empty timezone means nobody knows the client's zone.
+# each after the key it follows in docs/format.md. A zone nobody knows is left out (check warns W104).
 ALWAYS = ("name", "contact", "email", "phone", "timezone", "since", "owner", "level", "grade", "status")
 OPTIONAL_AFTER = {"contact": ("title", "birthday"), "email": ("emails",), "phone": ("phones", "address", "website"),
                   "timezone": ("hours",), "status": ("cadence", "snooze")}
@@ -32,7 +32,8 @@ def client_text(name: str, values: dict[str, str], lists: dict[str, tuple[str, .
     lines = ["---"]
     fields = {"name": name, "level": "base", "status": "active", **values}
     for key in ALWAYS:
-        lines.append(_line(key, fields.get(key, "")))
+        if key != "timezone" or fields.get(key):  # no zone known: no line, so that 'check' asks for one (W104)
+            lines.append(_line(key, fields.get(key, "")))
         for extra in OPTIONAL_AFTER.get(key, ()):
             if lists.get(extra):
                 lines.append(f"{extra}: {flow_list(lists[extra])}")

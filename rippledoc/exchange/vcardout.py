@@ -66,6 +66,8 @@ def card(c: Client):
         line.value, line.type_param = vobject.vcard.Address(street=c.address), "WORK"
     if c.website:
         v.add("url").value = c.website
+    if c.timezone:
+        v.add("tz").value = c.timezone  # the zone's name, which 'import vcard' reads back
     if c.tags:
         v.add("categories").value = list(c.tags)
     if c.notes.strip():
