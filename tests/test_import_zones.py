@@ -152,3 +152,34 @@ def test_zones_that_keep_one_clock_are_one():
     assert not same_clock("America/Phoenix", "America/Denver", TODAY)  # Arizona keeps no summer time
     assert zone_country("Europe/Berlin") == "DE" and zone_country("UTC") == ""
     assert read_address("Hauptstr. 1, 80331 München, BY, Germany").country == "DE"
+
+
+def test_georgia_without_a_country_is_not_taken_for_the_country():
+    assert guess_zone([], "Atlanta, Georgia", "", TODAY).zone == ""  # the US state, or the country: nobody says
+    assert guess_zone([], "Atlanta, GA 30301", "", TODAY).zone == "America/New_York"
+    assert guess_zone([], "Тбилиси, Грузия", "", TODAY).zone == "Asia/Tbilisi"  # in another language, it is one
+
+
+def write_country_table() -> None:
+    """Write rippledoc/defaults/countries.tsv from the installed phonenumbers' geocoding data."""
+    import phonenumbers
+    from phonenumbers.geodata.locale import LOCALE_DATA
+    rows = [f"# Country names in many languages, from the geocoding data of phonenumbers {phonenumbers.__version__}"
+            " (libphonenumber, Apache License 2.0).",
+            "# ISO code, then its names, the English one first. Regenerate: python tests/test_import_zones.py"]
+    for code in sorted(LOCALE_DATA):
+        data = LOCALE_DATA[code]
+        names: list[str] = []
+        for value in [data.get("aa", ""), data.get("en", ""), *data.values()]:
+            if not value or value.startswith("*"):
+                continue
+            for v in (value, value.split(",")[0].strip()):
+                if v and v not in names:
+                    names.append(v)
+        rows.append("\t".join([code, *names]))
+    path = Path(__file__).resolve().parent.parent / "rippledoc" / "defaults" / "countries.tsv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write_country_table()

@@ -8,7 +8,8 @@ at home). A valid number gives the zones of its area
 Asia/Hong_Kong); a number that is only possible gives its country's.
 
 The address gives a country (its name in any of the languages phonenumbers
-knows, 'Schweiz', 'Россия', 'United States', or 'USA', 'UK'), a US state or a
+knows, 'Schweiz', 'Россия', 'United States', or 'USA', 'UK'; 'Georgia' is
+taken for the US state), a US state or a
 Canadian province ('WA 98101', 'Ontario'), and, in a country or state with
 several zones, a city from a short table of cities whose zone is not in doubt.
 
@@ -87,47 +88,52 @@ _ALIASES = {
 
 
 @lru_cache(maxsize=1)
+def _country_table() -> dict[str, tuple[str, ...]]:
+    """ISO code -> its names, the English one first (``defaults/countries.tsv``: phonenumbers' names of
+    countries in many languages, kept as a small table so that an import does not load 100 MB to read them)."""
+    from rippledoc.book.loader import defaults_dir
+    out: dict[str, tuple[str, ...]] = {}
+    try:
+        text = (defaults_dir() / "countries.tsv").read_text("utf-8")
+    except OSError:
+        text = ""
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            code, *names = line.split("\t")
+            out[code] = tuple(names)
+    return out
+
+
+# 'Georgia' is a US state as often as a country: only its own name, or the phone, says the country.
+_NOT_COUNTRIES = {"georgia"}
+
+
+@lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
-    """A country's name, transliterated and reduced (``name_key``) -> its ISO code: the names tzdata and
-    phonenumbers know, in many languages."""
+    """A country's name, transliterated and reduced (``name_key``) -> its ISO code: the English names of
+    tzdata and the names phonenumbers knows, in many languages ('schweiz', 'rossiia', 'polska')."""
     out: dict[str, str] = {}
+    for code, aliases in _ALIASES.items():
+        for alias in aliases:
+            out.setdefault(alias, code)
+    for code, names in _country_table().items():
+        for name in names:
+            out.setdefault(name_key(name), code)
     for line in _tab("iso3166.tab").splitlines():
         if line.startswith("#") or "\t" not in line:
             continue
         code, name = line.split("\t", 1)
         out.setdefault(name_key(re.sub(r"\(.*?\)", "", name)), code)
         out.setdefault(name_key(name), code)
-    try:
-        from phonenumbers.geodata.locale import LOCALE_DATA
-    except ImportError:
-        LOCALE_DATA = {}
-    for code, names in LOCALE_DATA.items():
-        for value in names.values():
-            if value.startswith("*"):  # '*aa': the same as that language's name
-                continue
-            for variant in (value, value.split(",")[0]):
-                key = name_key(variant)
-                if key:
-                    out.setdefault(key, code)
-    for code, aliases in _ALIASES.items():
-        for alias in aliases:
-            out.setdefault(alias, code)
-    return {k: v for k, v in out.items() if k and v in country_zones()}
+    return {k: v for k, v in out.items() if k and k not in _NOT_COUNTRIES and v in country_zones()}
 
 
 @lru_cache(maxsize=512)
 def country_label(code: str) -> str:
     """A country's English name: 'United Kingdom', 'Switzerland'."""
-    try:
-        from phonenumbers.geodata.locale import LOCALE_DATA
-        names = LOCALE_DATA.get(code, {})
-        name = names.get("en", "")
-        while name.startswith("*") and len(name) > 1 and name[1:] in names and names[name[1:]] != name:
-            name = names[name[1:]]
-        if name and not name.startswith("*"):
-            return name
-    except ImportError:
-        pass
+    names = _country_table().get(code)
+    if names:
+        return names[0]
     for line in _tab("iso3166.tab").splitlines():
         if line.startswith(code + "\t"):
             return line.split("\t", 1)[1]
