@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.exchange.clean import birthday
 from rippledoc.exchange.encoding import decode
 from rippledoc.model import Birthday

@@ -13,7 +13,7 @@ import pytest
 from click.testing import CliRunner
 
 from rippledoc.cli.app import main
-from rippledoc.book.loader import load_workspace
+from conftest import load_workspace
 from rippledoc.site.build import build_site
 from rippledoc.site.views import client_page
 
