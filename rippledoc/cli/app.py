@@ -9,6 +9,7 @@ import importlib
 import click
 
 from rippledoc import __version__
+from rippledoc.cli.output import COLOR_CHOICES
 
 # name -> (module in rippledoc.cli, function, one-line help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
@@ -63,8 +64,10 @@ class LazyGroup(click.Group):
 @click.version_option(__version__, prog_name="rippledoc")
 @click.option("-C", "directory", type=click.Path(file_okay=False), default=None,
               help="Run as if started in DIR (the workspace is found from there upwards).")
+@click.option("--color", "color", type=click.Choice(COLOR_CHOICES), default="auto", show_default=True,
+              help="Colour the output: on a terminal only (auto; NO_COLOR and FORCE_COLOR are obeyed), always or never.")
 @click.pass_context
-def main(ctx: click.Context, directory: str | None) -> None:
+def main(ctx: click.Context, directory: str | None, color: str) -> None:
     """rippledoc keeps client relationships as plain text.
 
     Clients are markdown files in clients/, rituals are files in rituals/,
@@ -78,6 +81,8 @@ def main(ctx: click.Context, directory: str | None) -> None:
       rippledoc new "Northwind Traders"
       rippledoc check
     """
-    from rippledoc.cli.output import guard_streams
+    from rippledoc.cli.output import guard_streams, set_color, use_color
     guard_streams()  # from here on, no control character of a file reaches the terminal raw
+    set_color(color)
+    ctx.color = use_color()  # click keeps (or strips) the colour codes of every echo to match
     ctx.obj = {"directory": directory}

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from rippledoc.cli.complete import complete_client
 from rippledoc.cli.common import (EXIT_ERRORS, date_option, json_option, load, plural, print_json, root_from,
                                   today_option, workspace_today)
 
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("text")
 @click.option("-e", "--regex", is_flag=True, help="TEXT is a regular expression (as is /TEXT/).")
-@click.option("--client", metavar="NAME", default=None, help="Only this client's lines (slug or name, as for log).")
+@click.option("--client", metavar="NAME", default=None, shell_complete=complete_client, help="Only this client's lines (slug or name, as for log).")
 @click.option("--since", metavar="YYYY-MM-DD", default=None,
               help="Only lines dated on or after: log lines, sales, commitments (due), ritual records.")
 @click.option("--tag", metavar="TAG", default=None, help="Only clients tagged TAG, or log lines carrying #TAG.")

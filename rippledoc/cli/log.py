@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from rippledoc.cli.complete import complete_client
 from rippledoc.parse.logline import OUTCOMES_OF
 from rippledoc.model import KINDS, OUTCOMES
 from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
@@ -48,7 +49,7 @@ def _edit(fn, *args, **kwargs):
 
 
 @click.command()
-@click.argument("client")
+@click.argument("client", shell_complete=complete_client)
 @click.argument("words", nargs=-1)
 @click.option("--kind", type=click.Choice(KINDS), default="call", show_default=True)
 @click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
@@ -137,7 +138,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
 
 
 @click.command()
-@click.argument("client")
+@click.argument("client", shell_complete=complete_client)
 @click.argument("commitment", nargs=-1, required=True)
 @click.option("--date", "when", metavar="YYYY-MM-DD", default=None, help="When it was kept (default: today).")
 @json_option

@@ -5,6 +5,7 @@ from datetime import date
 
 import click
 
+from rippledoc.cli.complete import complete_client
 from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, load, plural, print_json, root_from,
                      today_option, workspace_today)
 
@@ -83,7 +84,7 @@ def handoffs(ctx: click.Context, owner: str | None, show_all: bool, as_json: boo
 
 
 @click.command(name="handoff-done")
-@click.argument("client")
+@click.argument("client", shell_complete=complete_client)
 @click.option("--owner", metavar="NAME", default=None, help="The handoff NAME owns, when the client has several.")
 @click.option("--date", "when", metavar="YYYY-MM-DD", default=None, help="When it was done (default: today).")
 @json_option

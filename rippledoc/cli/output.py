@@ -96,11 +96,25 @@ def echo_raw(text: str, nl: bool = True, err: bool = False) -> None:
     click.echo(text, file=stream.inner if isinstance(stream, VisibleStream) else stream, nl=nl, color=True)
 
 
+COLOR_CHOICES = ("auto", "always", "never")  # --color
+_color = {"choice": "auto"}  # the command line's --color, set once by the command group
+
+
+def set_color(choice: str) -> None:
+    _color["choice"] = choice
+
+
 def use_color(stream: Any = None) -> bool:
-    """Colour only when writing to a terminal and NO_COLOR is not set (https://no-color.org)."""
-    stream = stream or sys.stdout
+    """Whether to colour: ``--color always|never`` when given; else never with NO_COLOR
+    (https://no-color.org), always with FORCE_COLOR (not 0), else only on a terminal."""
+    choice = _color["choice"]
+    if choice != "auto":
+        return choice == "always"
     if os.environ.get("NO_COLOR"):
         return False
+    if os.environ.get("FORCE_COLOR", "0") not in ("", "0", "false"):
+        return True
+    stream = stream or sys.stdout
     return bool(getattr(stream, "isatty", lambda: False)())
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from rippledoc.cli.complete import complete_ritual
 from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, load, plural, print_json, root_from,
                      today_option, workspace_today)
 
@@ -60,7 +61,7 @@ def list_(ctx: click.Context, as_json: bool, today: str | None) -> None:
 
 
 @ritual.command(short_help="Write this period's record of NAME, pre-filled; never overwrites.")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_ritual)
 @click.option("--date", "on", metavar="YYYY-MM-DD", help="The day it is held (default: today); picks the period.")
 @click.option("--year", type=click.IntRange(1900, 2999), help="For a yearly ritual: the year (e.g. twelve-days).")
 @today_option
@@ -113,7 +114,7 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
 
 
 @ritual.command(short_help="NAME's definition, whom it covers, its records and one record.")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_ritual)
 @click.option("--period", "label", metavar="LABEL", help="Show this period's record (e.g. 2026-W47, 2026).")
 @json_option
 @today_option
