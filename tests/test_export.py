@@ -148,15 +148,16 @@ def test_csv_has_one_row_per_client_with_quoted_commas_and_line_breaks(book):
                             "2026-12-01", "hosting; backup, offsite", "manufacturing"]
     assert rows[3][17] == ('Renée wants "no surprises", ever; she reads every invoice.\nSecond line, with a comma.'
                            "\n\n## Later\nMore notes after the log.")
-    assert rows[3][18:] == ["Managing Director", "--04-12", "renee.obrien@gmail.example; ro@northwind.example",
-                            "+1 619 555 0199 (mobile); +1 619 555 0100 (home); +1 619 555 0101"]
+    assert rows[3][18:] == ["Managing Director", "'--04-12", "renee.obrien@gmail.example; ro@northwind.example",
+                            "'+1 619 555 0199 (mobile); +1 619 555 0100 (home); +1 619 555 0101"]
+    # (--04-12 and +1 619 … start like formulas: a spreadsheet would compute them, so they are quoted)
     assert '"Renée wants ""no surprises"", ever' in r.stdout
 
 
 def test_csv_rows_end_in_crlf_as_rfc_4180_says(book, tmp_path):
     rd("-C", str(book), "export", "csv", "-o", str(tmp_path / "out.csv"))
     data = (tmp_path / "out.csv").read_bytes()
-    assert data.startswith(b"name,contact,") and data.count(b"\r\n") == 4  # header and 3 rows
+    assert data.startswith(b'"name","contact",') and data.count(b"\r\n") == 4  # header and 3 rows
     assert b"a comma.\n\n## Later" in data  # a line break inside notes stays as the file has it
 
 

@@ -126,18 +126,28 @@ _out_option = click.option("-o", "--output", "out", metavar="FILE", default=None
 
 @click.command("csv")
 @_out_option
+@click.option("--raw", is_flag=True,
+              help="Write every value as it is: no quote before a cell that starts with = + - @ (which a "
+                   "spreadsheet may run as a formula), quotes only where CSV needs them.")
 @today_option
 @click.pass_context
-def export_csv(ctx: click.Context, out: str | None, today: str | None) -> None:
+def export_csv(ctx: click.Context, out: str | None, raw: bool, today: str | None) -> None:
     """Clients as a CSV sheet (UTF-8, one row per client; 'rippledoc import csv' reads it back).
+
+    Safe to open in a spreadsheet: a cell that starts with = + - @, a tab or
+    a carriage return gets a ' in front, so it shows as text and never runs
+    as a formula (a phone number +1 312 555 0163 shows as '+1 312 555 0163);
+    'rippledoc import csv' takes that quote off again. See
+    docs/import-export.md.
 
     \b
     Examples:
       rippledoc export csv -o clients.csv
       rippledoc export csv | head -3
+      rippledoc export csv --raw -o values.csv
     """
     from rippledoc.exchange.csvout import to_csv
-    _output(_export(ctx, today, to_csv), out)
+    _output(_export(ctx, today, lambda ws: to_csv(ws, raw=raw)), out)
 
 
 @click.command("vcard")

@@ -4,7 +4,9 @@ Reads UTF-8 (with or without a byte-order mark), UTF-16 with a mark, and the
 Windows code pages Excel and Outlook write (``encoding``); ``,``, ``;`` or tab
 separated (``csv.Sniffer`` proposes, the header row decides); quoted commas
 and line breaks inside fields. Each row becomes a record (``csvrow``). The header row picks a column mapping (``csvformats``); ``--map``
-overrides it column by column.
+overrides it column by column. In rippledoc's own sheet (``export csv``'s
+header row, exactly) the quote that made a formula-like cell safe for
+spreadsheets is taken off again (``csvout.restore``).
 """
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ import io
 from datetime import date
 
 from rippledoc.exchange.csvformats import TARGETS, detect, header_key, profile_of
+from rippledoc.exchange.csvout import is_own_sheet, restore
 from rippledoc.exchange.csvrow import build
 from rippledoc.exchange.encoding import NAMES, decode
 from rippledoc.exchange.record import Incoming, Parsed, Rejected
@@ -85,6 +88,9 @@ def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: 
     except csv.Error as exc:
         return None, f"the header row cannot be read: {exc}"
     label, columns = detect(headers)
+    own = is_own_sheet(headers)
+    if own:
+        label = "rippledoc's own sheet"
     fixed, problem = parse_overrides(overrides, headers)
     if problem:
         return None, problem
@@ -112,6 +118,8 @@ def read_csv(raw: bytes, overrides: tuple[str, ...] | list[str] = (), *, today: 
         row_no += 1
         where = f"row {row_no} (line {line + offset})"
         line = reader.line_num + 1
+        if own:
+            row = [restore(cell) for cell in row]
         if not any(cell.strip() for cell in row):
             continue  # blank rows, or ",,,," ones
         if len(row) != len(headers):
