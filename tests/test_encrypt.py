@@ -335,6 +335,30 @@ def test_a_weak_passphrase_gets_a_warning_and_a_strong_one_none():
     assert strength_warning(PASSPHRASE) is None
 
 
+@pytest.mark.parametrize("passphrase, high, reason", [
+    ("password password password password", 20, "a word repeated"),
+    ("qwerty qwerty qwerty qwerty", 15, "a word repeated; a run in order such as abcd, 1234 or qwerty"),
+    ("1234 5678 9012 3456 7890", 35, "a run in order such as abcd, 1234 or qwerty"),
+    ("Correct Horse correct horse", 30, "a word repeated"),
+    ("abcdefghijklmnopqrstuvwxyz", 15, "a run in order such as abcd, 1234 or qwerty"),
+    ("asdfghjkl zxcvbnm poiuytrewq", 25, "a run in order such as abcd, 1234 or qwerty"),
+    ("passwordpassword", 20, "a block repeated inside a word"),
+    ("Москва Москва Москва Москва", 20, "a word repeated"),
+])
+def test_repeated_words_and_runs_in_order_are_weak_and_say_why(passphrase, high, reason):
+    assert estimate_bits(passphrase) <= high
+    warning = strength_warning(passphrase)
+    assert warning is not None and f"rippledoc's estimate ({reason}), 50 or more recommended" in warning
+    told = warning.replace(reason, "")
+    assert not any(word in told for word in passphrase.split() if len(word) > 3)  # never the passphrase itself
+
+
+@pytest.mark.parametrize("passphrase", [PASSPHRASE, "staple orbit canyon velvet mango plaza",
+                                        "Ржавый якорь тихо спит бухта", "x7Kp2mQ9vR4tL8nW3sZ5"])
+def test_random_words_and_characters_are_not_mistaken_for_patterns(passphrase):
+    assert strength_warning(passphrase) is None
+
+
 # ---- the sample workspace's real site, built by `rippledoc build` ----------------------------------------
 
 def run_build(out: Path, *args: str, passphrase: str | None = PASSPHRASE):
@@ -441,10 +465,33 @@ def test_a_mistyped_confirmation_asks_again_and_a_weak_passphrase_is_warned_abou
     from click.testing import CliRunner
     monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
     monkeypatch.setattr("rippledoc.cli.encryption.interactive", lambda: True)
-    result = CliRunner().invoke(_command(), ["--encrypt"], input="hunter2\nhunter3\nhunter2\nhunter2\n")
+    result = CliRunner().invoke(_command(), ["--encrypt"], input="hunter2\nhunter3\nhunter2\nhunter2\ny\n")
     assert "Error: The two entered values do not match." in result.stderr
     assert "rippledoc: warning: the passphrase is weak: about 16 bits" in result.stderr
+    assert "Use this passphrase anyway? [y/N]" in result.stderr
     assert result.stdout.startswith("iterations 600000\n")
+
+
+def test_at_the_prompt_a_weak_passphrase_is_refused_unless_you_say_yes(monkeypatch):
+    from click.testing import CliRunner
+    monkeypatch.delenv("RIPPLEDOC_PASSPHRASE", raising=False)
+    monkeypatch.setattr("rippledoc.cli.encryption.interactive", lambda: True)
+    weak = "qwerty qwerty qwerty qwerty"
+    result = CliRunner().invoke(_command(), ["--encrypt"],
+                                input=f"{weak}\n{weak}\n\n{PASSPHRASE}\n{PASSPHRASE}\n")  # Enter: the default, no
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Passphrase for the encrypted site:") == 2
+    assert result.stderr.count("rippledoc: warning: the passphrase is weak") == 1
+    assert result.stdout == "iterations 600000\n<!doctype html><p>x</p>\n"  # the second one locked the site
+
+
+def test_from_the_environment_a_weak_passphrase_is_a_warning_and_the_build_goes_on(monkeypatch):
+    from click.testing import CliRunner
+    monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", "1234 5678 9012 3456 7890")
+    result = CliRunner().invoke(_command(), ["--encrypt"])
+    assert result.stdout.startswith("iterations 600000\n")
+    assert result.stderr.startswith("rippledoc: warning: the passphrase is weak: about 32 bits")
+    assert "Use this passphrase anyway" not in result.stderr
 
 
 @pytest.mark.parametrize("args,env,message", [

@@ -34,14 +34,26 @@ def interactive() -> bool:
 
 
 def ask_passphrase() -> str:
-    """The passphrase from the environment, else asked twice without echo; a weak one gets a warning."""
+    """The passphrase from the environment, else asked twice without echo.
+
+    A weak one gets a warning. At the prompt it is also a question, "use it
+    anyway?", and no (the default) asks for another; from the environment
+    (scripts) the build goes on after the warning.
+    """
     from rippledoc.site.encrypt import strength_warning
     passphrase = os.environ.get(ENV)
     if passphrase is None:
         if not interactive():
             fail(f"--encrypt needs a passphrase: set {ENV} or run in a terminal to be asked")
-        passphrase = click.prompt("Passphrase for the encrypted site", hide_input=True,
-                                  confirmation_prompt="Repeat the passphrase", err=True)
+        while True:
+            passphrase = click.prompt("Passphrase for the encrypted site", hide_input=True,
+                                      confirmation_prompt="Repeat the passphrase", err=True)
+            warning = strength_warning(passphrase) if passphrase else None
+            if warning is None:
+                break
+            click.echo(f"rippledoc: warning: {warning}", err=True)
+            if click.confirm("Use this passphrase anyway?", default=False, err=True):
+                return passphrase
     if not passphrase:
         fail(f"the passphrase is empty (set {ENV} or type one at the prompt)")
     warning = strength_warning(passphrase)

@@ -100,9 +100,64 @@ def check_iterations(iterations: int) -> None:
 
 _RUN = re.compile(r"[^\W\d_]+|\d+|\s+|[^\w\s]+|_+")
 _YEAR = re.compile(r"(19|20)\d\d")
+# Runs of keys a person types in order: the alphabet, the digits (round: 7890, 9012) and the keyboard's rows.
+_ORDERS = (("abcdefghijklmnopqrstuvwxyz", False), ("0123456789", True),
+           ("qwertyuiop", False), ("asdfghjkl", False), ("zxcvbnm", False))
+REPEATED_WORD = "a word repeated"
+SEQUENCE = "a run in order such as abcd, 1234 or qwerty"
+REPEATED_BLOCK = "a block repeated inside a word"
 
 
-def estimate_bits(passphrase: str) -> float:
+@dataclass(frozen=True)
+class Estimate:
+    bits: float
+    reasons: tuple[str, ...]  # the patterns that cost it bits (never the passphrase's own text)
+
+
+def _in_order(run: str) -> int:
+    """The size of the alphabet ``run`` (3+ characters) walks through one step at a time, either way; else 0."""
+    if len(run) < 3:
+        return 0
+    low = run.lower()
+    for order, ring in _ORDERS:
+        at = [order.find(ch) for ch in low]
+        if -1 in at:
+            continue
+        steps = {(b - a) % len(order) if ring else b - a for a, b in zip(at, at[1:])}
+        if steps in ({1}, {-1}, {len(order) - 1}):
+            return len(order)
+    return 0
+
+
+def _period(run: str) -> int:
+    """The shortest block that ``run`` repeats (``abab`` -> 2); ``len(run)`` when none."""
+    for size in range(1, len(run) // 2 + 1):
+        if len(run) % size == 0 and run[:size] * (len(run) // size) == run:
+            return size
+    return len(run)
+
+
+def _run_bits(run: str, reasons: set[str]) -> float:
+    """What guessing one run of letters or of digits costs (see ``estimate``)."""
+    import math
+    n = len(run)
+    size = _in_order(run)
+    if size:
+        reasons.add(SEQUENCE)
+        return math.log2(size) + 1 + math.log2(n)  # where it starts, which way, how far
+    block = _period(run)
+    if block < n and block > 1:
+        reasons.add(REPEATED_BLOCK)
+        return _run_bits(run[:block], reasons) + math.log2(n // block)
+    if run[0].isalpha():
+        if run.islower() or run.isupper() or (run[0].isupper() and run[1:].islower()):
+            capital = 1.0 if n > 1 and run[0].isupper() and not run.isupper() else 0.0
+            return min(n * math.log2(26), math.log2(7776)) + capital
+        return n * math.log2(52)
+    return 7.0 if n == 4 and _YEAR.fullmatch(run) else n * math.log2(10)
+
+
+def estimate(passphrase: str) -> Estimate:
     """A deliberately cautious entropy estimate, documented in docs/encryption.md.
 
     The passphrase is cut into runs of letters, digits, spaces and symbols.
@@ -110,25 +165,32 @@ def estimate_bits(passphrase: str) -> float:
     7,776-word list at most (12.9 bits, plus 1 for a capital); a shorter run
     counts 4.7 bits a letter. A run of mixed-case letters counts 5.7 bits a
     letter, digits 3.32 a digit (a year 19xx/20xx: 7 bits), symbols 5 bits
-    each, a single space or hyphen between words nothing. The total is then
+    each, a single space or hyphen between words nothing. A run in order
+    (abcd, 4321, 7890, qwerty, asdf) counts only where it starts, which way
+    and how long; a run that repeats a block (abab, 123123) counts the block
+    once and the number of repeats; a run equal to an earlier one (any case)
+    counts only which earlier one it is (at least 1 bit). The total is then
     capped by length x log2(alphabet), runs of one repeated character counted
     once. Accurate for passphrases drawn at random; generous for anything a
     person made up.
     """
     import math
     if not passphrase:
-        return 0.0
+        return Estimate(0.0, ())
     bits = 0.0
+    reasons: set[str] = set()
+    seen: list[str] = []
     for m in _RUN.finditer(passphrase):
         run = m[0]
         n = len(run)
-        if run[0].isalpha():
-            if run.islower() or run.isupper() or (run[0].isupper() and run[1:].islower()):
-                bits += min(n * math.log2(26), math.log2(7776)) + (1.0 if n > 1 and run[0].isupper() and not run.isupper() else 0.0)
-            else:
-                bits += n * math.log2(52)
-        elif run[0].isdigit():
-            bits += 7.0 if n == 4 and _YEAR.fullmatch(run) else n * math.log2(10)
+        if run[0].isalnum():
+            key = run.casefold()
+            if key in seen:
+                reasons.add(REPEATED_WORD)
+                bits += max(1.0, math.log2(len(seen)))
+                continue
+            seen.append(key)
+            bits += _run_bits(run, reasons)
         elif run.isspace() or run in ("-", "_"):
             bits += 0.0 if n == 1 and 0 < m.start() < len(passphrase) - 1 else n * math.log2(33)
         else:
@@ -138,16 +200,23 @@ def estimate_bits(passphrase: str) -> float:
             + 10 * any(c.isdigit() for c in collapsed)
             + 33 * any(c.isascii() and not c.isalnum() for c in collapsed)
             + 100 * any(not c.isascii() for c in collapsed))
-    return round(min(bits, len(collapsed) * math.log2(max(pool, 2))), 1)
+    order = (REPEATED_WORD, SEQUENCE, REPEATED_BLOCK)
+    return Estimate(round(min(bits, len(collapsed) * math.log2(max(pool, 2))), 1),
+                    tuple(r for r in order if r in reasons))
+
+
+def estimate_bits(passphrase: str) -> float:
+    return estimate(passphrase).bits
 
 
 def strength_warning(passphrase: str) -> str | None:
-    bits = estimate_bits(passphrase)
-    if bits >= RECOMMENDED_BITS:
+    found = estimate(passphrase)
+    if found.bits >= RECOMMENDED_BITS:
         return None
-    return (f"the passphrase is weak: about {bits:.0f} bits by rippledoc's estimate, {RECOMMENDED_BITS} or more "
-            "recommended. Anyone who copies the site can try passphrases offline; use five or more "
-            "random words (see docs/encryption.md)")
+    why = f" ({'; '.join(found.reasons)})" if found.reasons else ""
+    return (f"the passphrase is weak: about {found.bits:.0f} bits by rippledoc's estimate{why}, "
+            f"{RECOMMENDED_BITS} or more recommended. Anyone who copies the site can try passphrases offline; "
+            "use five or more random words (see docs/encryption.md)")
 
 
 # ---- names and links --------------------------------------------------------------------------------
