@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import jinja2
+from jinja2.exceptions import SecurityError
 
 from rippledoc.edit.atomic import exchange, new_file_mode, new_folder_mode
 from rippledoc.diagnostics import Diagnostic, promote_warnings
@@ -82,6 +83,10 @@ def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | 
             raise BuildError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
             raise BuildError(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs(Path(page.context['ws'].root))))}") from None
+        except SecurityError as exc:  # the sandbox refused: name the template file and line that tried
+            where = _template_position(exc, Path(page.context["ws"].root)) or page.template
+            raise BuildError(f"{where}: unsafe template code refused ({str(exc).rstrip('.')}); a template may use the data it is "
+                             "given and the site's helpers, nothing else (see docs/site.md)") from None
         except Exception as exc:  # a template's runtime error: say which page and template, never a traceback
             raise BuildError(f"rendering {page.path} with template {page.template}: {type(exc).__name__}: {exc}") from None
         out[page.path] = html.encode("utf-8")
@@ -97,6 +102,17 @@ def gather(make: Callable[..., list[Page]], *args: object) -> list[Page]:
     except Exception as exc:  # a view's bug: one line, exit 1, nothing written
         raise BuildError(f"computing the pages failed: {type(exc).__name__}: {exc} "
                          "(a bug in rippledoc; the site was not built)") from exc
+
+
+def _template_position(exc: BaseException, root: Path) -> str | None:
+    """``site_templates/index.html:3``: the innermost template line in the traceback Jinja2 rewrote."""
+    where = None
+    tb = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:  # a frame Jinja2 made to stand for a template line
+            where = f"{_shorter(tb.tb_frame.f_code.co_filename, root)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
 
 
 def _shorter(filename: str, root: Path) -> str:

@@ -1,4 +1,4 @@
-"""The Jinja2 environment: autoescape on, StrictUndefined, workspace templates before the package's.
+"""The Jinja2 environment: sandboxed, autoescape on, StrictUndefined, workspace templates before the package's.
 
 Lookup order for a template name such as ``client.html``:
 
@@ -8,15 +8,32 @@ Lookup order for a template name such as ``client.html``:
 So a workspace overrides one template by writing one file of the same name;
 ``{% extends "base.html" %}`` in an override finds the override of
 ``base.html`` first, then the default.
+
+Every template, the workspace's and the package's, renders in a sandbox
+(``SiteSandbox``): a template reads the data it is given and calls the
+site's own helpers, and nothing else. Jinja2's ``SandboxedEnvironment``
+refuses ``_``-names and the internals of functions, frames and types; on top
+of that no module is reachable from a template (``views`` and ``charts`` show
+only rippledoc's own functions and their data), a path shows only what
+``PurePath`` computes, and a file object shows nothing. A template that
+reaches further fails the build with ``SecurityError`` (see
+``site.build.render``), so a template committed to a shared book cannot run
+commands, read or write files on a teammate's machine.
 """
 from __future__ import annotations
 
 import json
+import inspect
+import io
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
+from types import BuiltinMethodType, MethodType, ModuleType
+from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from jinja2.runtime import Macro
+from jinja2.sandbox import SandboxedEnvironment
 from rippledoc.book.loader import defaults_dir
 from rippledoc.site import charts
 from rippledoc.views.jsonable import to_json
@@ -95,8 +112,72 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 _COMPILED = MemoryBytecodeCache()
 
 
+_JUDGED_EACH_TIME = frozenset({ModuleType, MethodType, BuiltinMethodType})  # a module; a method maybe str.format
+_FORMATS = ("format", "format_map")  # the methods Jinja2 wraps (str.format can read attributes)
+_PURE_PATH = frozenset(name for name in dir(PurePath) if not name.startswith("_"))
+
+
+def _own_code(value: object) -> bool:
+    """A function or class of rippledoc itself (``views.days_ago``, ``charts.bars``, ``views.ZoneView``)."""
+    return (inspect.isfunction(value) or inspect.isclass(value)) and \
+        (getattr(value, "__module__", "") or "").startswith("rippledoc.")
+
+
+class SiteSandbox(SandboxedEnvironment):
+    """Jinja2's sandbox, with no way out through a module, a path or a file.
+
+    A page reads a few hundred thousand attributes, so an attribute judged
+    safe is remembered by the type of the object and its name: outside
+    modules, the verdict depends on nothing else once the value is neither a
+    module nor a method named ``format`` (those are judged every time).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._safe: dict[type, set[str]] = {}  # type of object -> the names judged safe on it
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Jinja2's sandboxed lookup, answered at once for a name already judged safe on this type."""
+        try:
+            value = getattr(obj, attribute)
+        except AttributeError:  # a dict's key, say: what Jinja2 does, without raising a second AttributeError
+            try:
+                return obj[attribute]
+            except (TypeError, LookupError):
+                return self.undefined(obj=obj, name=attribute)
+        kind = type(value)
+        if kind not in _JUDGED_EACH_TIME or (kind is not ModuleType and value.__name__ not in _FORMATS):
+            names = self._safe.get(type(obj))
+            if names is not None and attribute in names:
+                return value
+        return super().getattr(obj, attribute)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 (Jinja2's names)
+        """A bound builtin (``d.isoformat``) or a template's macro is called at once: neither can carry an
+        ``unsafe_callable`` mark (a builtin holds no attribute, a template cannot set one)."""
+        kind = type(__obj)
+        if kind is BuiltinMethodType or kind is Macro:
+            return __context.call(__obj, *args, **kwargs)
+        return SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, ModuleType):  # views.days_ago, charts.bars: rippledoc's own functions and data only
+            return not isinstance(value, ModuleType) and (not callable(value) or _own_code(value)) and \
+                super().is_safe_attribute(obj, attr, value)
+        if isinstance(value, ModuleType) or isinstance(obj, io.IOBase):
+            return False
+        if isinstance(obj, PurePath) and attr not in _PURE_PATH:
+            return False  # read_text, write_bytes, unlink, open, …
+        if not super().is_safe_attribute(obj, attr, value):
+            return False
+        self._safe.setdefault(type(obj), set()).add(attr)
+        return True
+
+
 def make_env(root: Path) -> jinja2.Environment:
-    env = jinja2.Environment(
+    """The site's environment. Compiled templates are shared in memory only with other sandboxed ones
+    (the sandbox compiles calls differently), so every environment made here is a ``SiteSandbox``."""
+    env = SiteSandbox(
         bytecode_cache=_COMPILED,
         loader=jinja2.FileSystemLoader([str(d) for d in template_dirs(root)]),
         autoescape=True,
