@@ -43,15 +43,31 @@ class Served:
                 self.port = int(m[1])
                 break
 
-    def get(self, path: str, host: str | None = None) -> tuple[int, dict[str, str], str]:
+    def get(self, path: str, host: str | None = None,
+            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
         conn.putheader("Host", host or f"127.0.0.1:{self.port}")
+        for name, value in (headers or {}).items():
+            conn.putheader(name, value)
         conn.endheaders()
         resp = conn.getresponse()
         body = resp.read().decode("utf-8", "replace")
         conn.close()
         return resp.status, dict(resp.getheaders()), body
+
+    def stamp(self, page: str) -> str:
+        """The build stamp the page carries for its reload script."""
+        m = re.search(r'<script src="[./]*assets/reload\.js" data-version="(\d+)" defer></script>', self.get(page)[2])
+        assert m, page
+        return m[1]
+
+    def reload(self, page: str, stamp: str) -> str:
+        """What version.js tells a tab showing ``page`` with ``stamp``: 'true' (reload) or 'false'."""
+        body = self.get(f"/__rippledoc/version.js?page={page}&v={stamp}")[2]
+        m = re.fullmatch(r"window\.__rippledocReload && window\.__rippledocReload\((true|false)\);\n", body)
+        assert m, body
+        return m[1]
 
     def status(self) -> dict:
         return json.loads(self.get("/__rippledoc/status.json")[2])
@@ -87,12 +103,14 @@ def served(tmp_path):
 def test_serves_the_site_with_privacy_headers_and_the_reload_script(served):
     status, headers, body = served.get("/")
     assert status == 200 and "<h1>Today" in body
-    assert '<script src="assets/reload.js" data-version="1" defer></script>' in body
+    stamp = served.stamp("/")
+    assert f'<script src="assets/reload.js" data-version="{stamp}" defer></script>' in body
     assert headers["Content-Security-Policy"].startswith("default-src 'none'")
     assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
     assert served.get("/clients/acme.html")[0] == 200
-    assert served.get("/__rippledoc/version.js?page=%2F")[2] == (
-        "window.__rippledocVersion && window.__rippledocVersion(1, false);\n")
+    assert served.get(f"/__rippledoc/version.js?page=%2F&v={stamp}")[2] == (
+        "window.__rippledocReload && window.__rippledocReload(false);\n")
 
 
 def test_refuses_foreign_host_headers(served):
@@ -100,6 +118,63 @@ def test_refuses_foreign_host_headers(served):
         status, _, body = served.get("/", host=host)
         assert status == 421 and "answers only to" in body, host
     assert served.get("/", host=f"localhost:{served.port}")[0] == 200
+
+
+# What a browser sends with a request another page made: https://www.w3.org/TR/fetch-metadata/
+FROM_ANOTHER_SITE = {
+    "a script on another site": {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script"},
+    "another port of 127.0.0.1": {"Sec-Fetch-Site": "same-site", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script"},
+    "a frame on another site": {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "iframe"},
+    "fetch() from another site": {"Origin": "http://evil.example", "Sec-Fetch-Site": "cross-site",
+                                  "Sec-Fetch-Mode": "cors"},
+    "an Origin alone": {"Origin": "http://evil.example"},
+    "a sandboxed frame": {"Origin": "null"},
+    "another port, by Origin": {"Origin": "http://127.0.0.1:1"},
+}
+
+
+@pytest.mark.parametrize("who", FROM_ANOTHER_SITE)
+def test_requests_another_site_made_are_refused(served, who):
+    stamp = served.stamp("/clients/acme.html")
+    for path in (f"/__rippledoc/version.js?page=/clients/acme.html&v={stamp}", "/__rippledoc/status.json",
+                 "/clients/acme.html", "/assets/site.css"):
+        status, _, body = served.get(path, headers=FROM_ANOTHER_SITE[who])
+        assert status == 403 and "answers its own pages only" in body, (who, path)
+        assert "Acme" not in body and stamp not in body
+
+
+def test_this_server_s_own_pages_and_typed_addresses_are_answered(served):
+    own = {"Sec-Fetch-Site": "same-origin", "Sec-Fetch-Mode": "no-cors", "Sec-Fetch-Dest": "script"}
+    assert served.get("/__rippledoc/version.js?page=/", headers=own)[0] == 200
+    assert served.get("/__rippledoc/version.js?page=/", headers={**own, "Origin": f"http://127.0.0.1:{served.port}"})[0] == 200
+    assert served.get("/__rippledoc/status.json", headers={"Sec-Fetch-Site": "none", "Sec-Fetch-Mode": "navigate"})[0] == 200
+    # a link on another site to a page opens it in its own tab; that site sees nothing of it
+    link = {"Sec-Fetch-Site": "cross-site", "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document"}
+    assert served.get("/", headers=link)[0] == 200
+    assert served.get("/__rippledoc/status.json", headers=link)[0] == 403  # but never a dynamic answer
+    assert served.get("/", host=f"localhost:{served.port}", headers={"Origin": f"http://localhost:{served.port}"})[0] == 200
+
+
+def test_without_a_page_s_stamp_the_reload_answer_is_the_same_for_every_page_name(served):
+    """An old browser that sends no Sec-Fetch-Site lets another site's <script> through: it learns nothing."""
+    real = ["/", "/index.html", "/clients/acme.html", "/clients/beta.html", "/problems.html"]
+    made_up = ["/clients/nobody.html", "/clients/acme-2.html", "/nothing", "/%2e%2e/x", ""]
+    guesses = ["", "0", "1", "2", "-1", "error", "null", "undefined", "9007199254740991", "1e3", "x" * 300]
+    for guess in guesses:
+        answers = {served.get(f"/__rippledoc/version.js?page={page}&v={guess}")[2] for page in real + made_up}
+        assert len(answers) == 1, (guess, answers)
+    assert {served.get(f"/__rippledoc/version.js?page={page}")[2] for page in real + made_up} == {
+        "window.__rippledocReload && window.__rippledocReload(true);\n"}
+    assert served.reload("/clients/acme.html", served.stamp("/clients/acme.html")) == "false"
+
+
+def test_build_stamps_are_random_not_counted(served):
+    first = served.stamp("/clients/acme.html")
+    v = served.status()["version"]
+    (served.root / "rippledoc.yaml").write_text((served.root / "rippledoc.yaml").read_text() + "\n")
+    served.wait_version(v)
+    second = served.stamp("/clients/acme.html")
+    assert first != second and abs(int(first) - int(second)) > 1000 and int(first) > 1000
 
 
 def test_refuses_paths_leaving_the_site(served, tmp_path):
@@ -123,6 +198,7 @@ def test_a_very_long_address_gets_a_short_answer_not_an_empty_reply(served):
 
 def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     v = served.status()["version"]
+    stamps = {page: served.stamp(page) for page in ("/clients/acme.html", "/clients/beta.html", "/index.html")}
     path = served.root / "clients/acme.md"
     path.write_text(path.read_text().replace("fewer surprises", "no surprises at all"))
     st = served.wait_version(v)
@@ -130,9 +206,9 @@ def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
                                       "metrics.html", "problems.html", "rituals.html", "search.html", "stories.html"]
     assert "<strong>no surprises at all</strong>" in served.get("/clients/acme.html")[2]
     # only the tabs whose page was written again reload
-    assert served.get("/__rippledoc/version.js?page=/clients/acme.html")[2].endswith("(2, false);\n")
-    assert served.get("/__rippledoc/version.js?page=/clients/beta.html")[2].endswith("(1, false);\n")
-    assert served.get("/__rippledoc/version.js?page=/index.html")[2].endswith("(2, false);\n")
+    assert {page: served.reload(page, stamp) for page, stamp in stamps.items()} == {
+        "/clients/acme.html": "true", "/clients/beta.html": "false", "/index.html": "true"}
+    assert served.reload("/clients/acme.html", served.stamp("/clients/acme.html")) == "false"
     assert re.search(r"^rebuilt clients/acme\.html and 9 summary pages in \d+\.\d\ds$", served.stop(), re.M)
 
 
@@ -174,16 +250,19 @@ def test_a_new_and_a_deleted_client(served):
 
 def test_a_template_error_shows_an_error_page_and_recovers(served):
     v = served.status()["version"]
+    beta = served.stamp("/clients/beta.html")
     write(served.root, {"site_templates/tagged.html": "{% if %}"})
     st = served.wait_version(v)
     assert "template syntax error" in st["error"]
     status, _, body = served.get("/index.html")
     assert status == 500 and "The site could not be rebuilt" in body and "tagged.html:1" in body
     assert '<script src="/assets/reload.js" data-version="error" defer></script>' in body
-    assert served.get("/__rippledoc/version.js?page=/index.html")[2].endswith(", true);\n")
+    assert served.reload("/index.html", "error") == "false"  # the error page stays until the site builds
+    assert served.reload("/clients/beta.html", beta) == "true"  # every other page shows the error
     (served.root / "site_templates/tagged.html").unlink()
     st = served.wait_version(st["version"])
     assert st["error"] is None and served.get("/index.html")[0] == 200
+    assert served.reload("/index.html", "error") == "true"  # recovered: the error page reloads
     out = served.stop()
     assert "rippledoc: rebuild failed:" in out and "Traceback" not in out
 

@@ -8,10 +8,17 @@
   ``clients/X.md`` re-renders X's page and the aggregate pages, anything else
   the whole site. Editors' atomic saves arrive as moved events: the
   destination path counts.
-- Each page is stamped with the number of the build that wrote it; open
-  tabs poll ``/__rippledoc/version.js?page=PATH`` and reload when their page
-  was written again (or a rebuild failed, or recovered). A failed rebuild shows its error instead of the pages, and the
-  next good save recovers. Nothing is ever printed as a traceback.
+- Each page is stamped with the random stamp of the build that wrote it;
+  open tabs poll ``/__rippledoc/version.js?page=PATH&v=STAMP`` and reload
+  when their page was written again (or a rebuild failed, or recovered). A
+  failed rebuild shows its error instead of the pages, and the next good
+  save recovers. Nothing is ever printed as a traceback.
+- It answers its own pages only: the dynamic endpoints (``/__rippledoc/``)
+  refuse a request another site made (``Sec-Fetch-Site`` other than
+  ``same-origin`` or ``none``, or an ``Origin`` that is not this server);
+  files refuse it too unless it is a top-level navigation. Without the
+  stamp a page carries, ``version.js`` gives the same answer for every page
+  name, so it cannot tell anyone which clients exist.
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ import mimetypes
 import os
 import posixpath
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -57,15 +65,33 @@ class ServeError(Exception):
     """The server cannot start (the port is taken, the address cannot be bound)."""
 
 
+def new_stamp() -> int:
+    """A build's stamp, written into its pages: random, so only a tab that shows a page knows it."""
+    return secrets.randbelow(2 ** 53 - 1) + 1  # an exact JavaScript number, never 0 (0: no reload script)
+
+
 @dataclass
 class State:
-    version: int = 0
-    pages: dict[str, int] = field(default_factory=dict)  # page -> the build that last wrote it
+    version: int = 0  # how many builds ran (status.json)
+    pages: dict[str, int] = field(default_factory=dict)  # page -> the stamp of the build that last wrote it
     rebuilds: int = 0
     rendered: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def stale(self, page: str, seen: str) -> bool:
+        """Whether a tab showing ``page``, stamped ``seen``, should reload. Call with ``lock`` held.
+
+        A stamp that no page on disk carries gets "reload" whatever the page
+        name, and the page is not even looked up: without a page's stamp the
+        answer reveals nothing about which pages exist.
+        """
+        if self.error is not None:
+            return seen != "error"  # show the error page (an error page stays until the site builds)
+        if not seen.isdigit() or int(seen) not in self.pages.values():
+            return True
+        return self.pages.get(page) != int(seen)
 
     def snapshot(self) -> dict[str, object]:
         with self.lock:
@@ -150,7 +176,7 @@ class Rebuilder:
 
     def rebuild(self, paths: set[str] | None) -> None:
         slugs = affected_clients(paths) if paths else None
-        self.builder.version = self.state.version + 1
+        stamp = self.builder.version = new_stamp()
         try:
             result = self.builder.full() if slugs is None else self.builder.update(slugs)
         except BuildError as exc:
@@ -164,7 +190,7 @@ class Rebuilder:
             self.state.rebuilds += 1
             if slugs is None:
                 self.state.pages = {}
-            self.state.pages.update({p: self.state.version for p in result.rendered})
+            self.state.pages.update({p: stamp for p in result.rendered})
             for p in result.removed:
                 self.state.pages.pop(p, None)
             self.state.rendered, self.state.removed, self.state.error = result.rendered, result.removed, None
@@ -267,6 +293,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("X-Robots-Tag", "noindex, nofollow")
+        self.send_header("Cross-Origin-Resource-Policy", "same-origin")  # no other site may embed what we answer
+        self.send_header("Cross-Origin-Opener-Policy", "same-origin")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -284,13 +312,18 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._text(414, f"rippledoc serve: the address is longer than {MAX_URL:,} characters; no page has one")
             return
         path = unquote(urlsplit(self.path).path)
+        refused = foreign_request(self.headers, host, dynamic=path.startswith(DYNAMIC))
+        if refused:
+            self._text(403, f"rippledoc serve: {refused}")
+            return
         if path == "/__rippledoc/version.js":
-            page = unquote(parse_qs(urlsplit(self.path).query).get("page", ["/"])[0]).lstrip("/")
+            query = parse_qs(urlsplit(self.path).query)
+            page = unquote(query.get("page", ["/"])[0]).lstrip("/")
             if page == "" or page.endswith("/"):
                 page += "index.html"
             with self.server.state.lock:
-                v, failed = self.server.state.pages.get(page, 0), self.server.state.error is not None
-            body = f"window.__rippledocVersion && window.__rippledocVersion({v}, {'true' if failed else 'false'});\n"
+                stale = self.server.state.stale(page, query.get("v", [""])[0])
+            body = f"window.__rippledocReload && window.__rippledocReload({'true' if stale else 'false'});\n"
             self._send(200, body.encode(), "text/javascript; charset=utf-8")
             return
         if path == "/__rippledoc/status.json":
@@ -350,6 +383,25 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return target if target.is_file() else None
         except (OSError, ValueError, RuntimeError):
             return None
+
+
+DYNAMIC = "/__rippledoc/"  # the answers computed per request, as opposed to the site's files
+OWN_SITE = ("same-origin", "none")  # Sec-Fetch-Site of this server's pages, and of an address typed or bookmarked
+
+
+def foreign_request(headers: object, host: str, dynamic: bool) -> str | None:
+    """Why a request that another site made is refused, or None for this server's own (and for tools
+    that send neither header, such as curl). ``host``: the request's ``Host``, already checked."""
+    get = headers.get  # type: ignore[attr-defined]
+    origin = get("Origin")
+    if origin is not None and origin.lower() != f"http://{host}":
+        return f"requests from {origin} are refused: this server answers its own pages only"
+    site = (get("Sec-Fetch-Site") or "").lower()
+    if not site or site in OWN_SITE:
+        return None
+    if not dynamic and get("Sec-Fetch-Mode") == "navigate" and get("Sec-Fetch-Dest") in (None, "document"):
+        return None  # a link to a page, followed in a tab of its own: the other site sees nothing of it
+    return f"a {site} request is refused: this server answers its own pages only"
 
 
 def host_allowed(header: str, allowed: set[str], port: int, network: bool) -> bool:
