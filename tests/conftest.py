@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -16,7 +17,21 @@ def load_workspace(root, today=None):
     from rippledoc.book.loader import load_book
     book = load_book(root, today)
     return book, list(book.diagnostics)
+
+
 TODAY = date(2026, 11, 22)
+
+# CI (and any run with CI set, as .ci/run does) shares a busy machine: an example that takes 467 ms
+# there is no bug, so no deadline and no too-slow health check. Elsewhere Hypothesis' defaults hold.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+
+
+def hypothesis_profile(environ: dict[str, str] | os._Environ[str]) -> str:
+    """The Hypothesis profile for this environment: 'ci' when CI is set (to anything but 0/false), else 'default'."""
+    return "ci" if environ.get("CI", "").strip().lower() not in ("", "0", "false", "no") else "default"
+
+
+settings.load_profile(hypothesis_profile(os.environ))
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:
