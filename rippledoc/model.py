@@ -61,18 +61,69 @@ class Touch:
 
 
 @dataclass(frozen=True, slots=True)
+class Renegotiation:
+    """A commitment moved to another day: ``was`` the day it was due until then, ``to`` the new day,
+    ``told`` the day the client was told (None: nobody wrote that they were)."""
+    was: date
+    to: date
+    told: date | None
+    note: str
+    source: Source
+
+    @property
+    def in_time(self) -> bool:
+        """The client was told on or before the day it was due until then: said early, not a silent miss."""
+        return self.told is not None and self.told <= self.was
+
+
+@dataclass(frozen=True, slots=True)
 class Commitment:
     made: date | None
-    due: date
+    due: date  # the day it is due now: the last renegotiated day, else the day first promised
     what: str
     done: date | None
     source: Source
+    to: str = ""  # whom it was promised to, when the file says ("" : the client)
+    moves: tuple[Renegotiation, ...] = ()  # oldest first
+
+    @property
+    def first_due(self) -> date:
+        """The day first promised."""
+        return self.moves[0].was if self.moves else self.due
+
+    @property
+    def renegotiated_in_time(self) -> bool:
+        """Moved at least once, and the client told in time of every move."""
+        return bool(self.moves) and all(m.in_time for m in self.moves)
 
     def state(self, today: date) -> str:
-        """kept, late (kept after due), open, overdue."""
+        """What it is now.
+
+        kept: done by the day first promised; renegotiated: moved, the client told of every move on or
+        before the day it replaced, and done by the new day; late: done, but after its day, or after a
+        day that passed without a word; open: not done, due today or later; overdue: not done, due
+        before today.
+        """
         if self.done is not None:
-            return "kept" if self.done <= self.due else "late"
+            if self.done <= self.first_due:
+                return "kept"
+            if self.renegotiated_in_time and self.done <= self.due:
+                return "renegotiated"
+            return "late"
         return "overdue" if self.due < today else "open"
+
+    def verdict(self, today: date) -> str | None:
+        """How the promise went, for reliability: kept, renegotiated, late, missed, or None (open: not judged).
+
+        missed: not done, and its day passed, or a day it was due passed before the client was told of
+        the move (a silent miss stays a miss until it is kept, and then it is late).
+        """
+        state = self.state(today)
+        if state in ("kept", "renegotiated", "late"):
+            return state
+        if state == "overdue" or any(not m.in_time and m.was < today for m in self.moves):
+            return "missed"
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,6 +213,7 @@ class Answer:
     label: str
     type: str = "text"  # text | choice | date
     choices: tuple[str, ...] = ()
+    applies_to: str | None = None  # the client field ``ritual apply`` writes this answer into; None: the record only
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,3 +252,4 @@ class RitualRecord:
     source: Source
     fields: Mapping[str, object] = field(default_factory=dict)
     body_line: int = 0  # file line on which the body starts
+    applied: date | None = None  # the day ``ritual apply`` wrote its decisions into the client files

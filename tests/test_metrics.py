@@ -225,8 +225,10 @@ def test_contact_coverage(metrics):
 def test_reliability_counts_commitments_due_in_the_period(metrics):
     r = metrics["reliability"]
     # due in Q3: alpha kept (10 Aug <= 15 Aug), alpha late (25 Sep > 20 Sep), bravo and delta overdue today
-    assert {k: r[k] for k in ("due_in_period", "kept", "late", "open", "overdue", "on_time_rate")} == \
-        {"due_in_period": 4, "kept": 1, "late": 1, "open": 0, "overdue": 2, "on_time_rate": 0.25}
+    assert {k: r[k] for k in ("due_in_period", "kept", "renegotiated", "late", "missed", "open", "overdue",
+                              "on_time_rate", "word_kept_rate")} == \
+        {"due_in_period": 4, "kept": 1, "renegotiated": 0, "late": 1, "missed": 2, "open": 0, "overdue": 2,
+         "on_time_rate": 0.25, "word_kept_rate": 0.25}
     assert [(o["client"], o["due"], o["days"]) for o in r["overdue_now"]] == [
         ("bravo", "2026-09-10", 74), ("delta", "2026-09-30", 54), ("alpha", "2026-10-30", 24)]
 
@@ -245,7 +247,8 @@ def test_per_client_rows_and_the_owner_filter(metrics, workspace):
     assert rows["alpha"] == {
         "client": "alpha", "name": "Alpha Dental", "owner": "ann", "level": "key", "grade": "top",
         "status": "active", "touches": 3, "reached": 1, "last_reached": "2026-09-28", "revenue": 4000,
-        "commitments": {"kept": 1, "late": 1, "open": 0, "overdue": 0}, "score": 4.0, "score_trend": 0.32,
+        "commitments": {"kept": 1, "renegotiated": 0, "late": 1, "open": 0, "overdue": 0}, "score": 4.0,
+        "score_trend": 0.32,
         "scores": {"weekly-connection-review": {"latest": 4.0, "trend": 0.32}}}
     ws, _ = load_workspace(workspace(BOOK | REVIEWS), TODAY)
     mine = compute_metrics(ws, Span(START, END), TODAY, owner="bo").to_json()

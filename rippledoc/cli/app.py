@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "plan": ("daily", "plan", "Forecast the daily calls for the next days; says if the book can be covered."),
     "log": ("log", "log", "Add one touch line to a client's log (lossless, atomic)."),
     "done": ("log", "done", "Mark a client's commitment kept (lossless, atomic)."),
+    "promise": ("promise", "promise", "Record a commitment to a client, or its move to a new day (lossless, atomic)."),
     "handoffs": ("outcomes", "handoffs", "Problems handed to a colleague on a call: open and overdue first."),
     "handoff-done": ("outcomes", "handoff_done", "Close a client's handoff: 'done: DATE' on its log line."),
     "kudos": ("outcomes", "kudos", "Praise for the team per employee, in the customers' words."),

@@ -134,10 +134,16 @@ def render(m: "Metrics", names: Mapping[str, str] | None = None) -> str:
             f"{c.planned_calls_per_day:g} ({_pct(c.against_plan)})",
             "  by person: " + ", ".join(f"{k} {v.touches} touches/{v.reached} reached" for k, v in c.by_person.items())]
     r = m.reliability
-    out += ["", f"Commitments due in the period: {r.due_in_period}: {r.kept} kept on time, {r.late} late, "
-            f"{r.open} open, {r.overdue} overdue; on time {_pct(r.on_time_rate)}"]
+    out += ["", f"Commitments first due in the period: {r.due_in_period}: {r.kept} kept on time, "
+            f"{r.renegotiated} renegotiated in time and kept, {r.late} kept late, {r.missed} missed, {r.open} open; "
+            f"on time {_pct(r.on_time_rate)}, word kept {_pct(r.word_kept_rate)} (on time or renegotiated in time)"]
     for o in r.overdue_now:
         out.append(f"  overdue {plural(o.days, 'day')}: {n(o.client)}: {o.what} (due {o.due}) {o.source}")
+    for e in r.tell_them_early:
+        when = "today" if e.days == 0 else f"in {plural(e.days, 'day')}"
+        since = f" since {e.since}" if e.since else ""
+        out.append(f"  tell them early: {n(e.client)}: {e.what} (due {e.due}, {when}; nothing logged with them{since})"
+                   f" {e.source}")
     st = m.stories
     out += ["", f"Success stories: {st.success}"]
     out += [f"  {x.date} {x.name}: {x.note}" for x in st.success_stories]

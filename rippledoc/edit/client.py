@@ -1,6 +1,6 @@
 """Lossless edits of a client file: change only the bytes meant, or nothing.
 
-Four edits, each one read-modify-write cycle under the workspace lock::
+The edits, each one read-modify-write cycle under the workspace lock::
 
     append_touch(root, client_path, line, today=None) -> EditResult
         Insert one log line (``logline.format_touch`` makes one) into the
@@ -11,6 +11,13 @@ Four edits, each one read-modify-write cycle under the workspace lock::
         Add ``done: WHEN`` to the commitment whose ``what`` matches (exactly,
         else case-insensitively, else as the start or a part of it), in its
         flow ``{…}`` or block mapping.
+    add_commitment(root, client_path, due, what, made=None, to=None, today=None) -> EditResult
+        Add ``{made, due, what, to}`` as the last item of ``commitments:``
+        (one line; the first one also turns ``commitments: []`` into a list).
+    move_commitment(root, client_path, what, to, told, note="", today=None) -> EditResult
+        Record a renegotiation of the open commitment whose ``what``
+        matches: ``{to: NEW DAY, told: DAY, note: …}`` added to its
+        ``moved:`` list, on the commitment's line when it is one line.
     close_handoff(root, client_path, text, when, today=None) -> EditResult
         Write ``done: WHEN`` right after the due date of the handoff
         (``handoff: training @priya by 2026-11-28``) on the log line that
@@ -20,6 +27,9 @@ Four edits, each one read-modify-write cycle under the workspace lock::
         text or a date: fills an empty value, adds a line before the closing
         ``---`` when the key is absent, and replaces a present value only
         when ``only_if_empty`` is false (otherwise ``changed`` is False).
+    mark_applied(root, record_path, when, today=None) -> EditResult
+        Write ``applied: WHEN`` into a ritual record or sheet (checked as a
+        record of its ritual, not as a client file).
 
 ``client_path`` is the file's path, absolute or relative to ``root``. Every
 edit works on the file's bytes: line endings (LF or CRLF) and a leading BOM
@@ -147,9 +157,14 @@ def _validate(root: Path, rel: str, doc: _Doc, today: date | None):
     return client
 
 
-def _edit(root: str | Path, client_path: str | Path, change, today: date | None, expect: str | None) -> EditResult:
+def _edit(root: str | Path, client_path: str | Path, change, today: date | None, expect: str | None,
+          check=None) -> EditResult:
     """Read, change, check and write one file by compare-and-swap; when another program saves it in between,
-    read it again and make the change again (``atomic.update``), so that save is kept."""
+    read it again and make the change again (``atomic.update``), so that save is kept.
+
+    ``check(root, rel, doc, today)`` refuses the changed text (raises ``EditError``); default: it must read as a
+    client file without errors."""
+    check = check or _validate
     root_p = Path(root).resolve()
     path, rel = _resolve(root_p, client_path)
     made: list[EditResult] = []
@@ -164,7 +179,7 @@ def _edit(root: str | Path, client_path: str | Path, change, today: date | None,
         made[:] = [change(doc, rel)]
         if not made[0].changed:
             return None
-        _validate(root_p, rel, doc, today)
+        check(root_p, rel, doc, today)
         return doc.bytes()
 
     with atomic.locked(root_p):
@@ -239,34 +254,40 @@ def find_commitment(items: list[tuple[str, object]], what: str) -> list[object]:
     return []
 
 
+def _open_commitment(doc: _Doc, rel: str, what: str, verb: str) -> yamltree.Mapping:
+    """The one open commitment (no ``done``) whose ``what`` matches; refused when none or several do."""
+    front = _parse_front(doc, rel)
+    seq = front.get("commitments")
+    if not isinstance(seq, yamltree.Sequence):
+        raise EditError(f"{rel}: there are no commitments to {verb}")
+    items = []
+    for item in seq.items:
+        if isinstance(item, yamltree.Mapping) and isinstance(item.get("what"), yamltree.Scalar):
+            items.append((item.get("what").text, item))  # type: ignore[union-attr]
+    open_items = [(t, i) for t, i in items if not _has_value(i.get("done"))]
+    found = find_commitment(open_items, what)
+    if len(found) > 1:
+        raise EditError(f"'{what}' matches {len(found)} open commitments: " +
+                        "; ".join(repr(t) for t, i in open_items if i in found) + ". Say which one.")
+    if not found:
+        kept = find_commitment([(t, i) for t, i in items if (t, i) not in open_items], what)
+        if kept:
+            hit = kept[0]
+            raise EditError(f"'{hit.get('what').text}' is already marked done on "  # type: ignore[union-attr]
+                            f"{hit.get('done').text}")  # type: ignore[union-attr]
+        raise EditError(f"no open commitment matches '{what}'" +
+                        (": the open ones are " + "; ".join(repr(t) for t, _ in open_items) if open_items else ""))
+    item = found[0]
+    assert isinstance(item, yamltree.Mapping)
+    return item
+
+
 def mark_done(root: str | Path, client_path: str | Path, what: str, when: date, today: date | None = None,
               expect: str | None = None) -> EditResult:
     """Add ``done: WHEN`` to the open commitment whose ``what`` matches."""
 
     def change(doc: _Doc, rel: str) -> EditResult:
-        front = _parse_front(doc, rel)
-        seq = front.get("commitments")
-        if not isinstance(seq, yamltree.Sequence):
-            raise EditError(f"{rel}: there are no commitments to mark done")
-        items = []
-        for item in seq.items:
-            if isinstance(item, yamltree.Mapping) and isinstance(item.get("what"), yamltree.Scalar):
-                items.append((item.get("what").text, item))  # type: ignore[union-attr]
-        open_items = [(t, i) for t, i in items if not _has_value(i.get("done"))]
-        found = find_commitment(open_items, what)
-        if len(found) > 1:
-            raise EditError(f"'{what}' matches {len(found)} open commitments: " +
-                            "; ".join(repr(t) for t, i in open_items if i in found) + ". Say which one.")
-        if not found:
-            kept = find_commitment([(t, i) for t, i in items if (t, i) not in open_items], what)
-            if kept:
-                hit = kept[0]
-                raise EditError(f"'{hit.get('what').text}' is already marked done on "  # type: ignore[union-attr]
-                                f"{hit.get('done').text}")  # type: ignore[union-attr]
-            raise EditError(f"no open commitment matches '{what}'" +
-                            (": the open ones are " + "; ".join(repr(t) for t, _ in open_items) if open_items else ""))
-        item = found[0]
-        assert isinstance(item, yamltree.Mapping)
+        item = _open_commitment(doc, rel, what, "mark done")
         empty = item.key_node("done")
         if empty is not None:  # 'done:' written without a value: fill it in
             i = empty.line - 1
@@ -312,6 +333,120 @@ def _has_value(node: object) -> bool:
     if isinstance(node, yamltree.Scalar):
         return node.text not in _EMPTY if node.plain else node.text != ""
     return True
+
+
+def _last_line(node: object) -> int:
+    """The last file line (1-based) that holds some of ``node``'s text."""
+    if isinstance(node, yamltree.Mapping) and not node.flow and node.items:
+        return max(max(_last_line(k), _last_line(v)) for k, v in node.items)
+    if isinstance(node, yamltree.Sequence) and not node.flow and node.items:
+        return max(_last_line(i) for i in node.items)
+    assert isinstance(node, (yamltree.Scalar, yamltree.Mapping, yamltree.Sequence))
+    return node.end_line if node.end_col > 1 or node.end_line == node.line else node.end_line - 1
+
+
+def flow_mapping(pairs: list[tuple[str, str | date | None]]) -> str:
+    """``{made: 2026-11-22, due: 2026-11-27, what: Send the plan}``: the pairs whose value is not None or
+    empty, each value written so it reads back as typed."""
+    parts = []
+    for key, value in pairs:
+        if value is None or value == "":
+            continue
+        text = value.isoformat() if isinstance(value, date) else str(value)
+        if "\n" in text or "\r" in text:
+            raise EditError(f"'{key}' is one line")
+        parts.append(f"{key}: {text if isinstance(value, date) else scalar(text, flow=True)}")
+    return "{" + ", ".join(parts) + "}"
+
+
+def _into_flow(doc: _Doc, rel: str, node: yamltree.Mapping | yamltree.Sequence, text: str) -> int:
+    """Write ``text`` as the last entry of a flow ``{…}`` or ``[…]``, on the line of its closing bracket;
+    the 0-based index of that line."""
+    i = node.end_line - 1
+    line = doc.lines[i]
+    close = node.end_col - 2
+    if line[close:close + 1] not in ("}", "]"):
+        raise EditError(f"{rel}:{node.end_line}: cannot find the end of the list or mapping; edit it by hand")
+    before = line[:close].rstrip(" ")
+    empty = before.endswith(("[", "{"))
+    sep = "" if empty else " " if before.endswith(",") else ", "
+    doc.lines[i] = before + sep + text + line[close:]
+    return i
+
+
+def add_commitment(root: str | Path, client_path: str | Path, due: date, what: str, made: date | None = None,
+                   to: str | None = None, today: date | None = None, expect: str | None = None) -> EditResult:
+    """Add ``{made: MADE, due: DUE, what: WHAT, to: TO}`` as the last item of ``commitments:``: one new line in
+    a list of one item per line (the first one also turns an empty ``commitments: []`` into that list)."""
+    what = " ".join(what.split())
+    if not what:
+        raise EditError("say what you promised")
+    item = flow_mapping([("made", made), ("due", due), ("what", what), ("to", to)])
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        fm = _front(doc, rel)
+        front = _parse_front(doc, rel)
+        key = front.key_node("commitments")
+        seq = front.get("commitments")
+        indent = " " * (front.col - 1)
+        if key is None:
+            at = fm.close_line - 1  # before the closing fence
+            doc.insert(at, f"{indent}commitments:")
+            doc.insert(at + 1, f"{indent}  - {item}")
+            return EditResult(rel, True, at + 2, f"{indent}  - {item}", f"added to {rel}:{at + 2}")
+        if isinstance(seq, yamltree.Sequence) and seq.items and seq.flow:
+            i = _into_flow(doc, rel, seq, item)
+            return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"added to {rel}:{i + 1}")
+        if isinstance(seq, yamltree.Sequence) and seq.items:
+            at = _last_line(seq)
+            line = " " * (seq.col - 1) + f"- {item}"
+            doc.insert(at, line)
+            return EditResult(rel, True, at + 1, line, f"added to {rel}:{at + 1}")
+        empty = isinstance(seq, yamltree.Sequence) or (isinstance(seq, yamltree.Scalar) and not _has_value(seq))
+        if not empty or seq is None or seq.line != key.line:
+            raise EditError(f"{rel}:{key.line}: 'commitments' is not a list of commitments; edit it by hand")
+        i = key.line - 1
+        text = doc.lines[i]
+        doc.lines[i] = text[:seq.col - 1].rstrip(" ") + text[seq.end_col - 1:] if seq.end_col > seq.col else text
+        line = f"{indent}  - {item}"
+        doc.insert(i + 1, line)
+        return EditResult(rel, True, i + 2, line, f"added to {rel}:{i + 2}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
+def move_commitment(root: str | Path, client_path: str | Path, what: str, to: date, told: date, note: str = "",
+                    today: date | None = None, expect: str | None = None) -> EditResult:
+    """Record a renegotiation of the open commitment whose ``what`` matches: ``{to: TO, told: TOLD, note: …}``
+    added to its ``moved:`` list (made when missing), on the commitment's own line when it is one line."""
+    entry = flow_mapping([("to", to), ("told", told), ("note", " ".join(note.split()))])
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        item = _open_commitment(doc, rel, what, "move")
+        moved = item.get("moved")
+        key = item.key_node("moved")
+        if isinstance(moved, yamltree.Sequence) and moved.flow:
+            i = _into_flow(doc, rel, moved, entry)
+        elif isinstance(moved, yamltree.Sequence):
+            at = _last_line(moved)
+            line = " " * (moved.col - 1) + f"- {entry}"
+            doc.insert(at, line)
+            return EditResult(rel, True, at + 1, line, f"moved in {rel}:{at + 1}")
+        elif key is not None:
+            if _has_value(moved):
+                raise EditError(f"{rel}:{key.line}: 'moved' is not a list of moves; edit it by hand")
+            i = key.line - 1
+            doc.lines[i] = _fill(doc.lines[i], key, f"[{entry}]")
+        elif item.flow:
+            i = _into_flow(doc, rel, item, f"moved: [{entry}]")
+        else:
+            at = _last_line(item)
+            line = " " * (item.col - 1) + f"moved: [{entry}]"
+            doc.insert(at, line)
+            return EditResult(rel, True, at + 1, line, f"moved in {rel}:{at + 1}")
+        return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"moved in {rel}:{i + 1}")
+
+    return _edit(root, client_path, change, today, expect)
 
 
 # ---------------------------------------------------------------- handoffs
@@ -394,5 +529,47 @@ def set_field(root: str | Path, client_path: str | Path, key: str, value: str | 
     return _edit(root, client_path, change, today, expect)
 
 
-__all__ = ["EditError", "EditResult", "FileChanged", "append_touch", "close_handoff", "mark_done", "set_field",
-           "yaml_scalar"]
+def _validate_record(root: Path, rel: str, doc: _Doc, today: date | None) -> None:
+    """The edited record must read as a record of its ritual without an error."""
+    from rippledoc.book.loader import load_rituals, load_settings
+    from rippledoc.parse.ritual import parse_record, record_location
+    settings, _ = load_settings(root)
+    rituals, _ = load_rituals(root, settings)
+    record, diags = parse_record(Text(rel, doc.text, doc.bytes()), rituals.get(record_location(rel)[0]))
+    errors = [d for d in diags if d.is_error]
+    if record is None or errors:
+        where = f"{errors[0].location()}: {errors[0].message}" if errors else f"{rel}: the record would not parse"
+        raise EditError(f"refused: after this change {where}")
+
+
+def mark_applied(root: str | Path, record_path: str | Path, when: date, today: date | None = None,
+                 expect: str | None = None) -> EditResult:
+    """Write ``applied: WHEN`` into a ritual record (or sheet): after its ``date:`` line when the key is new,
+    in place of the old day when it is there."""
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        fm = _front(doc, rel)
+        front = _parse_front(doc, rel)
+        key = front.key_node("applied")
+        value = front.get("applied")
+        if key is not None:
+            if not isinstance(value, yamltree.Scalar) or value.line != key.line:
+                raise EditError(f"{rel}:{key.line}: 'applied' is not a date; edit it by hand")
+            if value.text == when.isoformat():
+                return EditResult(rel, False, 0, "", f"{rel} already says applied: {when}")
+            i = key.line - 1
+            text = doc.lines[i]
+            doc.lines[i] = (text[:value.col - 1] + when.isoformat() + text[value.end_col - 1:]) if _has_value(value) \
+                else _fill(text, key, when.isoformat())
+            return EditResult(rel, True, i + 1, doc.lines[i].rstrip("\r\n"), f"marked applied in {rel}:{i + 1}")
+        dated = front.key_node("date")
+        at = _last_line(front.get("date")) if dated is not None else fm.yaml_line - 1
+        line = " " * (front.col - 1) + f"applied: {when.isoformat()}"
+        doc.insert(at, line)
+        return EditResult(rel, True, at + 1, line, f"marked applied in {rel}:{at + 1}")
+
+    return _edit(root, record_path, change, today, expect, check=_validate_record)
+
+
+__all__ = ["EditError", "EditResult", "FileChanged", "add_commitment", "append_touch", "close_handoff", "flow_mapping",
+           "mark_applied", "mark_done", "move_commitment", "set_field", "yaml_scalar"]

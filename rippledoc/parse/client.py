@@ -8,7 +8,7 @@ from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
 from rippledoc.parse.fields import Fields, parse_date
 from rippledoc.parse.logline import find_log, is_skippable, parse_touch
-from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Sale, Settings, Source
+from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Renegotiation, Sale, Settings, Source
 from rippledoc.read.source import Text, split_front_matter
 
 KNOWN_KEYS = (
@@ -115,11 +115,15 @@ def _sales(f: Fields) -> tuple[Sale, ...]:
     return tuple(out)
 
 
+COMMITMENT_KEYS = ("made", "due", "what", "done", "to", "moved")
+MOVE_KEYS = ("to", "told", "note")
+
+
 def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
     out = []
     for item in f.mapping_list("commitments"):
         g = Fields(item, f.path, f.diags)
-        g.unknown_keys(("made", "due", "what", "done"), " in a commitment")
+        g.unknown_keys(COMMITMENT_KEYS, " in a commitment")
         made, done = g.date("made"), g.date("done")
         due = g.date("due") if g.require("due", "a commitment needs a 'due' date", "add due: YYYY-MM-DD") else None
         what = g.text("what") if g.require("what", "a commitment needs a 'what'",
@@ -139,6 +143,37 @@ def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
             f.diags.append(warning(f.path, node.line, node.col, "W103",  # type: ignore[union-attr]
                                    f"commitment marked done on {done}, which lies in the future",
                                    "write the day it was kept"))
+        moves = _moves(g, due, made, today)
         if due is not None and what:
-            out.append(Commitment(made, due, what, done, Source(f.path, item.line)))
+            out.append(Commitment(made, moves[-1].to if moves else due, what, done, Source(f.path, item.line),
+                                  g.text("to") or "", moves))
+        else:
+            g.text("to")
+    return tuple(out)
+
+
+def _moves(g: Fields, due: date | None, made: date | None, today: date | None) -> tuple[Renegotiation, ...]:
+    """``moved: [{to: DATE, told: DATE, note: …}]``: each a new due day, the first replacing ``due``."""
+    out: list[Renegotiation] = []
+    was = due
+    for item in g.mapping_list("moved"):
+        h = Fields(item, g.path, g.diags)
+        h.unknown_keys(MOVE_KEYS, " in a move of a commitment")
+        to = h.date("to") if h.require("to", "a move needs the new day in 'to'",
+                                      "write it as {to: 2026-11-27, told: 2026-11-10}") else None
+        told = h.date("told")
+        note = h.text("note") or ""
+        if to and made and to < made:
+            node = item.get("to")
+            g.diags.append(error(g.path, node.line, node.col, "E107",  # type: ignore[union-attr]
+                                 f"commitment moved to {to}, before it was made on {made}",
+                                 "write the new day it is due"))
+        if told and today and told > today:
+            node = item.get("told")
+            g.diags.append(error(g.path, node.line, node.col, "E108",  # type: ignore[union-attr]
+                                 f"client told on {told}, which lies in the future",
+                                 "'told' is the day you told the client of the new day"))
+        if to is not None and was is not None:
+            out.append(Renegotiation(was, to, told, note, Source(g.path, item.line)))
+            was = to
     return tuple(out)

@@ -19,8 +19,8 @@ from rippledoc.book.book import Book
 from rippledoc.views.followups import FollowupFigures, followup_figures
 from rippledoc.views.jsonable import View
 from rippledoc.views.periods import Span
-from rippledoc.views.terms import (is_active, is_call, last_reached, on_book, on_book_during,
-                                   working_days)
+from rippledoc.views.terms import (TELL_EARLY_DAYS, is_active, is_call, last_reached, last_word, on_book,
+                                   on_book_during, tell_them_early, working_days)
 
 TREND_WINDOW = 8  # reviews in a score trend
 FALLING_SLOPE = -0.1  # points per review, unless the ritual's falling_slope says otherwise
@@ -28,7 +28,7 @@ LET_GO_AFTER = 2  # sessions graded three in a row
 WINDOWS = (90, 180, 365)
 MAIN_SCORES = "weekly-connection-review"  # the per-client 'score' column, when the client has such reviews
 CALL_OUTCOMES = ("reached", "voicemail", "no-answer")
-STATES = ("kept", "late", "open", "overdue")
+STATES = ("kept", "renegotiated", "late", "open", "overdue")  # Commitment.state
 
 
 def _r(x: float | None, n: int = 2) -> float | None:
@@ -463,25 +463,46 @@ class Overdue(View):
 
 
 @dataclass(frozen=True, slots=True)
+class TellEarly(View):
+    """An open commitment due soon with no progress noted since it was promised (or last moved)."""
+    client: str
+    what: str
+    due: date
+    days: int  # until it is due; 0: today
+    since: date | None  # the day the client last heard of it (made, or the last move told)
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
 class Reliability(View):
-    """The commitments due in the period, each in its state as of today; and every one overdue now."""
+    """The commitments due in the period, each judged as of today; every one overdue now; and the ones to
+    tell the client about early."""
     due_in_period: int
-    kept: int
-    late: int
-    open: int
-    overdue: int
-    on_time_rate: float | None
+    kept: int  # done by the day first promised
+    renegotiated: int  # moved with the client told before the day, then done by the new day
+    late: int  # done after its day, or after a day that passed without a word
+    missed: int  # not done and its day passed, or a day passed before the client was told of a move
+    open: int  # not judged yet
+    overdue: int  # of the missed, those not done and past their day now
+    on_time_rate: float | None  # kept / judged
+    word_kept_rate: float | None  # (kept + renegotiated) / judged
     overdue_now: tuple[Overdue, ...]
+    tell_early_days: int
+    tell_them_early: tuple[TellEarly, ...]
 
 
 def reliability(clients: list[Client], span: Span, today: date) -> Reliability:
-    due = [k for c in clients for k in c.commitments if span.contains(k.due)]
-    counts = [sum(k.state(today) == s for k in due) for s in STATES]
+    due = [k for c in clients for k in c.commitments if span.contains(k.first_due)]
+    verdicts = [k.verdict(today) for k in due]
+    kept, reneg, late, missed = (verdicts.count(v) for v in ("kept", "renegotiated", "late", "missed"))
+    judged = kept + reneg + late + missed
     overdue = [Overdue(c.slug, k.what, k.due, (today - k.due).days, f"{k.source.path}:{k.source.line}")
                for c in clients for k in c.commitments if k.state(today) == "overdue"]
-    kept, late, _, overdue_n = counts
-    return Reliability(len(due), *counts, _ratio(kept, kept + late + overdue_n),
-                       tuple(sorted(overdue, key=lambda o: o.due)))
+    early = [TellEarly(c.slug, k.what, k.due, (k.due - today).days, last_word(k), f"{k.source.path}:{k.source.line}")
+             for c, k in tell_them_early(clients, today)]
+    return Reliability(len(due), kept, reneg, late, missed, verdicts.count(None),
+                       sum(k.state(today) == "overdue" for k in due), _ratio(kept, judged), _ratio(kept + reneg, judged),
+                       tuple(sorted(overdue, key=lambda o: o.due)), TELL_EARLY_DAYS, tuple(early))
 
 
 @dataclass(frozen=True, slots=True)
@@ -542,7 +563,7 @@ def client_row(c: Client, span: Span, today: date, scores: Mapping[str, RitualSc
     return ClientRow(c.slug, c.name, c.owner, c.level, c.grade, c.status, len(touches),
                      sum(t.reached for t in touches), last.date if last else None,
                      _r(sum(s.amount for s in c.sales if span.contains(s.date))),
-                     {s: sum(k.state(today) == s for k in c.commitments if span.contains(k.due)) for s in STATES},
+                     {s: sum(k.state(today) == s for k in c.commitments if span.contains(k.first_due)) for s in STATES},
                      overall.latest if overall else None, overall.trend if overall else None,
                      {key: LatestScore(o.latest, o.trend) for key, o in mine.items()})
 

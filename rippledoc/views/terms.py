@@ -1,7 +1,8 @@
-"""The words every view uses, each defined once: active, on the book, a call, last reached.
+"""The words every view uses, each defined once: active, on the book, a call, last reached, tell them early.
 
-A commitment's state (kept, late, open, overdue) is ``Commitment.state`` in
-``rippledoc/model.py``; the reporting period is ``Span`` in
+A commitment's state (kept, renegotiated, late, open, overdue) is
+``Commitment.state`` in ``rippledoc/model.py``, and how the promise went
+(kept, renegotiated, late, missed) is ``Commitment.verdict`` beside it; the reporting period is ``Span`` in
 ``rippledoc/views/periods.py``; a story is one per touch (``parse/marks.py``).
 """
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Iterable
 
-from rippledoc.model import Client, Touch
+from rippledoc.model import Client, Commitment, Touch
 
 CALL_KINDS = ("call", "meeting", "visit")
 """A call: a conversation by phone or face to face. Emails and letters are touches, not calls."""
@@ -64,3 +65,31 @@ def working_days(start: date, end: date, weekdays: Iterable[int]) -> int:
     """How many days from ``start`` to ``end`` (both included) fall on one of ``weekdays`` (Monday = 0)."""
     allowed = set(weekdays)
     return sum((start + timedelta(days=i)).weekday() in allowed for i in range((end - start).days + 1))
+
+
+TELL_EARLY_DAYS = 7
+"""Open commitments due within this many days with no progress noted are "tell them early" items."""
+
+
+def last_word(k: Commitment) -> date | None:
+    """The day the client last heard of this commitment from its own entry: the latest move's ``told``, else
+    the day it was ``made``."""
+    told = [m.told for m in k.moves if m.told is not None]
+    return max(told) if told else k.made
+
+
+def progress_noted(c: Client, k: Commitment) -> bool:
+    """A touch that reached or was sent to the client (not a no-answer) is logged after ``last_word``: the
+    file shows they heard from you since. A commitment without ``made`` or a move told: any such touch."""
+    since = last_word(k)
+    return any(t.outcome != "no-answer" and (since is None or t.date > since) for t in c.log)
+
+
+def tell_them_early(clients: Iterable[Client], today: date, days: int = TELL_EARLY_DAYS
+                    ) -> list[tuple[Client, Commitment]]:
+    """Open commitments of active clients due from today to ``days`` days ahead with no progress noted,
+    soonest first: keep them, or say so now, with a plan."""
+    end = today + timedelta(days=days)
+    found = [(c, k) for c in clients if is_active(c, today) for k in c.commitments
+             if k.done is None and today <= k.due <= end and not progress_noted(c, k)]
+    return sorted(found, key=lambda ck: (ck[1].due, ck[0].name.lower(), ck[1].what))
