@@ -72,6 +72,7 @@ CODES: dict[str, str] = {
     "W203": "a handoff-done closes no handoff",
     "W400": "missing score",
     "W401": "a record's date lies outside its period",
+    "W402": "a client file disagrees with the latest applied review",
 }
 
 

@@ -122,6 +122,29 @@ def record_references(ws: Book) -> Iterable[Diagnostic]:
                               "or remove the client from this record")
 
 
+def reviews_applied(ws: Book) -> Iterable[Diagnostic]:
+    """W402: a client field says neither what the latest review decided nor what the latest applied review did
+    (``book/decisions.py``, the same comparison as the ``unrecorded`` of ``metrics``)."""
+    from rippledoc.book.decisions import decided_fields, disagreements
+    names = {r.key: r.name for r in ws.rituals.values()}
+    for field in decided_fields(ws):
+        for d in disagreements(ws, ws.clients, field):
+            if not d.warned or d.last_applied is None:
+                continue
+            c = ws.client(d.client)
+            assert c is not None
+            a, latest = d.last_applied, d.latest
+            message = (f"{field}: {d.file or 'none'} in the file, but the {names.get(a.ritual, a.ritual)} review of "
+                       f"{a.period}, applied {a.applied}, decided {a.value}")
+            if latest is a:
+                hint = (f"run 'rippledoc ritual apply {a.ritual} {a.period}' to write {a.value} into the file; if the file "
+                        "is right as it is, record the change in the next review")
+            else:
+                message += f", and the {names.get(latest.ritual, latest.ritual)} review of {latest.period} says {latest.value}"
+                hint = f"run 'rippledoc ritual apply {latest.ritual} {latest.period}'"
+            yield warning(c.path, c.field_lines.get(field, c.field_lines.get("name", 1)), 1, "W402", message, hint)
+
+
 def merge_driver_setup(ws: Book) -> Iterable[Diagnostic]:
     """W001: ``.gitattributes`` merges with rippledoc's driver, and this clone's git has none or one that cannot run."""
     from rippledoc.team.driver import driver_problem
@@ -133,7 +156,7 @@ def merge_driver_setup(ws: Book) -> Iterable[Diagnostic]:
 
 Check = Callable[[Book], Iterable[Diagnostic]]
 EACH_CLIENT: list[Check] = [known_zones, known_owners, known_authors]
-ACROSS: list[Check] = [unique_names, unique_slugs, plain_slugs, record_references]
+ACROSS: list[Check] = [unique_names, unique_slugs, plain_slugs, record_references, reviews_applied]
 REPOSITORY: list[Check] = [merge_driver_setup]
 CHECKS: list[Check] = EACH_CLIENT + ACROSS + REPOSITORY
 

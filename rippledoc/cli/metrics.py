@@ -66,6 +66,16 @@ def _trend(x: float | None) -> str:
     return "  -  " if x is None else f"{x:+.2f}"
 
 
+def _unrecorded(rows, n) -> list[str]:
+    """Where a file says another value than its latest review: not applied yet, or changed in the file since."""
+    out = []
+    for u in rows:
+        said = f"file says {u.file or 'nothing'}, the {u.ritual} review of {u.period} ({u.since}) said {u.recorded}"
+        out.append(f"  {n(u.client)}: {said}" + ("; changed in the file since it was applied" if u.applied else
+                                                 f"; not applied yet: rippledoc ritual apply {u.ritual} {u.period}"))
+    return out
+
+
 def render(m: "Metrics", names: Mapping[str, str] | None = None) -> str:
     """The text of ``metrics``: clients by name, as every other command shows them (``names``: slug -> name)."""
     names = names or {}
@@ -99,14 +109,14 @@ def render(m: "Metrics", names: Mapping[str, str] | None = None) -> str:
             + f"; moves in the period: {t.up} up, {t.down} down"]
     for mv in t.moves:
         out.append(f"  {mv.date} {n(mv.client)}: {mv.before} -> {mv.after} ({mv.direction})")
-    for u in t.unrecorded:
-        out.append(f"  {n(u.client)}: file says {u.file}, last review ({u.since}) said {u.recorded}")
+    out += _unrecorded(t.unrecorded, n)
     g = m.grades
     out += ["", "Grades now (clients on the book, active and paused): "
             + ", ".join(f"{k} {v}" for k, v in g.distribution.items())
             + f"; changes in the period: {g.up} up, {g.down} down"]
     for mv in g.changes:
         out.append(f"  {mv.date} {n(mv.client)}: {mv.before} -> {mv.after}")
+    out += _unrecorded(g.unrecorded, n)
     for x in g.let_go:
         out.append(f"  consider letting go: {x.name} (graded three in {x.sessions} sessions in a row since {x.since})")
     b = m.business

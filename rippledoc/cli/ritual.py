@@ -1,4 +1,5 @@
-"""``rippledoc ritual list | start | show``: rituals as files, their records, what is due."""
+"""``rippledoc ritual list | start | show | apply``: rituals as files, their records, what is due, and the
+decisions of a record written into the client files."""
 from __future__ import annotations
 
 import click
@@ -10,7 +11,8 @@ from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, l
 
 @click.group()
 def ritual() -> None:
-    """List the rituals, start this period's record, show one ritual's records.
+    """List the rituals, start this period's record, show one ritual's records,
+    apply a record's decisions (grades, levels) to the client files.
 
     A ritual is a file rituals/NAME.md (see docs/rituals.md); its records are
     rituals/NAME/PERIOD.md (e.g. 2026-W47) or, for twelve-days, one sheet per
@@ -191,6 +193,84 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
         scores = "  ".join(f"{k}={e['scores'].get(k, '-')}" for k in keys)
         answers = "  ".join(f"{k}={v}" for k, v in e["answers"].items() if k != "why")
         click.echo(f"  {names.get(e['client'], e['client']):<{width}} {scores}  {answers}".rstrip())
+
+
+@ritual.command(short_help="Write what NAME's record of PERIOD decided (grades, levels) into the client files.")
+@click.argument("name")
+@click.argument("period")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@json_option
+@today_option
+@click.pass_context
+def apply(ctx: click.Context, name: str, period: str, dry_run: bool, as_json: bool, today: str | None) -> None:
+    """Write the answers of NAME's record of PERIOD that its definition applies
+    to a client field (applies_to: grade, level, …) into each client's file:
+    one changed line per field, every other byte unchanged. Then the record
+    gets 'applied: TODAY', and 'check' warns (W402) when a file later says
+    otherwise. A decision a later record overrides is left alone.
+
+    \b
+    Examples:
+      rippledoc ritual apply high-grade 2026-Q3 --dry-run
+      rippledoc ritual apply client-for-life 2026-Q3
+    """
+    from rippledoc.edit import atomic
+    from rippledoc.edit.client import EditError, mark_applied, set_field
+    from rippledoc.parse.fields import parse_date
+    from rippledoc.views.rituals import CannotApply, apply_plan
+    day = workspace_today(root_from(ctx), today)
+    root = root_from(ctx)
+    ws = load(root, day)
+    r = _find(ws, name)
+    try:
+        plan = apply_plan(ws, r.key, period)
+    except CannotApply as exc:
+        fail(str(exc))
+        return
+    broken = [d for d in ws.diagnostics if d.is_error and d.path in plan.records]
+    if broken:
+        fail(f"{broken[0].location()}: {broken[0].message}; nothing applied: fix the record first "
+             "('rippledoc check' lists every problem)", EXIT_ERRORS)
+    written: list[str] = []
+    if not dry_run:
+        with atomic.locked(root):
+            for w in plan.writes:
+                value = parse_date(w.new) if w.field == "snooze" else w.new
+                try:
+                    set_field(root, w.path, w.field, value or w.new, only_if_empty=False, today=day)
+                except EditError as exc:
+                    fail(f"{exc} ({len(written)} of {len(plan.writes)} changes written before it; the record is "
+                         "not marked applied)", EXIT_ERRORS)
+                written.append(f"{w.path}:{w.field}")
+            try:
+                for path in plan.records:
+                    mark_applied(root, path, day, today=day)
+            except EditError as exc:
+                fail(f"{exc} (every change was written; mark the record 'applied: {day}' by hand)", EXIT_ERRORS)
+    if as_json:
+        print_json({"ritual": plan.ritual, "period": plan.period, "dry_run": dry_run, "records": list(plan.records),
+                    "fields": {a: f for a, f in plan.fields}, "writes": [w.to_json() for w in plan.writes],
+                    "agreed": plan.agreed, "skipped": [x.to_json() for x in plan.skipped],
+                    "applied": None if dry_run else day.isoformat()})
+        return
+    rule = ", ".join(f"{a} -> {f}" if a != f else f for a, f in plan.fields)
+    click.echo(f"{plan.name}, {plan.period} ({rule}):")
+    for w in plan.writes:
+        click.echo(f"  {w.path}: {w.field} {w.old or '(none)'} -> {w.new}   {w.name}")
+    for x in plan.skipped:
+        if x.later is None:
+            click.echo(f"  left alone: {x.client}: {x.field} {x.value}: no such client")
+    later: dict[str, int] = {}
+    for x in plan.skipped:
+        if x.later is not None:
+            later[x.later] = later.get(x.later, 0) + 1
+    for path, count in later.items():
+        click.echo(f"  left alone: {plural(count, 'decision')} made again since in {path}")
+    counts = f"{plural(len(plan.writes), 'change')}, {plan.agreed} already in the files"
+    if dry_run:
+        click.echo(f"{counts} (dry run, nothing written).")
+    else:
+        click.echo(f"{counts}; {', '.join(plan.records)} marked applied: {day}.")
 
 
 def records_line(records: list, per_client: bool) -> str:

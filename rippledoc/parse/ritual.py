@@ -13,7 +13,7 @@ from datetime import date
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
-from rippledoc.parse.fields import Fields, did_you_mean, parse_date
+from rippledoc.parse.fields import Fields, did_you_mean, parse_cadence, parse_date
 from rippledoc.model import GRADES, LEVELS, STATUSES, Answer, Metric, Ritual, RitualEntry, RitualRecord, Source
 from rippledoc.views.periods import cadence_days, cadence_kind, parse_period
 from rippledoc.read.source import Text, split_front_matter
@@ -24,8 +24,14 @@ COVER_KEYS = {"level": LEVELS, "grade": GRADES, "status": STATUSES, "owner": (),
 ANSWER_TYPES = ("text", "choice", "date")
 FREE_KEYS = ("why", "note")  # every ritual accepts a line of why and a note per client
 PICK_KEYS = ("grade", "level", "revenue", "tenure")
-SHEET_KEYS = ("date", "client", "day")
-RECORD_KEYS = ("date", "clients")
+SHEET_KEYS = ("date", "client", "day", "applied")
+RECORD_KEYS = ("date", "clients", "applied")
+PROFILE_FIELDS = ("level", "grade", "status", "owner")  # an answer of this key is that client field, pre-filled
+# The client fields a ritual's answer can be applied to (``applies_to``), with the values each allows
+# (empty: any text the client file accepts there; ``snooze`` takes a date answer).
+APPLIES_TO = {"level": LEVELS, "grade": GRADES, "status": STATUSES, "owner": (), "cadence": (), "snooze": (),
+              "contact": (), "title": (), "timezone": ()}
+NOT_APPLIED = ("none", "no", "false")
 _SCALE = re.compile(r"^([0-9]+)\s*-\s*([0-9]+)$")
 _MONTH_DAY = r"(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 _SEASON = re.compile(rf"^{_MONTH_DAY}\s*\.\.\s*{_MONTH_DAY}$")
@@ -145,8 +151,38 @@ def _answers(f: Fields, path: str, diags: list[Diagnostic], taken: set[str]) -> 
             continue
         if key:
             taken.add(key)
-            answers.append(Answer(key, g.text("label") or key, kind, choices))
+            answers.append(Answer(key, g.text("label") or key, kind, choices, _applies_to(g, key, kind, choices)))
     return answers
+
+
+def _applies_to(g: Fields, key: str, kind: str, choices: tuple[str, ...]) -> str | None:
+    """The client field ``ritual apply`` writes the answer into: ``applies_to``, else the answer's own key when
+    it is a client field a review decides (level, grade, status, owner); ``applies_to: none`` for neither."""
+    written = g.text("applies_to")
+    if written is None:
+        return key if key in PROFILE_FIELDS else None
+    if written.lower() in NOT_APPLIED:
+        return None
+    at = g.node.get("applies_to")
+    if written not in APPLIES_TO:
+        g.diags.append(error(g.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+                             f"applies_to: '{written}' is not a client field an answer can be applied to "
+                             f"({', '.join(APPLIES_TO)}, or none)", did_you_mean(written, tuple(APPLIES_TO))))
+        return None
+    allowed = APPLIES_TO[written]
+    wrong = [c for c in choices if allowed and c not in allowed]
+    if wrong or (allowed and kind != "choice"):
+        g.diags.append(error(g.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+                             f"answer '{key}' is applied to {written}, which takes only {', '.join(allowed)}"
+                             + (f", not {', '.join(wrong)}" if wrong else ""),
+                             f"write choices: [{', '.join(allowed)}]"))
+        return None
+    if (written == "snooze") != (kind == "date"):
+        g.diags.append(error(g.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+                             f"answer '{key}' of type {kind} cannot be applied to {written}",
+                             "only a date answer (type: date) is applied to snooze, and a date only to snooze"))
+        return None
+    return written
 
 
 def _check_settings(node: yamltree.Mapping, path: str, diags: list[Diagnostic]) -> None:
@@ -173,6 +209,16 @@ def _check_settings(node: yamltree.Mapping, path: str, diags: list[Diagnostic]) 
             at = node.get("pick")
             diags.append(error(path, at.line, at.col, "E400", f"pick: '{rule}' is not one of "  # type: ignore[union-attr]
                                f"{', '.join(PICK_KEYS)}", did_you_mean(rule, PICK_KEYS)))
+    early = f.text("tell_early")
+    if early and parse_cadence(early) is None:
+        at = node.get("tell_early")
+        diags.append(error(path, at.line, at.col, "E400", f"tell_early '{early}' is not a number of days or weeks",  # type: ignore[union-attr]
+                           "write it as tell_early: 7d, or 2w"))
+    for grade in f.text_list("grades"):
+        if grade not in GRADES + ("ungraded", "any"):
+            at = node.get("grades")
+            diags.append(error(path, at.line, at.col, "E400", f"grades: '{grade}' is not one of "  # type: ignore[union-attr]
+                               f"{', '.join(GRADES)}, ungraded, or any", did_you_mean(grade, GRADES)))
     for key, allowed in (("records", ("files", "log")), ("sheets", ("per-period", "per-client"))):
         text = f.text(key)
         if text and text not in allowed:
@@ -234,9 +280,10 @@ def parse_record(src: Text, ritual: Ritual | None) -> tuple[RitualRecord | None,
         if k.text not in known and not (sheet and _is_entry_key(k.text, ritual)):
             diags.append(warning(src.path, k.line, k.col, "W100", f"unknown key '{k.text}' in a ritual record",
                                  did_you_mean(k.text, known) or "free notes belong in the body, below the '---'"))
+    applied = f.date("applied")
     fields = {k.text: yamltree.to_python(v) for k, v in node.items if k.text not in ("date", "clients")}
     return RitualRecord(ritual.key if ritual else key, label, when, tuple(entries), body,
-                        Source(src.path, 1), fields, body_line), diags
+                        Source(src.path, 1), fields, body_line, applied), diags
 
 
 def _check_period(label: str, ritual: Ritual | None, path: str, diags: list[Diagnostic]):

@@ -16,6 +16,7 @@ from typing import Mapping
 
 from rippledoc.model import GRADES, KINDS, LEVELS, Client, Ritual
 from rippledoc.book.book import Book
+from rippledoc.book.decisions import answer_for, decisions, deciding, disagreements
 from rippledoc.views.followups import FollowupFigures, followup_figures
 from rippledoc.views.jsonable import View
 from rippledoc.views.periods import Span
@@ -172,27 +173,6 @@ def connection_scores(ws: Book, clients: list[Client], span: Span) -> dict[str, 
 
 # ---------------------------------------------------------------- triangle and grades
 
-def _answer_rituals(ws: Book, key: str) -> list[Ritual]:
-    return [r for r in ws.rituals.values() if any(a.key == key for a in r.answers)]
-
-
-Answered = tuple[date, str, str, str]  # (date, period, value, path)
-
-
-def answer_index(ws: Book, key: str, end: date) -> dict[str, list[Answered]]:
-    """Every client's ``key`` answers (grade, level) in the records up to ``end``, oldest first."""
-    keys = {r.key for r in _answer_rituals(ws, key)}
-    out: dict[str, list[Answered]] = {}
-    for r in ws.records:
-        if r.ritual in keys and r.date <= end:
-            for e in r.entries:
-                if e.answers.get(key):
-                    out.setdefault(e.client, []).append((r.date, r.period, e.answers[key], r.source.path))
-    for rows in out.values():
-        rows.sort()
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Move(View):
     client: str
@@ -207,28 +187,32 @@ class Move(View):
 
 @dataclass(frozen=True, slots=True)
 class Unrecorded(View):
-    """A client whose file says another value than its latest review: changed in the file since."""
+    """A client whose file says another value than its latest review (``book/decisions.py``): a review not
+    applied yet (``applied`` false), or a change made in the file since it was applied."""
     client: str
     recorded: str
-    file: str
+    file: str | None
     since: date
+    ritual: str
+    period: str
+    applied: bool  # the latest review was applied to the files ('ritual apply')
 
 
 def _moves(ws: Book, clients: list[Client], key: str, order: tuple[str, ...],
            span: Span) -> tuple[tuple[Move, ...], tuple[Unrecorded, ...]]:
     """Changes between consecutive recorded values; ``order`` runs from worst to best."""
-    moves, unrecorded = [], []
-    index = answer_index(ws, key, span.last)
+    moves = []
+    index = decisions(ws, key, span.last)
     for c in clients:
         hist = index.get(c.slug, [])
-        for (_, _, v0, _), (d1, p1, v1, path) in zip(hist, hist[1:]):
-            if v0 != v1 and span.contains(d1) and v0 in order and v1 in order:
-                steps = order.index(v1) - order.index(v0)
-                moves.append(Move(c.slug, d1, p1, v0, v1, "up" if steps > 0 else "down", abs(steps), path))
-        current = getattr(c, key)
-        if hist and current and hist[-1][2] != current:
-            unrecorded.append(Unrecorded(c.slug, hist[-1][2], current, hist[-1][0]))
-    return tuple(sorted(moves, key=lambda m: (m.date, m.client))), tuple(unrecorded)
+        for d0, d1 in zip(hist, hist[1:]):
+            if d0.value != d1.value and span.contains(d1.date) and d0.value in order and d1.value in order:
+                steps = order.index(d1.value) - order.index(d0.value)
+                moves.append(Move(c.slug, d1.date, d1.period, d0.value, d1.value, "up" if steps > 0 else "down",
+                                  abs(steps), d1.path))
+    unrecorded = tuple(Unrecorded(d.client, d.latest.value, d.file, d.latest.date, d.latest.ritual, d.latest.period,
+                                  d.latest.applied is not None) for d in disagreements(ws, clients, key, span.last))
+    return tuple(sorted(moves, key=lambda m: (m.date, m.client))), unrecorded
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,24 +277,24 @@ class Grades(View):
 def grades(ws: Book, clients: list[Client], span: Span, today: date) -> Grades:
     now = current(clients, today)
     changes, unrecorded = _moves(ws, clients, "grade", tuple(reversed(GRADES)), span)
-    after = max((int(str(r.settings.get("let_go_after", LET_GO_AFTER))) for r in _answer_rituals(ws, "grade")),
+    after = max((int(str(r.settings.get("let_go_after", LET_GO_AFTER))) for r in deciding(ws, "grade")),
                 default=LET_GO_AFTER)
     let_go = []
-    index = answer_index(ws, "grade", span.last)
+    index = decisions(ws, "grade", span.last)
     for c in now:
         hist = index.get(c.slug, [])
         run = 0
-        for _, _, g, _ in reversed(hist):
-            if g != "three":
+        for d in reversed(hist):
+            if d.value != "three":
                 break
             run += 1
         if run >= after:
-            let_go.append(LetGo(c.slug, c.name, run, hist[-run][1]))
-    keys = {r.key for r in _answer_rituals(ws, "grade")}
+            let_go.append(LetGo(c.slug, c.name, run, hist[-run].period))
+    keys = {r.key: answer_for(r, "grade") for r in deciding(ws, "grade")}
     slugs = {c.slug for c in clients}
     sessions = []
     for r in sorted((r for r in ws.records if r.ritual in keys and r.date <= span.last), key=lambda r: r.date):
-        graded = [e.answers.get("grade") for e in r.entries if e.client in slugs]
+        graded = [e.answers.get(keys[r.ritual] or "") for e in r.entries if e.client in slugs]
         sessions.append(GradeSession(r.period, r.date, {g: graded.count(g) for g in GRADES}))
     dist = {g: sum(c.grade == g for c in now) for g in GRADES}
     dist["ungraded"] = sum(c.grade is None for c in now)

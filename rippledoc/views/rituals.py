@@ -1,8 +1,9 @@
-"""Which rituals are due, whom each covers, and the record a ritual starts from.
+"""Which rituals are due, whom each covers, the record a ritual starts from, and what applying it writes.
 
 ``ritual_status(ws, today)`` answers "which rituals are due?"; ``start_record``
 drafts the files of a new record (pure: it returns text, the command writes
-it, never over an existing file).
+it, never over an existing file); ``apply_plan`` says which client fields a
+record's decisions change (pure: ``ritual apply`` writes them).
 """
 from __future__ import annotations
 
@@ -14,10 +15,8 @@ from typing import Any
 from rippledoc.model import LEVELS, Client, Ritual, RitualEntry, RitualRecord
 from rippledoc.book.book import Book
 from rippledoc.views.periods import Period, cadence_days, cadence_kind, period_of
-from rippledoc.parse.ritual import sections
+from rippledoc.parse.ritual import PROFILE_FIELDS, sections
 from rippledoc.edit.yamlscalar import scalar
-
-PROFILE_FIELDS = ("level", "grade", "status", "owner")  # answers pre-filled from the client file
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,3 +297,94 @@ def write_drafts(root: Path, drafts: list[Draft]) -> list[tuple[str, bool]]:
             raise DraftsNotWritten(write_problem(d.path, exc) + (f" ({left} more not written)" if left else ""),
                                    done) from None
     return done
+
+
+# ---------------------------------------------------------------- applying a record to the client files
+
+class CannotApply(Exception):
+    """The record cannot be applied (a usage problem, with a message for the person)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """One client field ``ritual apply`` changes: one line of the client's file."""
+    client: str
+    name: str
+    path: str  # the client's file
+    field: str
+    old: str | None
+    new: str
+    record: str  # the record that decided it
+
+    def to_json(self) -> dict[str, Any]:
+        return {"client": self.client, "name": self.name, "path": self.path, "field": self.field,
+                "from": self.old, "to": self.new, "record": self.record}
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A decision left alone: its client has no file, or a later record decided the field since."""
+    client: str
+    field: str
+    value: str
+    later: str | None  # the later record's file; None: no such client
+
+    @property
+    def reason(self) -> str:
+        return f"decided again since in {self.later}" if self.later else "no such client"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"client": self.client, "field": self.field, "value": self.value, "later": self.later,
+                "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class ApplyPlan:
+    ritual: str
+    name: str
+    period: str
+    records: tuple[str, ...]  # the record files, marked ``applied:`` once the writes are made
+    fields: tuple[tuple[str, str], ...]  # (answer, client field) the definition applies
+    writes: tuple[Write, ...]
+    agreed: int  # decisions the files already hold
+    skipped: tuple[Skipped, ...]
+
+
+def apply_plan(ws: Book, key: str, period: str) -> ApplyPlan:
+    """What applying ritual ``key``'s record of ``period`` writes: for each covered client and each answer the
+    definition applies (``applies_to``), the field of the client's file, when it says otherwise. A decision a
+    later record overrides is skipped: the latest review is the one the files follow."""
+    from rippledoc.book.decisions import agrees, decisions, file_value
+    ritual = ws.rituals.get(key)
+    if ritual is None:
+        raise CannotApply(f"no ritual '{key}' (known: {', '.join(sorted(ws.rituals))})")
+    fields = tuple((a.key, a.applies_to) for a in ritual.answers if a.applies_to)
+    if not fields:
+        raise CannotApply(f"{ritual.name} applies none of its answers to the client files: give an answer "
+                          f"'applies_to: FIELD' in {ritual.source.path} (docs/rituals.md)")
+    records = records_of(ws, key)
+    held = [r for r in records if r.period == period]
+    if not held:
+        known = ", ".join(dict.fromkeys(r.period for r in records)) or "none yet"
+        raise CannotApply(f"{ritual.name} has no record for '{period}' (records: {known})")
+    writes, skipped, agreed = [], [], 0
+    for answer, field in fields:
+        index = decisions(ws, field)
+        for r in held:
+            for e in r.entries:
+                value = e.answers.get(answer)
+                if not value:
+                    continue
+                c = ws.client(e.client)
+                if c is None:
+                    skipped.append(Skipped(e.client, field, value, None))
+                    continue
+                last = index[c.slug][-1]
+                if (last.path, last.line) != (r.source.path, e.source.line):
+                    skipped.append(Skipped(c.slug, field, value, last.path))
+                elif agrees(c, field, value):
+                    agreed += 1
+                else:
+                    writes.append(Write(c.slug, c.name, c.path, field, file_value(c, field), value, r.source.path))
+    return ApplyPlan(key, ritual.name, period, tuple(r.source.path for r in held), fields, tuple(writes), agreed,
+                     tuple(skipped))
