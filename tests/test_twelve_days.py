@@ -1,9 +1,9 @@
 """Twelve days of Christmas: the pick, the days from 13 December, the sheets, the letters."""
 from datetime import date
 
-from conftest import load_workspace
+from conftest import REPO, load_workspace
 from rippledoc.views.rituals import ritual_status, start_record, status_of, write_drafts
-from rippledoc.views.twelve_days import letters, pick, salutation, year_facts
+from rippledoc.views.twelve_days import letters, pick, pick_note, salutation, year_facts
 
 TODAY = date(2026, 12, 1)
 
@@ -37,8 +37,8 @@ BOOK = {
     "clients/t-former.md": client("T Former", "for-life", "top", "2000-01-01", status="former"),
 }
 ORDER = ["t-forlife", "t-key-rich", "t-key-poor", "t-key-old", "t-key-new", "t-base",  # top: level, revenue, tenure
-         "two-forlife", "two-key", "two-base-a", "two-base-b", "two-base-c",  # two: level, then tenure
-         "three-key"]  # the twelfth; three-base, the ungraded and the former client are left out
+         "two-forlife", "two-key", "two-base-a", "two-base-b", "two-base-c"]  # two: level, then tenure
+# Eleven: only clients graded top or two are picked; grade three, the ungraded and the former client are not.
 
 
 def load(root, today=TODAY):
@@ -53,7 +53,7 @@ def test_the_pick_follows_the_documented_rule(workspace):
 
 def test_the_rule_and_count_are_configurable_in_the_ritual_file(workspace):
     own = ("---\nname: Twelve days\ncadence: yearly\nsheets: per-client\npick: [tenure]\ncount: 3\n"
-           "first_day: \"12-22\"\n---\n")
+           "first_day: \"12-22\"\ngrades: any\n---\n")  # every covered client, graded or not
     ws, diags = load(workspace(BOOK | {"rituals/twelve-days.md": own}))
     assert diags == []
     assert [c.slug for c in pick(ws, ws.rituals["twelve-days"], 2026)] == ["ungraded", "three-base", "three-key"]
@@ -76,12 +76,12 @@ def test_start_writes_one_sheet_a_day_from_the_13th_to_the_24th(workspace):
                     "Ideas to add value (fifteen minutes)", "The one thing I will offer",
                     "Letter of appreciation (draft)"):
         assert f"\n## {heading}\n" in first
-    assert first.endswith("Dear Dr. Mendes,\n\n\n\nWith thanks,\nAnn Lee\n")
+    assert first.endswith("Dear Dr. Mendes,\n\n\n\nWith thanks,\n\nAnn Lee\n")  # the name on a line of its own
     assert all(created for _, created in write_drafts(root, drafts))
 
     ws, diags = load(root)
     assert diags == []
-    assert len(ws.records) == 12
+    assert len(ws.records) == 11
     assert [(r["day"], r["letter_sent"]) for r in letters(ws, "twelve-days", "2026")][:2] == [(1, None), (2, None)]
 
 
@@ -93,7 +93,7 @@ def test_sheets_already_there_keep_their_day_and_new_picks_fill_free_days(worksp
     kept = [d for d in drafts if d.exists]
     new = [d for d in drafts if not d.exists]
     assert [d.path for d in kept] == ["rituals/twelve-days/2026/2026-12-13-ungraded.md"]
-    assert [d.path.rsplit("/", 1)[1] for d in new] == [f"2026-12-{14 + i}-{slug}.md" for i, slug in enumerate(ORDER[:11])]
+    assert [d.path.rsplit("/", 1)[1] for d in new] == [f"2026-12-{14 + i}-{slug}.md" for i, slug in enumerate(ORDER)]
     write_drafts(root, drafts)
     assert (root / kept[0].path).read_text() == "---\ndate: 2026-12-13\nclient: ungraded\nday: 1\n---\nmy notes\n"
     ws, _ = load(root)
@@ -133,8 +133,9 @@ def test_letters_are_tracked_and_the_day_of_a_sheet_is_due(workspace):
     twelve = ws.rituals["twelve-days"]
     today = status_of(ws, twelve, date(2026, 12, 15))
     assert today.due is True
+    # T Key Rich's day (the 14th) passed without a letter; T Key Poor's is today, not past
     assert today.reason == ("today: T Key Poor (rituals/twelve-days/2026/2026-12-15-t-key-poor.md); 3 sheets for "
-                            "2026; letter_sent: 1 of 3, 2 past their day without it")
+                            "2026; letter_sent: 1 of 3, 1 past its day without it")
     assert status_of(ws, twelve, date(2026, 12, 12)).due is False
     assert {s.ritual for s in ritual_status(ws, date(2026, 12, 15)) if s.due} >= {"twelve-days"}
 
@@ -144,3 +145,40 @@ def test_salutations():
     c = lambda contact: Client("x", "X Ltd", Source("clients/x.md", 1), contact=contact)  # noqa: E731
     assert [salutation(c(x)) for x in ("Denise Harlow", "Dr. Renata Ibarra", "", "Kenji")] == [
         "Denise", "Dr. Ibarra", "X Ltd", "Kenji"]
+
+
+def test_only_top_and_two_are_picked_unless_the_ritual_says_which_grades(workspace):
+    ws, _ = load(workspace(BOOK))
+    twelve = ws.rituals["twelve-days"]
+    assert len(pick(ws, twelve, 2026)) == 11
+    assert pick_note(ws, twelve, 2026) == (
+        "Picked 11 of 12: only 11 clients graded top or two are covered. Fewer is fine: a day for each client who "
+        "has earned one (grades: in rituals/twelve-days.md takes others, grades: any takes all).")
+    own = (REPO / "rippledoc/defaults/rituals/twelve-days.md").read_text().replace(
+        "grades: [top, two]", "grades: [top, two, three]")
+    ws, diags = load(workspace(BOOK | {"rituals/twelve-days.md": own}))
+    assert diags == []
+    assert [c.slug for c in pick(ws, ws.rituals["twelve-days"], 2026)] == ORDER + ["three-key"]
+    assert pick_note(ws, ws.rituals["twelve-days"], 2026) is None
+
+
+def test_a_bad_grades_setting_is_an_error(workspace):
+    own = "---\nname: Twelve days\ncadence: yearly\nsheets: per-client\ngrades: [top, tow]\n---\n"
+    _, diags = load(workspace(BOOK | {"rituals/twelve-days.md": own}))
+    assert [(d.code, d.message, d.hint) for d in diags] == [
+        ("E400", "grades: 'tow' is not one of top, two, three, ungraded, or any", "did you mean 'two'?")]
+
+
+def test_each_letter_is_told_against_its_own_day(workspace):
+    days = {"t-forlife": ("2026-12-13", "2026-12-11"), "t-key-rich": ("2026-12-14", "2026-12-14"),
+            "t-key-poor": ("2026-12-15", "2026-12-17"), "t-key-old": ("2026-12-16", ""),
+            "t-key-new": ("2026-12-17", ""), "t-base": ("2026-12-18", "")}
+    sheets = {f"rituals/twelve-days/2026/{d}-{s}.md": f"---\ndate: {d}\nclient: {s}\nletter_sent: {sent}\n---\n"
+              for s, (d, sent) in days.items()}
+    ws, diags = load(workspace(BOOK | sheets), date(2026, 12, 17))
+    assert diags == []
+    assert [(x["client"], x["state"]) for x in letters(ws, "twelve-days", "2026", date(2026, 12, 17))] == [
+        ("t-forlife", "before its day"), ("t-key-rich", "on its day"), ("t-key-poor", "after its day"),
+        ("t-key-old", "past its day"), ("t-key-new", "due today"), ("t-base", "to come")]
+    reason = status_of(ws, ws.rituals["twelve-days"], date(2026, 12, 17)).reason
+    assert reason.endswith("6 sheets for 2026; letter_sent: 3 of 6, 1 past its day without it, 1 before its day")

@@ -107,6 +107,11 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
         return
     for path, created in results:
         click.echo(f"  {'created' if created else 'kept   '} {path}")
+    if r.settings.get("sheets") == "per-client":
+        from rippledoc.views.twelve_days import pick_note
+        note = pick_note(ws, r, (year or when.year))
+        if note:
+            click.echo(note)
     made = sum(created for _, created in results)
     if not made:  # as init keeps what exists: not a failure, and nothing is lost
         click.echo(f"The record already exists; nothing written. Open {results[0][0]} to continue it.")
@@ -155,7 +160,7 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
                     for x in chosen for e in x.entries],
     }
     if r.settings.get("sheets") == "per-client":
-        data["letters"] = letters(ws, r.key, label)
+        data["letters"] = letters(ws, r.key, label, day)
     if as_json:
         print_json(data)
         return
@@ -165,7 +170,13 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     click.echo(f"  covers {plural(len(data['covers']), 'client')} ({rule})")
     if r.settings.get("pick") or r.settings.get("count"):
         rules = ", ".join(str(x) for x in r.settings.get("pick") or ()) or "the order above"  # type: ignore[union-attr]
-        click.echo(f"  picks the first {r.settings.get('count', 'all')} by {rules}")
+        line = f"  picks the first {r.settings.get('count', 'all')} by {rules}"
+        if r.settings.get("sheets") == "per-client":
+            from rippledoc.views.twelve_days import candidates, picked_grades
+            grades = picked_grades(r)
+            line += (f", of the {len(candidates(ws, r))} graded {' or '.join(grades)}" if grades is not None
+                     else ", of every client it covers")
+        click.echo(line)
     for m in r.metrics:
         click.echo(f"  metric {m.key} ({m.low}-{m.high}): {m.label}")
     for a in r.answers:
@@ -181,9 +192,12 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     click.echo(f"\n{label}:")
     if "letters" in data:
         width = max((len(row["name"]) for row in data["letters"]), default=0)
+        words = {"before its day": "letter posted {sent}, before its day", "on its day": "letter posted {sent}",
+                 "after its day": "letter posted {sent}, after its day", "to come": "its day is ahead",
+                 "due today": "today is its day: write the letter", "past its day": "its day passed without a letter"}
         for row in data["letters"]:
-            sent = f"letter sent {row['letter_sent']}" if row["letter_sent"] else "letter NOT sent yet"
-            click.echo(f"  {row['date']}  {row['name']:<{width}}  {sent}")
+            said = words[row["state"]].format(sent=row["letter_sent"])
+            click.echo(f"  {row['date']}  {row['name']:<{width}}  {said}")
         click.echo(f"  {sum(1 for x in data['letters'] if x['letter_sent'])} of {len(data['letters'])} letters sent")
         return
     keys = [m.key for m in r.metrics]

@@ -135,14 +135,28 @@ def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
                         last_period=last.period if last else None, due=not done, reason=reason)
 
 
+def day_state(day: date, answered: date | None, today: date) -> str:
+    """A per-client sheet's dated answer (a letter posted) against the sheet's own day:
+    before its day, on its day, after its day; or, unanswered: to come, due today, past its day."""
+    if answered is not None:
+        return "before its day" if answered < day else "on its day" if answered == day else "after its day"
+    return "to come" if day > today else "due today" if day == today else "past its day"
+
+
 def _sheets_reason(ws: Book, ritual: Ritual, held: list[RitualRecord], today: date) -> tuple[bool, str]:
     """A ritual of per-client sheets is due on the day of a sheet; the reason counts dated answers left."""
+    from rippledoc.parse.fields import parse_date
     todays = [r for r in held if r.date == today]
     reason = f"{len(held)} sheet{'s' * (len(held) != 1)} for {held[0].period}"
     for a in (a for a in ritual.answers if a.type == "date"):
-        missing = sum(1 for r in held for e in r.entries if r.date <= today and not e.answers.get(a.key))
-        done = sum(1 for r in held for e in r.entries if e.answers.get(a.key))
-        reason += f"; {a.key}: {done} of {len(held)}" + (f", {missing} past their day without it" if missing else "")
+        states = [day_state(r.date, parse_date(e.answers.get(a.key) or ""), today) for r in held for e in r.entries]
+        done = sum(s in ("before its day", "on its day", "after its day") for s in states)
+        reason += f"; {a.key}: {done} of {len(held)}"
+        missing, early = states.count("past its day"), states.count("before its day")
+        if missing:
+            reason += f", {missing} past {'its day' if missing == 1 else 'their day'} without it"
+        if early:
+            reason += f", {early} before {'its day' if early == 1 else 'their day'}"
     if todays:
         who = ", ".join(ws.client(e.client).name if ws.client(e.client) else e.client  # type: ignore[union-attr]
                         for r in todays for e in r.entries)

@@ -15,7 +15,7 @@ from rippledoc.views.metrics import reviews, slope
 from rippledoc.model import GRADES, LEVELS, Client, Ritual
 from rippledoc.book.book import Book
 from rippledoc.views.periods import Period
-from rippledoc.views.rituals import Draft, covered_clients, records_of
+from rippledoc.views.rituals import Draft, covered_clients, day_state, records_of
 from rippledoc.parse.ritual import sections
 
 
@@ -38,13 +38,48 @@ def rank_key(rules: tuple[str, ...], c: Client, year: int) -> tuple:
     return (*key, c.name.lower())
 
 
+PICK_GRADES = ("top", "two")  # the grades picked unless the ritual's ``grades:`` says otherwise
+
+
+def picked_grades(ritual: Ritual) -> tuple[str, ...] | None:
+    """The grades the pick takes (``ungraded`` for clients without one): the ritual's ``grades:``, else top
+    and two; None for ``grades: any`` (every covered client)."""
+    written = ritual.settings.get("grades")
+    if written is None:
+        return PICK_GRADES
+    items = tuple(str(x) for x in (written if isinstance(written, list) else [written]))
+    return None if "any" in items else items
+
+
+def candidates(ws: Book, ritual: Ritual) -> list[Client]:
+    """The covered clients of a grade the pick takes."""
+    grades = picked_grades(ritual)
+    return [c for c in covered_clients(ws, ritual) if grades is None or (c.grade or "ungraded") in grades]
+
+
 def pick(ws: Book, ritual: Ritual, year: int) -> list[Client]:
-    """The covered clients in the order of the ritual's ``pick`` rule, the first ``count`` of them."""
+    """The candidates in the order of the ritual's ``pick`` rule, the first ``count`` of them."""
     rules = tuple(str(r) for r in ritual.settings.get("pick", ())) or ()  # type: ignore[union-attr]
-    ranked = sorted(covered_clients(ws, ritual), key=lambda c: rank_key(rules, c, year)) if rules \
-        else covered_clients(ws, ritual)
+    ranked = sorted(candidates(ws, ritual), key=lambda c: rank_key(rules, c, year)) if rules \
+        else candidates(ws, ritual)
     count = ritual.settings.get("count")
     return ranked[: int(float(str(count)))] if count else ranked
+
+
+def pick_note(ws: Book, ritual: Ritual, year: int) -> str | None:
+    """What to say when the pick holds fewer clients than ``count``: how many, and why."""
+    count = ritual.settings.get("count")
+    if not count:
+        return None
+    want, got = int(float(str(count))), len(pick(ws, ritual, year))
+    if got >= want:
+        return None
+    grades = picked_grades(ritual)
+    among = "" if grades is None else f" graded {' or '.join(grades)}"
+    return (f"Picked {got} of {want}: only {_count(got, 'client')}{among} {'is' if got == 1 else 'are'} covered. "
+            f"Fewer is fine: a day for each client who has earned one"
+            + ("" if grades is None else f" (grades: in {ritual.source.path} takes others, grades: any takes all)")
+            + ".")
 
 
 def first_day(ritual: Ritual, year: int) -> date | None:
@@ -121,8 +156,10 @@ def year_facts(ws: Book, c: Client, year: int, today: date) -> list[str]:
     due = [k for k in c.commitments if start <= k.due <= end or (k.made and start <= k.made <= end)]
     if due:
         states = [k.state(today) for k in due]
-        out.append(f"- Commitments: {states.count('kept')} kept on time, {states.count('late')} late, "
-                   f"{states.count('open')} open, {states.count('overdue')} overdue.")
+        out.append(f"- Commitments: {states.count('kept')} kept on time, "
+                   + (f"{states.count('renegotiated')} renegotiated in time and kept, " if 'renegotiated' in states
+                      else "")
+                   + f"{states.count('late')} late, {states.count('open')} open, {states.count('overdue')} overdue.")
         for k, s in zip(due, states):
             if s in ("late", "overdue"):
                 out.append(f"  - {s}: {k.what} (due {k.due}" + (f", done {k.done})" if k.done else ")"))
@@ -150,7 +187,7 @@ def sheet_text(ws: Book, ritual: Ritual, c: Client, period: Period, day: date, n
     lines += [f"# {title}", "", "## The year in the files", ""] + year_facts(ws, c, year, today)
     last = _last_sheet(ws, ritual, c.slug, period)
     me = ws.settings.team.get(ws.settings.me or "")
-    letter = [f"Dear {salutation(c)},", "", "", "", "With thanks,", me.name if me else ""]
+    letter = [f"Dear {salutation(c)},", "", "", "", "With thanks,", "", me.name if me else ""]  # one line each
     for p in ritual.prompts:
         lines += ["", f"## {p}", ""]
         said = last[1].get(p, "") if last else ""
@@ -167,8 +204,11 @@ def _last_sheet(ws: Book, ritual: Ritual, slug: str, period: Period) -> tuple[st
     return (earlier[-1].period, sections(earlier[-1].body)) if earlier else None
 
 
-def letters(ws: Book, key: str, label: str) -> list[dict[str, Any]]:
-    """The sheets of one period: client, day, and when the letter was sent (None: not yet)."""
+def letters(ws: Book, key: str, label: str, today: date | None = None) -> list[dict[str, Any]]:
+    """The sheets of one period: client, day, when the letter was posted (None: not yet) and, with ``today``,
+    how that stands against the sheet's day (``day_state``: before its day, on its day, after its day, to come,
+    due today, past its day)."""
+    from rippledoc.parse.fields import parse_date
     out = []
     for r in records_of(ws, key):
         if r.period != label:
@@ -176,7 +216,10 @@ def letters(ws: Book, key: str, label: str) -> list[dict[str, Any]]:
         for e in r.entries:
             c = ws.client(e.client)
             day = str(r.fields.get("day") or "")
-            out.append({"client": e.client, "name": c.name if c else e.client, "date": r.date.isoformat(),
-                        "day": int(day) if day.isdigit() else None, "letter_sent": e.answers.get("letter_sent"),
-                        "path": r.source.path})
+            sent = e.answers.get("letter_sent")
+            row = {"client": e.client, "name": c.name if c else e.client, "date": r.date.isoformat(),
+                   "day": int(day) if day.isdigit() else None, "letter_sent": sent, "path": r.source.path}
+            if today is not None:
+                row["state"] = day_state(r.date, parse_date(sent or ""), today)
+            out.append(row)
     return out
