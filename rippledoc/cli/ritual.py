@@ -135,7 +135,8 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
       rippledoc ritual show twelve-days --period 2025
       rippledoc ritual show high-grade --json
     """
-    from rippledoc.views.rituals import covered_clients, period_for, records_of, status_of
+    from rippledoc.views.rituals import covered_clients, period_for, records_of, status_of, tell_early_items
+    from rippledoc.views.terms import last_word
     from rippledoc.views.twelve_days import letters
     day = workspace_today(root_from(ctx), today)
     ws = load(root_from(ctx), day)
@@ -161,6 +162,11 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     }
     if r.settings.get("sheets") == "per-client":
         data["letters"] = letters(ws, r.key, label, day)
+    early = tell_early_items(ws, r, day)
+    if r.settings.get("tell_early"):
+        data["tell_them_early"] = [{"client": c.slug, "name": c.name, "what": k.what, "due": k.due.isoformat(),
+                                    "since": d.isoformat() if (d := last_word(k)) else None,
+                                    "path": f"{k.source.path}:{k.source.line}"} for c, k in early]
     if as_json:
         print_json(data)
         return
@@ -186,6 +192,9 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
         click.echo(f"  kept in the client logs: the last call was logged on {st.last_done or 'no day yet'}")
         return
     click.echo(f"  {records_line(records, r.settings.get('sheets') == 'per-client')}")
+    for row in data.get("tell_them_early", []):
+        click.echo(f"  tell them early: {row['name']}: {row['what']} (due {row['due']}; nothing logged with them"
+                   + (f" since {row['since']})" if row["since"] else ")"))
     if not chosen:
         click.echo(f"\nNo record for {label} yet.")
         return

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from rippledoc.model import LEVELS, Client, Ritual, RitualEntry, RitualRecord
+from rippledoc.model import LEVELS, Client, Commitment, Ritual, RitualEntry, RitualRecord
 from rippledoc.book.book import Book
 from rippledoc.views.periods import Period, cadence_days, cadence_kind, period_of
 from rippledoc.parse.ritual import PROFILE_FIELDS, sections
@@ -258,6 +258,37 @@ def prompt_sections(ws: Book, ritual: Ritual, before: date) -> list[str]:
     return out
 
 
+def tell_early_days(ritual: Ritual) -> int | None:
+    """The ritual's ``tell_early`` (``7d``, ``2w``) in days; None when it has none."""
+    from rippledoc.parse.fields import parse_cadence
+    text = ritual.settings.get("tell_early")
+    return parse_cadence(str(text)) if text else None
+
+
+def tell_early_items(ws: Book, ritual: Ritual, on: date) -> list[tuple[Client, Commitment]]:
+    """The "tell them early" commitments of the clients the ritual covers (``views/terms.py``), due within its
+    ``tell_early`` days of ``on``; none when the ritual has no ``tell_early``."""
+    from rippledoc.views.terms import tell_them_early
+    days = tell_early_days(ritual)
+    return [] if days is None else tell_them_early(covered_clients(ws, ritual), on, days)
+
+
+def tell_early_lines(ws: Book, ritual: Ritual, on: date) -> list[str]:
+    """The record's "Tell them early" section (empty when nothing is to tell)."""
+    from rippledoc.views.terms import last_word
+    items = tell_early_items(ws, ritual, on)
+    if not items:
+        return []
+    out = ["", "## Tell them early", "",
+           f"<!-- Open commitments due within {tell_early_days(ritual)} days of {on} with nothing logged with the "
+           "client since they were promised: keep them, or tell the client now, with a plan "
+           "(rippledoc promise move CLIENT WHAT --to DAY --told today). -->", ""]
+    for c, k in items:
+        since = last_word(k)
+        out.append(f"- {c.name}: {k.what}, due {k.due:%a %d %b %Y}" + (f" (said {since})" if since else ""))
+    return out
+
+
 def record_text(ws: Book, ritual: Ritual, period: Period, held: date) -> str:
     clients = covered_clients(ws, ritual)
     lines = ["---", f"date: {held.isoformat()}", "clients:" if clients else "clients: {}"]
@@ -276,6 +307,7 @@ def record_text(ws: Book, ritual: Ritual, period: Period, held: date) -> str:
         if a.label != a.key:
             lines.append(f"<!-- {a.key}: {a.label} -->")
     lines += prompt_sections(ws, ritual, period.start)
+    lines += tell_early_lines(ws, ritual, held)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
