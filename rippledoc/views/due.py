@@ -26,7 +26,7 @@ from datetime import date, timedelta
 from rippledoc.views.cadence import Policy, policy as cadence_policy
 from rippledoc.model import Client, Commitment, Touch
 from rippledoc.book.book import Book
-from rippledoc.views.terms import CALL_KINDS, last_reached
+from rippledoc.views.terms import CALL_KINDS, TELL_EARLY_DAYS, last_reached, last_word, progress_noted
 
 LEVEL_WEIGHT = {"for-life": 3.0, "key": 2.0, "base": 1.0}
 GRADE_WEIGHT = {"top": 1.5, "two": 1.0, "three": 0.7, None: 1.0}
@@ -167,6 +167,9 @@ def commitment_item(client: Client, c: Commitment, today: date, w: float, cad: i
         words, prio = f"commitment '{c.what}' due today", 50.0 + w
     else:
         words, prio = f"commitment '{c.what}' due in {n} day{'s' * (n != 1)}", w * SOON / (1 + n)
+    if n >= 0 and n <= TELL_EARLY_DAYS and not progress_noted(client, c):
+        since = last_word(c)
+        words += f"; nothing logged with them{f' since {since}' if since else ''}: tell them early, with a plan"
     return DueItem(client, "commitment", c.due, words, min(prio, CAP), max(0, -n), what=c.what, cadence_days=cad)
 
 
