@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from rippledoc.cli.app import COMMANDS, main
 
 SUBCOMMANDS = {"import": ("csv", "vcard"), "export": ("csv", "ics", "json", "sqlite", "vcard"),
-               "ritual": ("list", "show", "start")}
+               "ritual": ("apply", "list", "show", "start"), "promise": ("add", "move")}
 COMMAND_LINES = [(name,) for name in sorted(COMMANDS) if name not in SUBCOMMANDS and name != "merge-driver"] + [
     (group, sub) for group, subs in SUBCOMMANDS.items() for sub in subs]
 

@@ -115,7 +115,8 @@ def test_json_is_the_whole_model_in_a_versioned_shape(book):
         "custom": {"account_no": "A-1042"}}
     assert nw["sales"] == [{"date": "2026-02-10", "amount": 4200.0, "what": "Backup upgrade", "line": 24}]
     assert nw["commitments"][1] == {"made": "2026-09-01", "due": "2026-09-15", "what": "Fix the VPN",
-                                    "done": "2026-09-12", "line": 27}
+                                    "done": "2026-09-12", "to": None, "first_due": "2026-09-15", "moved": [],
+                                    "line": 27}
     assert nw["log"][1] == {"date": "2026-11-20", "kind": "call", "outcome": "voicemail", "by": "priya",
                             "note": "said I'd call back Tuesday. next: 2026-11-24", "tags": [], "mentions": [],
                             "next": "2026-11-24", "line": 36}

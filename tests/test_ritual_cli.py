@@ -88,8 +88,8 @@ def test_ritual_show(sample):
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert "  12 sheets, 2025" in lines
-    assert "  2025-12-13  Calloway & Finch Architects       letter sent 2025-12-16" in lines
-    assert "  2025-12-20  Brandt & Söhne Feinmechanik GmbH  letter NOT sent yet" in lines
+    assert "  2025-12-13  Calloway & Finch Architects       letter posted 2025-12-16, after its day" in lines
+    assert "  2025-12-20  Brandt & Söhne Feinmechanik GmbH  its day passed without a letter" in lines
     assert result.output.rstrip().endswith("6 of 12 letters sent")
     data = json.loads(run(sample, "ritual", "show", "weekly-connection-review", "--json", "--today", TODAY).output)
     assert data["period"] == "2026-W47" and len(data["records"]) == 10

@@ -30,7 +30,10 @@ def sale(s: Sale) -> dict[str, Any]:
 
 
 def commitment(m: Commitment) -> dict[str, Any]:
-    return {"made": _d(m.made), "due": _d(m.due), "what": m.what, "done": _d(m.done), "line": m.source.line}
+    return {"made": _d(m.made), "due": _d(m.due), "what": m.what, "done": _d(m.done), "to": m.to or None,
+            "first_due": _d(m.first_due),
+            "moved": [{"from": _d(x.was), "to": _d(x.to), "told": _d(x.told), "note": x.note, "line": x.source.line}
+                      for x in m.moves], "line": m.source.line}
 
 
 def client(c: Client) -> dict[str, Any]:
@@ -121,6 +124,9 @@ SCHEMA: dict[str, Any] = {
                                                          "what": {"type": "string"}, "line": {"type": "integer"}})},
             "commitments": {"type": "array", "items": _object({
                 "made": _DATE_OR_NULL, "due": _DATE, "what": {"type": "string"}, "done": _DATE_OR_NULL,
+                "to": _TEXT_OR_NULL, "first_due": _DATE,
+                "moved": {"type": "array", "items": _object({"from": _DATE, "to": _DATE, "told": _DATE_OR_NULL,
+                                                             "note": {"type": "string"}, "line": {"type": "integer"}})},
                 "line": {"type": "integer"}})},
             "custom": {"type": "object"}, "extra": {"type": "object"}, "notes": {"type": "string"},
             "log": {"type": "array", "items": _object({

@@ -69,6 +69,12 @@ COMMITMENT: Schema = {
         "due": _date("the day it is due"),
         "what": {"type": "string", "minLength": 1, "description": "what you promised"},
         "done": _date("the day it was kept"),
+        "to": {"type": ["string", "null"], "description": "whom you promised it to"},
+        "moved": {"type": ["array", "null"], "description": "each new day agreed, and when the client was told",
+                  "items": {"type": "object", "required": ["to"], "additionalProperties": False, "properties": {
+                      "to": _date("the new day it is due"),
+                      "told": _date("the day the client was told of the new day"),
+                      "note": {"type": "string", "description": "what you told them: why, and the plan"}}}},
     },
 }
 
@@ -100,7 +106,7 @@ def client_properties() -> dict[str, Schema]:
         "tags": _text_list("your own labels"),
         "sales": {"type": ["array", "null"], "items": SALE, "description": "{date, amount, what} per sale"},
         "commitments": {"type": ["array", "null"], "items": COMMITMENT,
-                        "description": "{made, due, what, done} per promise"},
+                        "description": "{made, due, what, done, to, moved} per promise"},
         "custom": {"type": ["object", "null"], "description": "fields of your own: kept, shown, never checked"},
     }
 
@@ -152,7 +158,13 @@ def ritual_schema() -> Schema:
                 "type": "object", "required": ["key"],
                 "properties": {"key": {"type": "string"}, "label": {"type": "string"},
                                "type": {"enum": answer_types}, "choices": {"type": "array",
-                                                                          "items": {"type": "string"}}}}},
+                                                                          "items": {"type": "string"}},
+                               "applies_to": {"type": "string", "description": "the client field 'ritual apply' "
+                                              "writes the answer into (grade, level, …), or none"}}}},
+            "tell_early": {"type": "string", "pattern": r"^[1-9][0-9]{0,3} ?[dwDW]$",
+                           "description": "list commitments due this soon with nothing logged since (7d, 2w)"},
+            "grades": {"anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+                       "description": "per-client sheets: the grades picked (default top, two; any for all)"},
             "enabled": {"type": ["boolean", "string", "null"], "description": "false turns the ritual off"},
         },
         "additionalProperties": True,
