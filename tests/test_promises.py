@@ -115,7 +115,7 @@ def test_promise_adds_one_line_and_move_changes_that_line(workspace):
     assert "5 days before it was due: renegotiated in time" in result.output
     assert git_diff(root, before, "clients/athina.md") == [
         "-  - {made: 2026-11-22, due: 2026-11-27, what: Send the dispatch plan, to: Νίκος}",
-        "+  - {made: 2026-11-22, due: 2026-11-27, what: Send the dispatch plan, to: Νίκος, moved: [{to: 2026-12-04, "
+        "+  - {made: 2026-11-22, due: 2026-11-27, what: Send the dispatch plan, to: Νίκος, moved: [{due: 2026-12-04, "
         "told: 2026-11-22, note: the carrier is late; plan sent}]}"]
     ws, diags = load_workspace(root, TODAY)
     assert diags == []
@@ -181,14 +181,14 @@ def test_moves_in_the_file_are_checked(workspace):
         name: Acme
         timezone: UTC
         commitments:
-          - {made: 2026-11-01, due: 2026-11-13, what: A, moved: [{to: 2026-10-01, told: 2026-11-10}]}
+          - {made: 2026-11-01, due: 2026-11-13, what: A, moved: [{due: 2026-10-01, told: 2026-11-10}]}
           - {made: 2026-11-01, due: 2026-11-13, what: B, moved: [{told: 2026-11-30, wen: x}]}
         ---
         """
     _, diags = load_workspace(workspace({"clients/acme.md": bad}), TODAY)
     assert sorted((d.line, d.code, d.message) for d in diags) == [
         (5, "E107", "commitment moved to 2026-10-01, before it was made on 2026-11-01"),
-        (6, "E100", "a move needs the new day in 'to'"),
+        (6, "E100", "a move needs the new day in 'due'"),
         (6, "E108", "client told on 2026-11-30, which lies in the future"),
         (6, "W100", "unknown key 'wen' in a move of a commitment"),
     ]

@@ -104,7 +104,7 @@ def move(ctx: click.Context, client: str, what: tuple[str, ...], to: str, told: 
          today: str | None) -> None:
     """Move CLIENT's open commitment WHAT to another day, saying when the client was told.
 
-    Adds '{to: DAY, told: DAY, note: …}' to the commitment's 'moved:' list,
+    Adds '{due: DAY, told: DAY, note: …}' to the commitment's 'moved:' list,
     on its own line; the day it was due until now stays written. WHAT
     matches as for 'done': exactly, case-insensitively, by its start or a part.
 

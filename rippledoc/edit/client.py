@@ -16,7 +16,7 @@ The edits, each one read-modify-write cycle under the workspace lock::
         (one line; the first one also turns ``commitments: []`` into a list).
     move_commitment(root, client_path, what, to, told, note="", today=None) -> EditResult
         Record a renegotiation of the open commitment whose ``what``
-        matches: ``{to: NEW DAY, told: DAY, note: …}`` added to its
+        matches: ``{due: NEW DAY, told: DAY, note: …}`` added to its
         ``moved:`` list, on the commitment's line when it is one line.
     close_handoff(root, client_path, text, when, today=None) -> EditResult
         Write ``done: WHEN`` right after the due date of the handoff
@@ -417,9 +417,9 @@ def add_commitment(root: str | Path, client_path: str | Path, due: date, what: s
 
 def move_commitment(root: str | Path, client_path: str | Path, what: str, to: date, told: date, note: str = "",
                     today: date | None = None, expect: str | None = None) -> EditResult:
-    """Record a renegotiation of the open commitment whose ``what`` matches: ``{to: TO, told: TOLD, note: …}``
+    """Record a renegotiation of the open commitment whose ``what`` matches: ``{due: TO, told: TOLD, note: …}``
     added to its ``moved:`` list (made when missing), on the commitment's own line when it is one line."""
-    entry = flow_mapping([("to", to), ("told", told), ("note", " ".join(note.split()))])
+    entry = flow_mapping([("due", to), ("told", told), ("note", " ".join(note.split()))])
 
     def change(doc: _Doc, rel: str) -> EditResult:
         item = _open_commitment(doc, rel, what, "move")

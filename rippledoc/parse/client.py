@@ -116,7 +116,7 @@ def _sales(f: Fields) -> tuple[Sale, ...]:
 
 
 COMMITMENT_KEYS = ("made", "due", "what", "done", "to", "moved")
-MOVE_KEYS = ("to", "told", "note")
+MOVE_KEYS = ("due", "told", "note")
 
 
 def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
@@ -153,18 +153,18 @@ def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
 
 
 def _moves(g: Fields, due: date | None, made: date | None, today: date | None) -> tuple[Renegotiation, ...]:
-    """``moved: [{to: DATE, told: DATE, note: …}]``: each a new due day, the first replacing ``due``."""
+    """``moved: [{due: DATE, told: DATE, note: …}]``: each a new due day, the first replacing ``due``."""
     out: list[Renegotiation] = []
     was = due
     for item in g.mapping_list("moved"):
         h = Fields(item, g.path, g.diags)
         h.unknown_keys(MOVE_KEYS, " in a move of a commitment")
-        to = h.date("to") if h.require("to", "a move needs the new day in 'to'",
-                                      "write it as {to: 2026-11-27, told: 2026-11-10}") else None
+        to = h.date("due") if h.require("due", "a move needs the new day in 'due'",
+                                       "write it as {due: 2026-11-27, told: 2026-11-10}") else None
         told = h.date("told")
         note = h.text("note") or ""
         if to and made and to < made:
-            node = item.get("to")
+            node = item.get("due")
             g.diags.append(error(g.path, node.line, node.col, "E107",  # type: ignore[union-attr]
                                  f"commitment moved to {to}, before it was made on {made}",
                                  "write the new day it is due"))

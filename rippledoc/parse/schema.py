@@ -71,8 +71,8 @@ COMMITMENT: Schema = {
         "done": _date("the day it was kept"),
         "to": {"type": ["string", "null"], "description": "whom you promised it to"},
         "moved": {"type": ["array", "null"], "description": "each new day agreed, and when the client was told",
-                  "items": {"type": "object", "required": ["to"], "additionalProperties": False, "properties": {
-                      "to": _date("the new day it is due"),
+                  "items": {"type": "object", "required": ["due"], "additionalProperties": False, "properties": {
+                      "due": _date("the new day it is due"),
                       "told": _date("the day the client was told of the new day"),
                       "note": {"type": "string", "description": "what you told them: why, and the plan"}}}},
     },
