@@ -5,6 +5,7 @@ from datetime import date
 
 import click
 
+from rippledoc.cli.complete import complete_client
 from rippledoc.cli.common import date_option, fail, json_option, print_json, today_option
 
 
@@ -46,7 +47,7 @@ def _from_today(d: date, today: date) -> str:
 
 
 @promise.command("add", short_help="Add a commitment: what you promised a client, and by when.")
-@click.argument("client")
+@click.argument("client", shell_complete=complete_client)
 @click.argument("what", nargs=-1, required=True)
 @click.option("--by", "by", metavar="DAY", required=True,
               help="The day it is due: YYYY-MM-DD, or counted from the day you promised it: tomorrow, +3 (days), "
@@ -90,7 +91,7 @@ def add(ctx: click.Context, client: str, what: tuple[str, ...], by: str, to: str
 
 
 @promise.command("move", short_help="Renegotiate a commitment: the new day, and when the client was told.")
-@click.argument("client")
+@click.argument("client", shell_complete=complete_client)
 @click.argument("what", nargs=-1, required=True)
 @click.option("--to", "to", metavar="DAY", required=True,
               help="The new day it is due: YYYY-MM-DD, or counted from today: +3, +2w, fri.")

@@ -219,7 +219,7 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
 
 
 @ritual.command(short_help="Write what NAME's record of PERIOD decided (grades, levels) into the client files.")
-@click.argument("name")
+@click.argument("name", shell_complete=complete_ritual)
 @click.argument("period")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @json_option
