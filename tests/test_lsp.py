@@ -230,12 +230,13 @@ METRICS = ["solves", "profit", "expectations", "resolution", "like", "why", "not
     ("rituals/x.md", "---\nname: X\ncadence: |\n---\n", ["daily", "weekly", "monthly", "quarterly", "yearly"]),
     ("rituals/x.md", "---\nname: X\ncovers: {level: [key, |]}\n---\n", ["base", "key", "for-life"]),
     ("rituals/x.md", "---\nname: X\nanswers:\n  - {key: a, type: |}\n---\n", ["text", "choice", "date"]),
-    (RECORD_W, "---\n|\n---\n", ["date", "clients"]),
+    (RECORD_W, "---\n|\n---\n", ["date", "clients", "applied"]),
     (RECORD_W, "---\ndate: 2026-11-27\nclients:\n  aurora-dental-group: {solves: 5, |}\n---\n", METRICS),
     (RECORD_W, "---\ndate: 2026-11-27\nclients:\n  aurora-dental-group:\n    solves: 5\n    |\n---\n", METRICS),
     (RECORD_W, "---\nclients:\n  aurora-dental-group: {like: |}\n---\n", ["5", "4", "3", "2", "1"]),
     ("rituals/high-grade/2026-Q4.md", "---\nclients:\n  aurora-dental-group: {grade: |}\n---\n", ["top", "two", "three"]),
-    ("rituals/twelve-days/2026/x.md", "---\ndate: 2026-12-13\n|\n---\n", ["client", "day", "letter_sent", "why", "note"]),
+    ("rituals/twelve-days/2026/x.md", "---\ndate: 2026-12-13\n|\n---\n",
+     ["client", "day", "applied", "letter_sent", "why", "note"]),
 ])
 def test_completion_offers_what_fits_the_place(sample_ws, path, text, labels):
     assert complete(sample_ws[0], path, text)[0] == labels
