@@ -127,7 +127,7 @@ CREATE TABLE commitments (
   due TEXT NOT NULL,
   what TEXT NOT NULL,
   done TEXT,                     -- YYYY-MM-DD when kept; NULL: open
-  state TEXT NOT NULL,           -- kept, late (kept after due), open, overdue, as of meta.today
+  state TEXT NOT NULL,           -- kept, renegotiated, late, open, overdue (docs/format.md), as of meta.today
   path TEXT NOT NULL, line INTEGER NOT NULL
 );
 
