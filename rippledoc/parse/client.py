@@ -143,12 +143,11 @@ def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
             f.diags.append(warning(f.path, node.line, node.col, "W103",  # type: ignore[union-attr]
                                    f"commitment marked done on {done}, which lies in the future",
                                    "write the day it was kept"))
+        to = g.text("to") or ""  # whom it was promised to
         moves = _moves(g, due, made, today)
         if due is not None and what:
-            out.append(Commitment(made, moves[-1].to if moves else due, what, done, Source(f.path, item.line),
-                                  g.text("to") or "", moves))
-        else:
-            g.text("to")
+            out.append(Commitment(made, moves[-1].to if moves else due, what, done, Source(f.path, item.line), to,
+                                  moves))
     return tuple(out)
 
 
