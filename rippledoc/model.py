@@ -8,10 +8,48 @@ from typing import Mapping
 LEVELS = ("base", "key", "for-life")
 GRADES = ("top", "two", "three")
 STATUSES = ("active", "paused", "former")
-KINDS = ("call", "email", "meeting", "visit", "letter")
-OUTCOMES = ("reached", "voicemail", "no-answer", "sent")
-DEFAULT_OUTCOME = {"call": "reached", "meeting": "reached", "visit": "reached", "email": "sent", "letter": "sent"}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+@dataclass(frozen=True, slots=True)
+class TouchKind:
+    """A kind of touch: the outcomes it can have (its default first) and the words a quick note may use for it."""
+    name: str
+    outcomes: tuple[str, ...]
+    words: tuple[str, ...] = ()  # also understood by the inbox: "called", "emailed", ...
+
+    @property
+    def default(self) -> str:
+        return self.outcomes[0]
+
+
+@dataclass(frozen=True, slots=True)
+class TouchOutcome:
+    """An outcome of a touch: what it means and the words a quick note may use for it."""
+    name: str
+    means: str
+    words: tuple[str, ...] = ()
+
+
+# The one table of kinds and outcomes: the touch parser, `log`, the inbox, `check`, the language server and the
+# schemas read it (docs/format.md, "The log"). A reply to an email or a letter reaches the client: 'reached'.
+TOUCH_KINDS = (
+    TouchKind("call", ("reached", "voicemail", "no-answer"), ("called", "phoned", "rang")),
+    TouchKind("email", ("sent", "reached"), ("emailed", "mailed")),
+    TouchKind("meeting", ("reached",), ("met",)),
+    TouchKind("visit", ("reached",), ("visited",)),
+    TouchKind("letter", ("sent", "reached"), ("wrote",)),
+)
+TOUCH_OUTCOMES = (
+    TouchOutcome("reached", "you spoke with them, or they answered your email or letter"),
+    TouchOutcome("voicemail", "you left a message", ("vm",)),
+    TouchOutcome("no-answer", "nobody answered, no message left", ("noanswer", "no-reply", "unanswered")),
+    TouchOutcome("sent", "sent, no answer yet"),
+)
+KINDS = tuple(k.name for k in TOUCH_KINDS)
+OUTCOMES = tuple(o.name for o in TOUCH_OUTCOMES)
+OUTCOMES_OF = {k.name: k.outcomes for k in TOUCH_KINDS}
+DEFAULT_OUTCOME = {k.name: k.default for k in TOUCH_KINDS}
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,7 +89,7 @@ def test_who_must_be_on_the_team_and_dates_not_in_the_future(book):
                        "## 2026-11-20\nnorthwind call reached by zed: hello\nacme letter voicemail\n")
     assert got == {2: (None, "touch dated 2026-11-30 lies in the future"),
                    4: (None, "'by zed': not in the team (stan, priya)"),
-                   5: (None, "a letter cannot be 'voicemail'")}
+                   5: (None, "a letter cannot be 'voicemail'; one of sent, reached")}
 
 
 def test_filing_appends_to_the_logs_and_leaves_only_what_could_not_be_filed(book):

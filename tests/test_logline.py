@@ -3,7 +3,8 @@ from datetime import date
 
 import pytest
 
-from rippledoc.parse.logline import format_touch, parse_touch
+from rippledoc.parse.grammar.touch import parse_touch
+from rippledoc.parse.grammar.write import format_touch
 
 
 def parse(line: str, today: date | None = None):
@@ -97,7 +98,7 @@ def test_periods_and_inbox_headings_take_ascii_digits_only():
 
 
 def test_the_order_of_a_log_is_the_majority_of_its_neighbouring_dates():
-    from rippledoc.parse.logline import log_order
+    from rippledoc.parse.grammar.log import log_order
     pinned_on_top = ["- 2026-10-01 call reached: pinned note", "- 2026-11-20 call reached: c",
                      "- 2026-11-10 email: b", "- 2026-11-05 call voicemail", "not a touch"]
     assert log_order(pinned_on_top) == "descending"
@@ -109,7 +110,7 @@ def test_the_order_of_a_log_is_the_majority_of_its_neighbouring_dates():
 
 
 def test_a_new_touch_is_the_newest_of_its_day_unless_asked_to_go_last():
-    from rippledoc.parse.logline import insertion_index
+    from rippledoc.parse.grammar.log import insertion_index
     up = ["", "- 2026-11-01 call", "- 2026-11-05 call", "- 2026-11-05 email", "- 2026-11-09 call", ""]
     assert insertion_index(up, date(2026, 11, 5)) == 4
     assert insertion_index(up, date(2026, 10, 1)) == 1

@@ -12,8 +12,10 @@ from rippledoc.edit.client import EditError, close_handoff
 from rippledoc.views.periods import Span
 from rippledoc.views.followups import handoff_list, intel_topics, followup_figures, kudos_list, story_list
 from conftest import load_workspace
-from rippledoc.parse.logline import parse_touch
-from rippledoc.parse.marks import close_handoff_text, collect, compose_note, parse_handoff_option, parse_line
+from rippledoc.parse.grammar.note import parse_line
+from rippledoc.parse.grammar.touch import parse_touch
+from rippledoc.parse.grammar.write import close_handoff_text, compose_note
+from rippledoc.parse.marks import collect, parse_handoff_option
 
 from conftest import REPO, TODAY
 

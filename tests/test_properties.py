@@ -13,7 +13,7 @@ from rippledoc.read import yamltree
 from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import CODES, Diagnostic
 from conftest import load_workspace
-from rippledoc.parse.logline import parse_touch
+from rippledoc.parse.grammar.touch import parse_touch
 from rippledoc.model import Settings
 from rippledoc.book.book import Book
 from rippledoc.read.source import Text

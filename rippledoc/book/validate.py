@@ -16,7 +16,8 @@ from rippledoc.parse.fields import did_you_mean
 from rippledoc.book.book import Book
 from rippledoc.book.names import unique_slug
 from rippledoc.model import Client, Settings
-from rippledoc.parse.marks import collect, handoff_owner
+from rippledoc.parse.marks import collect
+from rippledoc.parse.grammar.note import handoff_owner
 
 
 def unique_names(ws: Book) -> Iterable[Diagnostic]:

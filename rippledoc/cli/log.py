@@ -4,8 +4,7 @@ from __future__ import annotations
 import click
 
 from rippledoc.cli.complete import complete_client
-from rippledoc.parse.logline import OUTCOMES_OF
-from rippledoc.model import KINDS, OUTCOMES
+from rippledoc.model import DEFAULT_OUTCOME, KINDS, OUTCOMES, OUTCOMES_OF, TOUCH_KINDS
 from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
                      workspace_today)
 
@@ -48,12 +47,20 @@ def _edit(fn, *args, **kwargs):
         fail(str(exc), EXIT_ERRORS)
 
 
+def _defaults() -> str:
+    """Each kind's default outcome, as the help says it: 'reached for call, meeting, visit; sent for …'."""
+    kinds: dict[str, list[str]] = {}
+    for k in TOUCH_KINDS:
+        kinds.setdefault(k.default, []).append(k.name)
+    return "; ".join(f"{outcome} for {', '.join(names)}" for outcome, names in kinds.items())
+
+
 @click.command()
 @click.argument("client", shell_complete=complete_client)
 @click.argument("words", nargs=-1)
 @click.option("--kind", type=click.Choice(KINDS), default="call", show_default=True)
 @click.option("--outcome", type=click.Choice(OUTCOMES), default=None,
-              help="Default: reached for call, meeting, visit; sent for email, letter.")
+              help=f"Default: {_defaults()}. An email or letter they answered: reached.")
 @click.option("--next", "next_", metavar="DAY", default=None,
               help="The promised next contact, e.g. the call back after a voicemail: YYYY-MM-DD, or counted from "
                    "the touch's day: tomorrow, +3 (days), +2w (weeks), or a weekday such as fri (the next one).")
@@ -93,7 +100,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     """
     from rippledoc.views.cadence import policy
     from rippledoc.edit.client import append_touch
-    from rippledoc.parse.logline import format_touch
+    from rippledoc.parse.grammar.write import format_touch
     day = workspace_today(root_from(ctx), today)
     touch_day = date_option(when, "--date") or day
     nxt = date_option(next_, "--next", base=touch_day)
@@ -111,8 +118,6 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     if handoff or kudos or story or quote or intel:
         from rippledoc.cli.outcomes import log_outcomes
         text, outcome_words = log_outcomes(ws, c, text, handoff, kudos, story, quote, intel, by)
-    if outcome is None and kind == "call":
-        outcome = "reached"  # written out, as people write call lines
     if outcome is not None and outcome not in OUTCOMES_OF[kind]:
         fail(f"--outcome {outcome} does not go with --kind {kind}: one of {', '.join(OUTCOMES_OF[kind])}")
     line = format_touch(touch_day, kind, outcome, who, text, nxt)
@@ -124,7 +129,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     click.echo(f"  {result.text}")
     for said in outcome_words or ():
         click.echo(said)
-    effective = outcome or ("reached" if kind in ("call", "meeting", "visit") else "sent")
+    effective = outcome or DEFAULT_OUTCOME[kind]
     if effective in ("voicemail", "no-answer") and nxt is None:
         click.echo("Say when you will call back, and log it: --next YYYY-MM-DD (the callback becomes that day's call).")
     elif nxt is not None:

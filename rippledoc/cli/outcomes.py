@@ -288,7 +288,9 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
                  quote: str | None, intel: tuple[str, ...], caller: str | None = None) -> tuple[str, list[str]]:
     """``rippledoc log``'s outcome options -> (the note with their syntax, what to say after logging)."""
     client_caller = caller or ws.settings.me
-    from rippledoc.parse.marks import STEPS, compose_note, intel_mark, parse_handoff_option
+    from rippledoc.parse.grammar.note import STEPS
+    from rippledoc.parse.grammar.write import compose_note, intel_mark
+    from rippledoc.parse.marks import parse_handoff_option
     settings = ws.settings
     said: list[str] = []
     hand = None

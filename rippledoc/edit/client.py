@@ -3,7 +3,7 @@
 The edits, each one read-modify-write cycle under the workspace lock::
 
     append_touch(root, client_path, line, today=None) -> EditResult
-        Insert one log line (``logline.format_touch`` makes one) into the
+        Insert one log line (``grammar.write.format_touch`` makes one) into the
         ``## Log`` section, keeping the order the file already uses (oldest
         first, or newest first); the section is created at the end of the
         file when it is missing.
@@ -60,7 +60,7 @@ from pathlib import Path
 
 from rippledoc.edit import atomic
 from rippledoc.read import yamltree
-from rippledoc.parse.logline import find_log, insertion_index, line_date
+from rippledoc.parse.grammar.log import find_log, insertion_index, line_date
 from rippledoc.read.source import Text, split_front_matter, split_lines
 from rippledoc.edit.yamlscalar import scalar
 
@@ -460,7 +460,7 @@ def close_handoff(root: str | Path, client_path: str | Path, text: str, when: da
     cannot make this close another handoff. The line must be there exactly
     once.
     """
-    from rippledoc.parse.marks import close_handoff_text
+    from rippledoc.parse.grammar.write import close_handoff_text
     wanted = text.rstrip("\r\n")
 
     def change(doc: _Doc, rel: str) -> EditResult:

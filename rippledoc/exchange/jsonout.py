@@ -12,6 +12,7 @@ from typing import Any
 
 from rippledoc.model import WEEKDAYS, Client, Commitment, RitualRecord, Sale, Touch
 from rippledoc.book.book import Book
+from rippledoc.parse.schema import outcome_fits_kind, touch_kind, touch_outcome
 
 FORMAT, VERSION = "rippledoc", 1
 
@@ -129,11 +130,10 @@ SCHEMA: dict[str, Any] = {
                                                              "note": {"type": "string"}, "line": {"type": "integer"}})},
                 "line": {"type": "integer"}})},
             "custom": {"type": "object"}, "extra": {"type": "object"}, "notes": {"type": "string"},
-            "log": {"type": "array", "items": _object({
-                "date": _DATE, "kind": {"enum": ["call", "email", "meeting", "visit", "letter"]},
-                "outcome": {"enum": ["reached", "voicemail", "no-answer", "sent"]}, "by": _TEXT_OR_NULL,
+            "log": {"type": "array", "items": {**_object({
+                "date": _DATE, "kind": touch_kind(), "outcome": touch_outcome(), "by": _TEXT_OR_NULL,
                 "note": {"type": "string"}, "tags": _TEXTS, "mentions": _TEXTS, "next": _DATE_OR_NULL,
-                "line": {"type": "integer"}})},
+                "line": {"type": "integer"}}), "allOf": outcome_fits_kind()}},
         })},
         "rituals": {"type": "array", "items": _object({
             "key": {"type": "string"}, "name": {"type": "string"}, "cadence": {"type": "string"},

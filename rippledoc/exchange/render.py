@@ -23,7 +23,7 @@ def _line(key: str, value: str) -> str:
 
 def _body_line(line: str) -> str:
     """A notes line that reads as the log's heading would make the notes a log: it is escaped."""
-    from rippledoc.parse.logline import LOG_HEADING
+    from rippledoc.parse.grammar.log import LOG_HEADING
     return "\\" + line if LOG_HEADING.match(line) else line
 
 

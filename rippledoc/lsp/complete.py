@@ -6,7 +6,7 @@ Front matter keys and their allowed values come from the JSON Schemas of
 the client slugs, a ritual's metrics and answers come from the workspace; on a
 ``## Log`` line, the kinds, the outcomes that fit the kind, ``by`` and the team,
 ``@name`` and the outcome marks, each at its place of
-``- YYYY-MM-DD KIND [OUTCOME] [by WHO]: note``.
+``- YYYY-MM-DD KIND [OUTCOME] [by WHO]: note`` (``parse.grammar.place``).
 """
 from __future__ import annotations
 
@@ -20,14 +20,16 @@ from lsprotocol import types
 
 from rippledoc.lsp.places import CLIENT, RECORD, RITUAL, SETTINGS, kind_of, layout
 from rippledoc.lsp.ranges import UTF16, char_range, line_text
-from rippledoc.model import KINDS
+from rippledoc.model import OUTCOMES_OF, TOUCH_KINDS, TOUCH_OUTCOMES
 from rippledoc.book.book import Book
-from rippledoc.parse.logline import OUTCOMES_OF
-from rippledoc.parse.marks import MARK_TAGS, departments
+from rippledoc.parse.grammar.note import MARK_TAGS
+from rippledoc.parse.grammar.place import place
+from rippledoc.parse.marks import departments
 from rippledoc.parse.ritual import COVER_KEYS, FREE_KEYS, RECORD_KEYS, SHEET_KEYS, record_location
 from rippledoc.parse.schema import Schema, client_schema, ritual_schema, settings_schema
 
 Kind = types.CompletionItemKind
+MEANS = {o.name: o.means for o in TOUCH_OUTCOMES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,40 +69,28 @@ def completions(ws: Book, path: str, text: str, line: int, index: int, today: da
 
 # ---------------------------------------------------------------- the log
 
-_DATE_SO_FAR = re.compile(r"^-\s+([0-9-]*)$")
-_KIND_SO_FAR = re.compile(r"^-\s+\S+\s+([^\s:]*)$")
-_AFTER_KIND = re.compile(r"^-\s+\S+\s+(\S+)\s+([^\s:]*)$")
-_AFTER_BY = re.compile(r"^-\s+\S+\s+(\S+)(?:\s+(?!by\b)[^\s:]+)?\s+by\s+([^\s:]*)$")
-_MENTION = re.compile(r"(?<![\w.])@([\w-]*)$")
-_MARK = re.compile(r"(?<![\w&/])#([\w-]*)$")
-_HANDOFF = re.compile(r"(?<![\w-])handoff:\s+([\w-]*)$", re.IGNORECASE)
-_NEXT = re.compile(r"\bnext:\s*([0-9-]*)$")
-
-
 def _log_line(ws: Book, prefix: str, today: date | None) -> tuple[int, Iterable[Choice]] | None:
-    if not prefix.startswith("-"):
+    """What fits the place of a log line being typed (``grammar.place``)."""
+    where = place(prefix)
+    if where is None:
         return None
-    head, colon, _ = prefix.partition(":")
-    if not colon:
-        if (m := _DATE_SO_FAR.match(prefix)) and today is not None:
-            return m.start(1), [Choice(today.isoformat(), "today", kind=Kind.Constant)]
-        if m := _AFTER_BY.match(prefix):
-            return m.start(2), _team(ws)
-        if (m := _AFTER_KIND.match(prefix)) and m[1] in OUTCOMES_OF:
-            return m.start(2), [*(Choice(o, f"outcome of a {m[1]}", kind=Kind.EnumMember) for o in OUTCOMES_OF[m[1]]),
-                                Choice("by", "who made the touch: by NAME", kind=Kind.Keyword, insert="by ")]
-        if m := _KIND_SO_FAR.match(prefix):
-            return m.start(1), [Choice(k, "kind of touch", kind=Kind.EnumMember) for k in KINDS]
-        return None
-    if m := _MENTION.search(prefix):
-        return m.start(1), _team(ws)
-    if m := _MARK.search(prefix):
-        return m.start(1), [Choice(t, "outcome mark (docs/format.md)", kind=Kind.Keyword) for t in MARK_TAGS]
-    if m := _HANDOFF.search(prefix):
-        return m.start(1), [Choice(dept, "handled by " + ", ".join(who), kind=Kind.EnumMember)
-                            for dept, who in sorted(departments(ws.settings).items())]
-    if (m := _NEXT.search(prefix)) and today is not None:
-        return m.start(1), [Choice(today.isoformat(), "today", kind=Kind.Constant)]
+    if where.part in ("date", "next"):
+        return (where.start, [Choice(today.isoformat(), "today", kind=Kind.Constant)]) if today is not None else None
+    if where.part in ("by", "mention"):
+        return where.start, _team(ws)
+    if where.part == "outcome" and where.kind is not None:
+        kind = where.kind
+        return where.start, [*(Choice(o, f"outcome of a{'n' * (kind[0] in 'aeiou')} {kind}", MEANS[o],
+                                      kind=Kind.EnumMember) for o in OUTCOMES_OF[kind]),
+                             Choice("by", "who made the touch: by NAME", kind=Kind.Keyword, insert="by ")]
+    if where.part == "kind":
+        return where.start, [Choice(k.name, "kind of touch", "outcomes: " + ", ".join(k.outcomes),
+                                    kind=Kind.EnumMember) for k in TOUCH_KINDS]
+    if where.part == "mark":
+        return where.start, [Choice(t, "outcome mark (docs/format.md)", kind=Kind.Keyword) for t in MARK_TAGS]
+    if where.part == "department":
+        return where.start, [Choice(dept, "handled by " + ", ".join(who), kind=Kind.EnumMember)
+                             for dept, who in sorted(departments(ws.settings).items())]
     return None
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rippledoc.parse.logline import find_log
+from rippledoc.parse.grammar.log import find_log
 from rippledoc.parse.settings import SETTINGS_FILE
 from rippledoc.read.source import Text, split_front_matter
 

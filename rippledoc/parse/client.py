@@ -7,7 +7,8 @@ from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
 from rippledoc.parse.fields import Fields, parse_date
-from rippledoc.parse.logline import find_log, is_skippable, parse_touch
+from rippledoc.parse.grammar.log import find_log, is_skippable
+from rippledoc.parse.grammar.touch import parse_touch
 from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Renegotiation, Sale, Settings, Source
 from rippledoc.read.source import Text, split_front_matter
 

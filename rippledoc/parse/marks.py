@@ -1,19 +1,11 @@
-"""What a call produces, read from the log lines: handoffs, kudos, success stories, intelligence.
+"""What a call produced, linked across the book: handoffs, kudos, success stories, intelligence.
 
-The syntax lives inside a touch's note, so a touch stays one line and each
-follow-up is a one-line diff (docs/format.md, "What a call produces")::
-
-    handoff: training @priya by 2026-11-28 [done: 2026-11-27]
-    #kudos @priya "their words"
-    #success[ID]  #story-asked[REF]  #testimonial[REF] "quote"  #published[REF]  #webinar[REF]  #story-declined[REF]
-    #intel[conference: Midwest Fleet Expo]  #intel[fuel surcharges]  #intel
-    #handoff-done[DATE]
-
-Two stages, like the rest of the pipeline: ``parse_line(touch)`` reads one
-line's syntax (``(LineOutcomes, diagnostics)``); ``collect(settings, clients)``
-links the lines of the whole book (owners and departments against the team,
-story steps to their story, ``#handoff-done`` to its handoff) and returns
-``(Followups, diagnostics)``; the loader's link stage runs it once a load.
+The marks are read, one line at a time, by ``rippledoc.parse.grammar.note``
+(their syntax is in docs/format.md, "What a call produces");
+``collect(settings, clients)`` links the lines of the whole book (owners and
+departments against the team, story steps to their story, ``#handoff-done``
+to its handoff) and returns ``(Followups, diagnostics)``; the loader's link
+stage runs it once a load.
 """
 from __future__ import annotations
 
@@ -25,203 +17,8 @@ from collections.abc import Iterable
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.fields import did_you_mean, parse_date
 from rippledoc.model import Client, Settings, Source, Touch
-
-STEPS = ("asked", "testimonial", "published", "webinar", "declined")
-STEP_TAGS = {"story-asked": "asked", "testimonial": "testimonial", "published": "published",
-             "webinar": "webinar", "story-declined": "declined"}
-INTEL_KINDS = ("site", "conference", "trend", "competitor")
-MARK_TAGS = ("success", "kudos", "intel", "handoff-done", *STEP_TAGS)
-
-# '#' first, so the engine scans for it fast; a '#' inside a word (a#b, &#38;, a/#b) is dropped by _marks
-_MARK = re.compile(r"#(" + "|".join(sorted(MARK_TAGS, key=len, reverse=True)) + r")(?![\w-])(?:\[([^\]\n]*)\])?",
-                   re.IGNORECASE)
-_HANDOFF = re.compile(r"(?<![\w-])handoff:", re.IGNORECASE)
-_HANDOFF_BODY = re.compile(
-    r"\s*(?:(?P<dept>[A-Za-z][\w-]*)\s+)?(?:@(?P<owner>[A-Za-z][\w-]*)\s+)?by\s+(?P<due>[^\s,;)]+?)[.,;)]?(?=\s|$)"
-    r"(?:\s+done:\s*(?P<done>[^\s,;)]+?)[.,;)]?(?=\s|$))?")
-_NEXT = re.compile(r"\bnext:\s*\S+")
-_ANY = re.compile(r"#(?:success|kudos|intel|handoff-done|story-|testimonial|published|webinar)|handoff:", re.IGNORECASE)
-_QUOTE = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
-_MENTION = re.compile(r"(?<![\w.])@([A-Za-z][\w-]*)")
-_ID = re.compile(r"^[A-Za-z0-9][\w-]*$")
-
-
-# ---------------------------------------------------------------- one line
-
-@dataclass(frozen=True, slots=True)
-class HandoffSyntax:
-    department: str | None
-    owner: str | None  # as written; resolved against the team in ``collect``
-    due: date
-    done: date | None
-    col: int  # 1-based column of 'handoff:' in the line
-    owner_col: int  # of '@owner', or of the department when no owner is written
-    end_col: int  # 1-based column just after the due date (where ' done: DATE' goes)
-
-
-@dataclass(frozen=True, slots=True)
-class Mark:
-    """One outcome tag: ``#tag[ref]`` and the words that follow it up to the next one."""
-    tag: str  # lower case: success, kudos, intel, handoff-done, story-asked, testimonial, ...
-    ref: str | None  # the text between the brackets, stripped
-    col: int  # 1-based column of '#'
-    segment: str  # the text after it, up to the next mark, handoff clause or next:
-
-    @property
-    def people(self) -> tuple[str, ...]:
-        """The @names in its words."""
-        return tuple(dict.fromkeys(_MENTION.findall(self.segment))) if "@" in self.segment else ()
-
-    @property
-    def quote(self) -> str | None:
-        """The first "quoted" (or “quoted”) text in its words."""
-        q = _QUOTE.search(self.segment) if ('"' in self.segment or "“" in self.segment) else None
-        return (q[1] or q[2]).strip() if q else None
-
-    @property
-    def words(self) -> str:
-        """Its words without the outcome syntax."""
-        return _clean(self.segment)
-
-
-@dataclass(frozen=True, slots=True)
-class LineOutcomes:
-    handoff: HandoffSyntax | None
-    marks: tuple[Mark, ...]
-    note: str = ""
-    spans: tuple[tuple[int, int], ...] = ()  # the handoff clause's span in the note
-
-    @property
-    def plain(self) -> str:
-        """The note's own words, without the outcome syntax (computed when asked: most lines never are)."""
-        return _plain(self.note, list(self.spans))
-
-    def tagged(self, *tags: str) -> list[Mark]:
-        return [m for m in self.marks if m.tag in tags]
-
-
-_NOTHING = LineOutcomes(None, ())
-_TAGS = frozenset(MARK_TAGS)
-
-
-def may_carry(touch: Touch) -> bool:
-    """A quick test on the parsed tags: False when the line surely has no outcome syntax."""
-    return not _TAGS.isdisjoint(touch.tags) or "andoff:" in touch.note
-
-
-def _marks(note: str) -> list[re.Match[str]]:
-    """The outcome tags of a note, as the TAG pattern of logline reads tags (not after a word character, & or /)."""
-    return [x for x in _MARK.finditer(note)
-            if x.start() == 0 or not (note[x.start() - 1].isalnum() or note[x.start() - 1] in "_&/")]
-
-
-def note_offset(touch: Touch) -> int:
-    """0-based index of the note in the line (the note follows the first ': ' after the head)."""
-    if not touch.note:
-        return len(touch.text)
-    at = touch.text.find(": ")
-    found = touch.text.find(touch.note, max(at, 0))
-    return found if found >= 0 else touch.text.find(touch.note)
-
-
-def _clean(text: str) -> str:
-    text = _MARK.sub("", text)
-    text = _NEXT.sub("", text)
-    return " ".join(text.split()).strip(" .;,-") or ""
-
-
-def parse_line(touch: Touch) -> tuple[LineOutcomes, list[Diagnostic]]:
-    """The outcome syntax of one touch's note, with the problems a line alone can show."""
-    note, path, line = touch.note, touch.source.path, touch.source.line
-    if not _ANY.search(note):
-        return _NOTHING, []
-    base = note_offset(touch)
-    diags: list[Diagnostic] = []
-    spans: list[tuple[int, int]] = []  # the syntax's spans in the note, to cut out of the words
-    handoff = None
-    found = list(_HANDOFF.finditer(note)) if "andoff:" in note else []
-    for extra in found[1:]:
-        diags.append(error(path, line, base + extra.start() + 1, "E204", "one handoff per touch",
-                           "log a second touch for the second handoff"))
-    if found:
-        h = found[0]
-        col = base + h.start() + 1
-        m = _HANDOFF_BODY.match(note, h.end())
-        if m is None:
-            diags.append(error(path, line, col, "E204", "the handoff does not say who and by when",
-                               "write it as 'handoff: training @priya by 2026-11-28' (a department, @owner or both)"))
-        elif not m["dept"] and not m["owner"]:
-            diags.append(error(path, line, col, "E204", "the handoff names neither a department nor an @owner",
-                               "write it as 'handoff: training @priya by 2026-11-28'"))
-        else:
-            due, done = parse_date(m["due"]), parse_date(m["done"]) if m["done"] else None
-            if due is None:
-                diags.append(error(path, line, base + m.start("due") + 1, "E102",
-                                   f"handoff 'by {m['due']}' is not a date", "write it as by YYYY-MM-DD"))
-            if m["done"] and done is None:
-                diags.append(error(path, line, base + m.start("done") + 1, "E102",
-                                   f"handoff 'done: {m['done']}' is not a date", "write it as done: YYYY-MM-DD"))
-            if due is not None and due < touch.date:
-                diags.append(error(path, line, base + m.start("due") + 1, "E204",
-                                   f"the handoff is due {due}, before the touch of {touch.date}",
-                                   "the date is when the customer will hear from them"))
-            if done is not None and done < touch.date:
-                diags.append(error(path, line, base + m.start("done") + 1, "E204",
-                                   f"the handoff is marked done {done}, before it was handed on {touch.date}"))
-            if due is not None and (done is not None or not m["done"]):
-                who_at = m.start("owner") - 1 if m["owner"] else m.start("dept")
-                handoff = HandoffSyntax(m["dept"].lower() if m["dept"] else None, m["owner"], due, done, col,
-                                        base + who_at + 1, base + m.end("due") + 1)
-            spans.append((h.start(), m.end()))
-        if m is None:
-            spans.append((h.start(), h.end()))
-    # marks: each one's words run to the next mark, handoff clause or next:
-    found_marks = _marks(note)
-    stops = [x.start() for x in found_marks] + [a for a, _ in spans]
-    if "next:" in note:
-        stops += [x.start() for x in _NEXT.finditer(note)]
-    stops.sort()
-    marks = []
-    for x in found_marks:
-        tag, ref = x[1].lower(), (x[2].strip() if x[2] is not None else None)
-        end = next((at for at in stops if at >= x.end()), len(note))
-        marks.append(Mark(tag, ref, base + x.start() + 1, note[x.end():end]))
-        col = base + x.start() + 1
-        if tag == "intel" and ref is not None:
-            kind, topic = intel_topic(ref)
-            if not topic:
-                diags.append(error(path, line, col, "E207", f"'#intel[{ref}]' names no topic",
-                                   "write #intel[conference: Midwest Fleet Expo], #intel[trend: …] or plain #intel"))
-            elif kind is not None and kind not in INTEL_KINDS:
-                diags.append(error(path, line, col, "E207", f"unknown kind of intelligence '{kind}'; one of "
-                                   f"{', '.join(INTEL_KINDS)}",
-                                   did_you_mean(kind, INTEL_KINDS) or
-                                   "or leave the kind out: #intel[Midwest Fleet Expo]"))
-        elif tag == "success" and ref is not None and not _ID.match(ref):
-            diags.append(error(path, line, col, "E206", f"'#success[{ref}]': a story id is one word",
-                               "letters, digits and '-', e.g. #success[telehealth]"))
-    return LineOutcomes(handoff, tuple(marks), note, tuple(spans)), diags
-
-
-def _plain(note: str, spans: list[tuple[int, int]]) -> str:
-    """The note's own words: without the handoff clause and the marks' words (kudos quotes, intel notes…);
-    when that leaves nothing (a line that is all marks), without the syntax alone."""
-    def cut(text: str, cuts: list[tuple[int, int]]) -> str:
-        for s, e in sorted(cuts, reverse=True):
-            text = text[:s] + " " + text[e:]
-        return _clean(text)
-    marks = _marks(note)
-    if not marks:
-        return cut(note, spans)
-    return cut(note[:marks[0].start()], [(s, e) for s, e in spans if e <= marks[0].start()]) or cut(note, spans)
-
-
-def intel_topic(ref: str) -> tuple[str | None, str]:
-    """``'conference: Midwest Fleet Expo'`` -> ``('conference', 'Midwest Fleet Expo')``; no kind -> ``(None, ref)``."""
-    kind, sep, rest = ref.partition(":")
-    if sep and re.match(r"^\s*[A-Za-z][\w-]*\s*$", kind):
-        return kind.strip().lower(), " ".join(rest.split())
-    return None, " ".join(ref.split())
+from rippledoc.parse.grammar.note import (INTEL_KINDS, MENTION, STEP_TAGS, LineOutcomes, Mark, intel_topic, may_carry,
+                                          parse_line)
 
 
 # ---------------------------------------------------------------- the workspace
@@ -433,7 +230,7 @@ def _client(settings: Settings, c: Client, diags: list[Diagnostic]):
                                  "done": hs.done, "closed_by": t.source if hs.done else None})
         for m in lo.marks:
             if m.tag == "kudos":
-                people = [p for p in m.people] or [p for p in _MENTION.findall(t.note)
+                people = [p for p in m.people] or [p for p in MENTION.findall(t.note)
                                                     if not (hs and p == hs.owner)]
                 if not people:
                     diags.append(warning(path, line, m.col, "W201", "#kudos names no team member",
@@ -514,21 +311,7 @@ def _story_for(stories: list[dict], t: Touch, m: Mark) -> dict | None:
     return before[-1] if before else None
 
 
-def handoff_owner(touch: Touch) -> str | None:
-    """The @owner written in the touch's handoff clause (for the @mention check)."""
-    m = _HANDOFF.search(touch.note)
-    if not m:
-        return None
-    body = _HANDOFF_BODY.match(touch.note, m.end())
-    return body["owner"] if body else None
-
-
-# ---------------------------------------------------------------- writing
-
-def handoff_clause(department: str | None, owner: str | None, due: date) -> str:
-    parts = ["handoff:"] + ([department] if department else []) + ([f"@{owner}"] if owner else [])
-    return " ".join(parts + ["by", due.isoformat()])
-
+# ---------------------------------------------------------------- rippledoc log --handoff
 
 def parse_handoff_option(text: str, settings: Settings) -> tuple[str | None, str, date]:
     """``'training: priya by 2026-11-28'``, ``'training by 2026-11-28'``, ``'@omar by 2026-11-28'``.
@@ -555,84 +338,3 @@ def parse_handoff_option(text: str, settings: Settings) -> tuple[str | None, str
     if owner is None:
         raise ValueError(why)
     return dept, owner, due
-
-
-def close_handoff_text(line: str, when: date) -> str:
-    """The log line with ``done: WHEN`` written right after its handoff's due date; raises ValueError."""
-    h = _HANDOFF.search(line)
-    m = _HANDOFF_BODY.match(line, h.end()) if h else None
-    if m is None:
-        raise ValueError("this line holds no handoff ('handoff: training @priya by 2026-11-28')")
-    if m["done"]:
-        raise ValueError(f"the handoff is already closed (done: {m['done']})")
-    return line[:m.end("due")] + f" done: {when.isoformat()}" + line[m.end("due"):]
-
-
-def intel_mark(topic: str) -> str:
-    """``'conference: Midwest Fleet Expo'`` -> ``'#intel[conference: Midwest Fleet Expo]'``; raises ValueError."""
-    topic = " ".join(topic.replace("[", "(").replace("]", ")").split())
-    if not topic:
-        return "#intel"
-    kind, name = intel_topic(topic)
-    if not name:
-        raise ValueError(f"'{topic}' names no topic")
-    if kind is not None and kind not in INTEL_KINDS:
-        hint = did_you_mean(kind, INTEL_KINDS)
-        raise ValueError(f"unknown kind of intelligence '{kind}'; one of {', '.join(INTEL_KINDS)}" +
-                         (f" ({hint})" if hint else ""))
-    return f"#intel[{kind}: {name}]" if kind else f"#intel[{name}]"
-
-
-def quoted(words: str) -> str:
-    words = " ".join(words.split()).replace('"', "'")
-    return f'"{words}"'
-
-
-def compose_note(note: str, handoff: tuple[str | None, str, date] | None = None,
-                 kudos: Iterable[tuple[str, str]] = (), story: tuple[str, str | None] | None = None,
-                 quote: str | None = None, intel: Iterable[str] = ()) -> str:
-    """The note with the outcome syntax of ``rippledoc log``'s options appended, in one line.
-
-    A story step the note already carries (``#success[ransomware]`` and ``--story success``) is
-    not written again: the note's own mark takes the option's [ref] and quote when it has none.
-    Raises ValueError when the two name different stories.
-    """
-    text = " ".join(note.split())
-    if story is not None:
-        merged = _into_mark(text, _step_tag(story[0]), story[1], quote)
-        if merged is not None:
-            text, story, quote = merged, None, None
-    parts = [text + ("." if text[-1:].isalnum() else "")] if text else []
-    if handoff is not None:
-        parts.append(handoff_clause(*handoff))
-    for person, words in kudos:
-        parts.append(f"#kudos @{person}" + (f" {quoted(words)}" if words.strip() else ""))
-    if story is not None:
-        step, ref = story
-        tag = _step_tag(step)
-        parts.append(f"#{tag}" + (f"[{ref}]" if ref else "") + (f" {quoted(quote)}" if quote else ""))
-    parts += [intel_mark(t) for t in intel]
-    return " ".join(parts)
-
-
-def _step_tag(step: str) -> str:
-    """``success`` or a step (``asked``…) -> its tag (``success``, ``story-asked``…)."""
-    return "success" if step == "success" else next(k for k, v in STEP_TAGS.items() if v == step)
-
-
-def _into_mark(text: str, tag: str, ref: str | None, quote: str | None) -> str | None:
-    """``text`` with its own ``#tag`` given ``ref`` and ``quote`` where it lacks them; None: no such mark."""
-    found = next((x for x in _marks(text) if x[1].lower() == tag), None)
-    if found is None:
-        return None
-    own = found[2].strip() if found[2] is not None else None
-    if ref and own and own != ref:
-        raise ValueError(f"the note already tags #{found[1]}[{own}]: one touch, one story")
-    at = found.end()
-    if ref and not own:
-        text, at = text[:found.end(1)] + f"[{ref}]" + text[found.end():], found.end(1) + len(ref) + 2
-    if quote:
-        stop = next((x.start() for x in _marks(text) if x.start() >= at), len(text))
-        if '"' not in text[at:stop] and "“" not in text[at:stop]:
-            text = text[:at] + f" {quoted(quote)}" + text[at:]
-    return text

@@ -14,10 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from rippledoc.parse.fields import BIRTHDAY_PATTERN, CADENCE_PATTERN, DATE_PATTERN, NUMBER_PATTERN, TIME_RANGE_PATTERN
-from rippledoc.model import GRADES, LEVELS, STATUSES, WEEKDAYS
+from rippledoc.model import GRADES, KINDS, LEVELS, OUTCOMES, STATUSES, TOUCH_KINDS, WEEKDAYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-KINDS = ("client", "ritual", "settings")
 
 Schema = dict[str, Any]
 
@@ -52,6 +51,22 @@ def _zone(description: str) -> Schema:
 def _time_range(description: str) -> Schema:
     return {"type": ["string", "null"], "pattern": TIME_RANGE_PATTERN,
             "description": description + " (HH:MM-HH:MM, quoted)"}
+
+
+def touch_kind() -> Schema:
+    """A touch's kind: one of the table of ``model.TOUCH_KINDS``."""
+    return {"enum": list(KINDS), "description": "the kind of touch: " + ", ".join(KINDS)}
+
+
+def touch_outcome() -> Schema:
+    """A touch's outcome: one of ``model.TOUCH_OUTCOMES``; which fit which kind is ``outcome_fits_kind``."""
+    return {"enum": list(OUTCOMES), "description": "what came of it: " + ", ".join(OUTCOMES)}
+
+
+def outcome_fits_kind() -> list[Schema]:
+    """For an object with ``kind`` and ``outcome``: the outcomes each kind can have (an ``allOf`` list)."""
+    return [{"if": {"properties": {"kind": {"const": k.name}}, "required": ["kind"]},
+             "then": {"properties": {"outcome": {"enum": list(k.outcomes)}}}} for k in TOUCH_KINDS]
 
 
 AMOUNT: Schema = {"type": ["number", "string"], "pattern": NUMBER_PATTERN,

@@ -53,7 +53,8 @@ FORMAT = "rippledoc-cache 1"
 FUTURE_CODES = frozenset({"E108", "W103", "E203"})
 _ISO = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
 # The modules whose code decides what a file parses to, relative to the package.
-_CODE = ("read/cache", "parse/client", "parse/conflicts", "diagnostics", "parse/fields", "parse/logline", "model",
+_CODE = ("read/cache", "parse/client", "parse/conflicts", "diagnostics", "parse/fields", "parse/grammar/log",
+         "parse/grammar/touch", "parse/grammar/note", "model",
          "parse/ritual", "parse/settings", "read/source", "read/yamltree", "book/loader")
 
 

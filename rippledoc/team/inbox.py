@@ -7,12 +7,13 @@ A person jots one line per touch, on a phone or in any synced notes app::
     - acme voicemail next: 2026-11-25
     2026-11-19 blue gum email by priya: sent the training dates
 
-A line is ``[DATE] CLIENT KIND [OUTCOME] [by WHO][: NOTE]``: the client is
-whatever comes before the first touch word (matched loosely, as
-``names.match_clients`` does), the kind may be left out when the outcome says
-it (``voicemail``, ``no-answer`` and ``reached`` are calls, ``sent`` an
-email), and the date is the line's own, else its ``## DATE`` heading, else
-today. ``plan`` decides every line without touching a file; ``file_inbox``
+A line is ``[DATE] CLIENT KIND [OUTCOME] [by WHO][: NOTE]`` or ``[DATE] KIND
+CLIENT, [OUTCOME], NOTE`` (``called Kestrel, voicemail, call back fri``), read
+by ``grammar.capture``: the client is matched loosely, as
+``names.match_clients`` does, the kind may be left out when the outcome says
+it, and the date is the line's own, else its ``## DATE`` heading, else today.
+What is filed is the canonical log line of ``grammar.write.format_touch``.
+``plan`` decides every line without touching a file; ``file_inbox``
 first marks each line it is about to file (``<!-- rippledoc: filing, N already
 in the log -->``, N being how many identical lines that log has then), appends
 the filed lines with the lossless writer (``edit.append_touch``) and then
@@ -34,23 +35,18 @@ from pathlib import Path
 from typing import Sequence
 
 from rippledoc.parse.fields import parse_date
-from rippledoc.parse.logline import format_touch, parse_touch
-from rippledoc.model import DEFAULT_OUTCOME, KINDS, OUTCOMES, Client, Settings
+from rippledoc.parse.grammar.capture import Capture, read_capture
+from rippledoc.parse.grammar.touch import parse_touch
+from rippledoc.parse.grammar.write import format_touch
+from rippledoc.model import Client, Settings
 from rippledoc.read.source import split_lines
 
 INBOX = "inbox.md"
-_BULLET = re.compile(r"^\s*(?:[-*+]\s+(?:\[[ xX]\]\s+)?|\d+[.)]\s+)")
 _WHY = re.compile(r"\s*<!--\s*rippledoc:.*?-->\s*$")
 _HEADING = re.compile(r"^#{1,6}\s")
 _DATE_HEADING = re.compile(r"^#{1,6}\s+([0-9]{4}-[0-9]{2}-[0-9]{2})\b")
 _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _FILING = re.compile(r"<!--\s*rippledoc: filing, ([0-9]+) already in the log\s*-->\s*$")
-
-KIND_WORDS = {**{k: k for k in KINDS}, "called": "call", "phoned": "call", "rang": "call", "emailed": "email",
-              "mailed": "email", "met": "meeting", "visited": "visit", "wrote": "letter"}
-OUTCOME_WORDS = {**{o: o for o in OUTCOMES}, "vm": "voicemail", "noanswer": "no-answer", "no-reply": "no-answer",
-                 "unanswered": "no-answer"}
-KIND_OF_OUTCOME = {"reached": "call", "voicemail": "call", "no-answer": "call", "sent": "email"}
 
 
 class InboxError(Exception):
@@ -87,56 +83,36 @@ class Report:
         return tuple(d for d in self.decisions if not d.filed)
 
 
-def _word(token: str) -> str:
-    return token.lower().rstrip(":,;.")
-
-
 def read_line(text: str, clients: Sequence[Client], settings: Settings, when: date, today: date,
               by: str | None) -> tuple[Client | None, str, str]:
-    """One inbox line -> ``(client, log line, "")`` or ``(None, "", why)``."""
-    body = _BULLET.sub("", text, count=1).strip()
-    tokens = body.split()
-    if tokens and parse_date(tokens[0].rstrip(":")):
-        when = parse_date(tokens.pop(0).rstrip(":"))  # type: ignore[assignment]
-    at = next((i for i, t in enumerate(tokens) if i > 0 and (_word(t) in KIND_WORDS or _word(t) in OUTCOME_WORDS)),
-              None)
-    if at is None:
-        return None, "", "no touch kind: write CLIENT call|email|meeting|visit|letter [outcome]: note"
-    query = " ".join(tokens[:at]).rstrip(":,;")
-    kind = KIND_WORDS.get(_word(tokens[at]))
-    outcome = OUTCOME_WORDS.get(_word(tokens[at])) if kind is None else None
-    ended = tokens[at].endswith(":")
-    rest = tokens[at + 1:]
-    if kind is None:
-        kind = KIND_OF_OUTCOME[outcome]  # type: ignore[index]
-    elif rest and not ended and _word(rest[0]) in OUTCOME_WORDS:
-        outcome = OUTCOME_WORDS[_word(rest[0])]
-        ended = rest[0].endswith(":")
-        rest = rest[1:]
-    who = by
-    if rest and not ended and rest[0].lower() == "by" and len(rest) > 1:
-        who = rest[1].rstrip(":,;")
-        ended = rest[1].endswith(":")
-        rest = rest[2:]
-    note = " ".join(rest)
-    if note.startswith(":"):
-        note = note[1:].strip()
-    if outcome is not None and outcome not in _allowed(kind):
-        return None, "", f"a {kind} cannot be '{outcome}'"
-    found = _match(query, clients)
-    if isinstance(found, str):
-        return None, "", found
-    if who and settings.team and who not in settings.team:
-        return None, "", f"'by {who}': not in the team ({', '.join(settings.team)})"
-    line = format_touch(when, kind, outcome or DEFAULT_OUTCOME[kind], who, note)
-    touch, problems = parse_touch(line, found.path, 0, today)
+    """One inbox line -> ``(client, log line, "")`` or ``(None, "", why)``.
+
+    Each reading of the line (``grammar.capture``) is written as a log line by the one writer and read back
+    by the touch parser; the first that reads clean, names a team member and finds its client is filed.
+    """
+    readings, why = read_capture(text, when)
+    first_why = why
+    for r in readings:
+        client, line, why = _filed_as(r, clients, settings, today, by)
+        if client is not None:
+            return client, line, ""
+        first_why = first_why or why
+    return None, "", first_why
+
+
+def _filed_as(r: Capture, clients: Sequence[Client], settings: Settings, today: date,
+              by: str | None) -> tuple[Client | None, str, str]:
+    who = r.by or by
+    line = format_touch(r.date, r.kind, r.outcome, who, r.note, r.next)
+    touch, problems = parse_touch(line, INBOX, 0, today)
     if touch is None or problems:
         return None, "", (problems[0].message if problems else "the line does not make a touch")
+    if who and settings.team and who not in settings.team:
+        return None, "", f"'by {who}': not in the team ({', '.join(settings.team)})"
+    found = _match(r.client, clients)
+    if isinstance(found, str):
+        return None, "", found
     return found, line, ""
-
-
-def _allowed(kind: str) -> tuple[str, ...]:
-    return ("sent",) if DEFAULT_OUTCOME[kind] == "sent" else OUTCOMES
 
 
 def _match(query: str, clients: Sequence[Client]) -> Client | str:

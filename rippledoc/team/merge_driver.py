@@ -38,7 +38,7 @@ from typing import Callable
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.parse.fields import parse_date
-from rippledoc.parse.logline import DATED, find_log, insertion_index, log_order
+from rippledoc.parse.grammar.log import DATED, find_log, insertion_index, log_order
 from rippledoc.read.source import split_lines
 
 OURS, BASE, THEIRS = "ours", "base", "theirs"
@@ -229,7 +229,7 @@ def mark_touch_clashes(log: Lines, clashes: list[tuple[Lines, Lines]], conflicts
 
 
 def newest_first(*sides: Lines) -> bool:
-    """Whether a log keeps its newest touch on top (``logline.log_order``, judged on the first side with a vote)."""
+    """Whether a log keeps its newest touch on top (``grammar.log.log_order``, judged on the first side with a vote)."""
     return log_order(*sides) == "descending"
 
 

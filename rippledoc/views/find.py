@@ -25,7 +25,7 @@ from typing import Iterator, NamedTuple
 
 from rippledoc.model import Client, RitualRecord
 from rippledoc.book.book import Book
-from rippledoc.parse.marks import note_offset
+from rippledoc.parse.grammar.note import note_offset
 from rippledoc.views.jsonable import View
 
 KINDS = ("name", "contact", "email", "phone", "address", "website", "custom", "notes", "log", "commitment",
