@@ -108,7 +108,7 @@ class TouchLine:
     outcome: Span  # col None: not written, the kind's default
     by: Span | None
     note: Span | None
-    next: Span | None  # the value after 'next:'
+    next: Span | None  # the value after 'next:', without the punctuation that ends a sentence
     marks: LineOutcomes  # the handoff clause and the #marks of the note, with their columns
 
     def as_json(self, columns: bool = True) -> dict[str, Any]:
@@ -161,7 +161,7 @@ def read_touch(line: str, path: str = "clients/x.md", lineno: int = 1, today: da
         outcome=Span(m[3], m.start(3) + 1) if m[3] is not None else Span(touch.outcome, None),
         by=Span(m[4], m.start(4) + 1) if m[4] is not None else None,
         note=Span(touch.note, note_at + 1) if touch.note else None,
-        next=Span(nm[1], nm.start(1) + 1) if nm else None,
+        next=Span(nm[1].rstrip(".,;)"), nm.start(1) + 1) if nm else None,
         marks=marks,
     )
     return record, diags + more
