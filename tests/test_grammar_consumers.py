@@ -268,3 +268,11 @@ def test_completion_offers_each_part_of_every_case_line_at_its_place(tmp_path: P
             assert word.lower() in labels, (typed, word, labels)
             checked += 1
     assert checked > 100
+
+
+def test_check_points_at_an_author_not_in_the_team_however_the_line_is_spaced(tmp_path: Path):
+    """E302's column is the author's, from the record (it was found by searching ' by ', a space early)."""
+    root = book(tmp_path, {"acme": ("Acme Corp", ["- 2026-11-20 call  by   zed: hello", "- 2026-11-20 email by Ωmega"])})
+    found = json.loads(run(root, "check", "--json").stdout)["diagnostics"]
+    assert [(d["line"], d["col"]) for d in found if d["code"] == "E302"] == [(FIRST_LOG_LINE, 25),
+                                                                            (FIRST_LOG_LINE + 1, 23)]

@@ -18,6 +18,7 @@ from rippledoc.book.names import unique_slug
 from rippledoc.model import Client, Settings
 from rippledoc.parse.marks import collect
 from rippledoc.parse.grammar.note import handoff_owner
+from rippledoc.parse.grammar.touch import read_touch
 
 
 def unique_names(ws: Book) -> Iterable[Diagnostic]:
@@ -86,7 +87,9 @@ def known_authors(ws: Book) -> Iterable[Diagnostic]:
     for c in ws.clients:
         for t in c.log:
             if t.by and t.by not in team:
-                yield error(t.source.path, t.source.line, t.text.find(" by ") + 5, "E302",
+                written, _ = read_touch(t.text, t.source.path, t.source.line)
+                col = written.by.col if written is not None and written.by is not None else 0
+                yield error(t.source.path, t.source.line, col or t.text.find(" by ") + 5, "E302",
                             f"'by {t.by}': not in the team of rippledoc.yaml ({', '.join(team)})",
                             did_you_mean(t.by, tuple(team)))
             for who in t.mentions:
