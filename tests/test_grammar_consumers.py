@@ -25,7 +25,7 @@ from rippledoc.parse.grammar.note import MENTION
 from rippledoc.parse.grammar.touch import read_touch
 from rippledoc.parse.grammar.write import format_touch
 from conftest import write
-from test_grammar import CLIENT_NAMES, CLIENT_SLUGS, PATH, TODAY, Case, cases, params, problem, read_case
+from test_grammar import CLIENT_NAMES, CLIENT_SLUGS, PATH, TODAY, Case, params, problem, read_case
 
 SETTINGS = """\
 timezone: Europe/London

@@ -13,8 +13,6 @@ from rippledoc.model import OUTCOMES_OF
 from rippledoc.parse.grammar.note import HANDOFF_KEY, MENTION_START, NEXT_KEY, TAG_START
 from rippledoc.parse.grammar.touch import BULLET, BY_WORD, DATE_WORD, KIND_WORD, OUTCOME_WORD
 
-PARTS = ("date", "kind", "outcome", "by", "mention", "mark", "department", "next")
-
 _DATE_SO_FAR = re.compile(rf"^{BULLET}([0-9-]*)$")
 _KIND_SO_FAR = re.compile(rf"^{BULLET}{DATE_WORD}\s+([^\s:]*)$")
 _AFTER_KIND = re.compile(rf"^{BULLET}{DATE_WORD}\s+({KIND_WORD})\s+([^\s:]*)$")
@@ -27,8 +25,8 @@ _IN_NOTE = (("mention", re.compile(MENTION_START + r"([\w-]*)$")),
 
 @dataclass(frozen=True, slots=True)
 class Place:
-    """The part being typed (one of PARTS), where its word starts (0-based), and the line's kind when written."""
-    part: str
+    """The part being typed, where its word starts (0-based), and the line's kind when written."""
+    part: str  # date, kind, outcome, by, mention, mark, department or next
     start: int
     kind: str | None = None
 

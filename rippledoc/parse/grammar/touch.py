@@ -144,7 +144,7 @@ class TouchLine:
         return out
 
 
-def read_touch(line: str, path: str = "clients/x.md", lineno: int = 1, today: date | None = None
+def read_touch(line: str, path: str, lineno: int, today: date | None = None
                ) -> tuple[TouchLine | None, list[Diagnostic]]:
     """One log line read with every part positioned, and every problem the line alone shows (its head's, its
     ``next:``'s and its marks'); the problems that need the rest of the book are ``parse.marks.collect``'s."""
