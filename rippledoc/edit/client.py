@@ -18,6 +18,10 @@ The edits, each one read-modify-write cycle under the workspace lock::
         Record a renegotiation of the open commitment whose ``what``
         matches: ``{due: NEW DAY, told: DAY, note: …}`` added to its
         ``moved:`` list, on the commitment's line when it is one line.
+    replace_touch(root, client_path, old, new, line=0, today=None) -> EditResult
+        Replace the log line reading exactly ``old`` with ``new``, a touch of
+        the same day (found again under the lock, ``line`` telling equal lines
+        apart): how ``rippledoc call`` adds each answer to the call's line.
     close_handoff(root, client_path, text, when, today=None) -> EditResult
         Write ``done: WHEN`` right after the due date of the handoff
         (``handoff: training @priya by 2026-11-28``) on the log line that
@@ -229,6 +233,47 @@ def append_touch(root: str | Path, client_path: str | Path, line: str, today: da
         index = first + (insertion_index(section.lines, when) or 0)
         doc.insert(index, line)
         return EditResult(rel, True, index + 1, line, f"added to {rel}:{index + 1}")
+
+    return _edit(root, client_path, change, today, expect)
+
+
+def replace_touch(root: str | Path, client_path: str | Path, old: str, new: str, line: int = 0,
+                  today: date | None = None, expect: str | None = None) -> EditResult:
+    """Replace the log line reading exactly ``old`` (a touch written earlier) with ``new``, a touch of the same day.
+
+    ``old`` is looked up again in the log under the lock: at ``line`` (1-based) when it is still there, else
+    wherever it moved (a line added or removed above it meanwhile). A line edited by hand meanwhile is not
+    overwritten (``FileChanged``), and the edit is refused when ``old`` is there several times, none at ``line``.
+    """
+    old, new = old.rstrip("\r\n"), new.rstrip("\r\n")
+    if "\n" in new or "\r" in new:
+        raise EditError("a touch is one line")
+    when = line_date(new)
+    if when is None:
+        raise EditError(f"not a touch line: {new!r}")
+    if line_date(old) != when:
+        raise EditError(f"the touch keeps its day: {old!r} is not of {when}")
+
+    def change(doc: _Doc, rel: str) -> EditResult:
+        fm = _front(doc, rel)
+        section = find_log(fm.body, fm.body_line)
+        first = section.first_line - 1 if section is not None else len(doc.lines)
+        last = min(len(doc.lines), first + (len(section.lines) if section else 0))
+        found = [i for i in range(first, last) if doc.lines[i].rstrip("\r\n") == old]
+        if line - 1 in found:
+            found = [line - 1]
+        if not found:
+            raise FileChanged(f"{rel}: the log line is no longer in the file (it changed since it was written): "
+                              f"{old!r}; nothing was written")
+        if len(found) > 1:
+            raise EditError(f"{rel}: the log line appears {len(found)} times (lines "
+                            f"{', '.join(str(i + 1) for i in found)}): {old!r}; nothing was written")
+        i = found[0]
+        if old == new:
+            return EditResult(rel, False, i + 1, new, f"{rel}:{i + 1} already reads so")
+        text = doc.lines[i]
+        doc.lines[i] = new + text[len(text.rstrip("\r\n")):]
+        return EditResult(rel, True, i + 1, new, f"changed {rel}:{i + 1}")
 
     return _edit(root, client_path, change, today, expect)
 
@@ -572,4 +617,4 @@ def mark_applied(root: str | Path, record_path: str | Path, when: date, today: d
 
 
 __all__ = ["EditError", "EditResult", "FileChanged", "add_commitment", "append_touch", "close_handoff", "flow_mapping",
-           "mark_applied", "mark_done", "move_commitment", "set_field", "yaml_scalar"]
+           "mark_applied", "mark_done", "move_commitment", "replace_touch", "set_field", "yaml_scalar"]
