@@ -125,16 +125,10 @@ def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str |
       rippledoc today --today 2026-11-23 --json
     """
     from rippledoc.cli.output import use_color
-    from rippledoc.views.plan import daily_plan
     from rippledoc.views.research import research_notes
-    from rippledoc.views.plan import next_working_day
     ws, day = _start(ctx, today)
     who = resolve_owner(ws, owner)
-    plan = daily_plan(ws, day, who)
-    if not plan.working and not plan.calls and not plan.outside:  # a day off, nothing promised for it
-        plan = daily_plan(ws, next_working_day(day, ws.settings), who)
-        plan = replace(plan, note=f"{day:%A} is not one of your working days; here is the plan for "
-                                  f"{plan.day:%A %d %b}." + (f" {plan.note}." if plan.note else ""))
+    plan = shown_plan(ws, day, who)
     notes = [research_notes(c.client, ws, plan.day, c.start) for c in plan.calls]
     rituals = due_rituals(ws, day)
     if as_json:
@@ -150,9 +144,41 @@ def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str |
         click.echo("\n" + render_rituals(rituals, use_color()))
 
 
+def shown_plan(ws, day: date, who: str | None):
+    """The plan ``today`` shows on ``day``: that day's, or on a day off with nothing promised for it, the next
+    working day's, saying so."""
+    from rippledoc.views.plan import daily_plan, next_working_day
+    plan = daily_plan(ws, day, who)
+    if not plan.working and not plan.calls and not plan.outside:  # a day off, nothing promised for it
+        plan = daily_plan(ws, next_working_day(day, ws.settings), who)
+        plan = replace(plan, note=f"{day:%A} is not one of your working days; here is the plan for "
+                                  f"{plan.day:%A %d %b}." + (f" {plan.note}." if plan.note else ""))
+    return plan
+
+
+def render_call(k: int, call, note: dict | None, timezone: str, color: bool) -> list[str]:
+    """One planned call as ``today`` shows it: its slot in both zones, why, and the research notes."""
+    from rippledoc.cli.output import paint
+    from rippledoc.views.research import notes_text
+    when = f"{call.start:%H:%M}-{call.end:%H:%M}" if call.start else "no time"
+    theirs = call.their_time(timezone)
+    early = " (early, to spread the load)" if call.early else ""
+    out = [f"{k:>2}. {paint(when, 'green' if call.start else 'red', color)}  "
+           f"{paint(call.client.name, 'bold', color)}  {theirs}",
+           f"    why: {call.item.reason}{early}"]
+    return out + ["    " + line for line in (notes_text(note).splitlines() if note else ())]
+
+
+def render_outside(o, color: bool, note: dict | None = None) -> list[str]:
+    """A due client whose hours miss the window, as ``today`` lists it (with the research notes, when given)."""
+    from rippledoc.cli.output import paint
+    from rippledoc.views.research import notes_text
+    out = [paint(o.words(), "yellow", color), f"    why: {o.item.reason}"]
+    return out + ["    " + line for line in (notes_text(note).splitlines() if note else ())]
+
+
 def render_today(plan, notes, who: str | None) -> str:
     from rippledoc.cli.output import paint, table, use_color
-    from rippledoc.views.research import notes_text
     color = use_color()
     n = plan.calls_per_day
     head = (f"{plan.day:%A %d %B %Y}" + (f" · {who}" if who else "") +
@@ -161,17 +187,10 @@ def render_today(plan, notes, who: str | None) -> str:
     if plan.note:
         out += [plan.note, ""]
     for k, (call, note) in enumerate(zip(plan.calls, notes), 1):
-        when = f"{call.start:%H:%M}-{call.end:%H:%M}" if call.start else "no time"
-        theirs = call.their_time(plan.timezone)
-        early = " (early, to spread the load)" if call.early else ""
-        out.append(f"{k:>2}. {paint(when, 'green' if call.start else 'red', color)}  "
-                   f"{paint(call.client.name, 'bold', color)}  {theirs}")
-        out.append(f"    why: {call.item.reason}{early}")
-        out += ["    " + line for line in notes_text(note).splitlines()]
+        out += render_call(k, call, note, plan.timezone, color)
         out.append("")
     for o in plan.outside:
-        out.append(paint(o.words(), "yellow", color))
-        out.append(f"    why: {o.item.reason}")
+        out += render_outside(o, color)
         out.append("")
     if plan.waiting:
         out.append(f"{plan.waiting} more call{'s are' if plan.waiting != 1 else ' is'} due; "

@@ -292,7 +292,6 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
     from rippledoc.parse.grammar.write import compose_note, intel_mark
     from rippledoc.parse.marks import parse_handoff_option
     settings = ws.settings
-    said: list[str] = []
     hand = None
     if handoff:
         try:
@@ -300,12 +299,6 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
         except ValueError as exc:
             fail(f"--handoff: {exc}")
             raise
-        dept, owner, due = hand
-        name = settings.team[owner].name if owner in settings.team else owner
-        said.append(f"Tell {client.contact or 'the customer'}: {name}" + (f" ({dept})" if dept else "") +
-                    f" will be in touch by {due:%a %d %b}. It stays on the due list of " +
-                    " and ".join(dict.fromkeys(p for p in (owner, client_caller) if p)) + " until "
-                    f"'rippledoc handoff-done {client.slug}'.")
     praised = []
     for item in kudos:
         person, _, words = item.partition(":")
@@ -313,7 +306,6 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
         if settings.team and person not in settings.team:
             fail(f"--kudos: '{person}' is not in the team of rippledoc.yaml ({', '.join(settings.team)})")
         praised.append((person, words.strip()))
-        said.append(f"Kudos for {person}: read it out at the next team meeting ('rippledoc kudos').")
     step = None
     if story:
         name, _, ref = story.partition(":")
@@ -323,9 +315,6 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
         step = (name, ref.strip() or None)
         if name != "success":
             _story_exists(ws, client, step[1], story)
-        if name == "success":
-            said.append(f"A success story: asking for a testimonial is due in {settings.story_ask_days} days "
-                        "('rippledoc stories').")
     if quote and (step is None or step[0] != "testimonial"):
         fail("--quote goes with --story testimonial (the kudos words go in --kudos 'NAME: WORDS')")
     for topic in intel:
@@ -334,7 +323,28 @@ def log_outcomes(ws, client, text: str, handoff: str | None, kudos: tuple[str, .
         except ValueError as exc:
             fail(f"--intel: {exc}")
     try:
-        return compose_note(text, hand, praised, step, quote, intel), said
+        return compose_note(text, hand, praised, step, quote, intel), outcome_words(settings, client, hand, praised,
+                                                                                    step, client_caller)
     except ValueError as exc:
         fail(f"--story {story}: {exc}")
         raise
+
+
+def outcome_words(settings, client, handoff: tuple[str | None, str, date] | None, kudos: list[tuple[str, str]],
+                  story: tuple[str, str | None] | None, caller: str | None) -> list[str]:
+    """What to say once a call's outcomes are logged: the sentence to tell the customer about a handoff, what
+    becomes of kudos and of a new success story (``log`` and ``call`` both say it)."""
+    said = []
+    if handoff is not None:
+        dept, owner, due = handoff
+        name = settings.team[owner].name if owner in settings.team else owner
+        said.append(f"Tell {client.contact or 'the customer'}: {name}" + (f" ({dept})" if dept else "") +
+                    f" will be in touch by {due:%a %d %b}. It stays on the due list of " +
+                    " and ".join(dict.fromkeys(p for p in (owner, caller) if p)) + " until "
+                    f"'rippledoc handoff-done {client.slug}'.")
+    for person, _ in kudos:
+        said.append(f"Kudos for {person}: read it out at the next team meeting ('rippledoc kudos').")
+    if story is not None and story[0] == "success":
+        said.append(f"A success story: asking for a testimonial is due in {settings.story_ask_days} days "
+                    "('rippledoc stories').")
+    return said
