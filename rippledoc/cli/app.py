@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "today": ("daily", "today_cmd", "Today's calls with a time slot for both zones and research notes."),
     "due": ("daily", "due", "What is due or overdue: callbacks, cadences, commitments, with why."),
     "plan": ("daily", "plan", "Forecast the daily calls for the next days; says if the book can be covered."),
+    "call": ("call", "call", "A session through today's calls: notes, a key for what happened, each answer written."),
     "log": ("log", "log", "Add one touch line to a client's log (lossless, atomic)."),
     "done": ("log", "done", "Mark a client's commitment kept (lossless, atomic)."),
     "promise": ("promise", "promise", "Record a commitment to a client, or its move to a new day (lossless, atomic)."),
