@@ -82,6 +82,24 @@ class Terminal:
                 raise AssertionError(f"the terminal never went {'raw' if raw else 'back to lines'}:\n{self.output}")
             self._read(0.02)
 
+    def reading(self) -> None:
+        """Wait until the program is blocked reading the terminal (Linux: its wait channel). A signal that comes
+        between the prompt and that read is acted on only after the read returns (CPython's input() checks for
+        one only when the read is interrupted), so a Ctrl-C is sent once the program waits, as a person's is."""
+        proc = Path(f"/proc/{self.proc.pid}")
+        deadline = time.monotonic() + WAIT
+        while True:
+            try:
+                where = (proc / "wchan").read_text()
+                state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                return  # no /proc: nothing to wait on
+            if where in ("wait_woken", "n_tty_read") or (where == "0" and state == "S"):
+                return  # asleep in the terminal's read ("0" while asleep: the kernel does not say where)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the program never waited for input ({where}):\n{self.output}")
+            self._read(0.02)
+
     def key(self, ch: str) -> None:
         """Press one key at the next menu."""
         self.expect(MENU)
@@ -272,6 +290,7 @@ def test_ctrl_c_while_typing_a_note_keeps_the_answers_already_given(terminal, sa
     t.line("Note, #tags welcome", "the portal is fine")
     t.expect("A problem to hand to a department head?")
     t._mode(raw=False)
+    t.reading()
     os.write(t.fd, "half a sentence, then Ctrl-C".encode() + b"\x03")
     assert t.finish() == 0
     assert added_lines(sample) == {"clients/moorfield-lettings.md": [
@@ -287,6 +306,7 @@ def test_sigint_midway_ends_cleanly_and_sigkill_midway_loses_no_answer_and_tears
     t.line("Praise for a colleague?", "lena: 素晴らしい")
     t.line("Praise for a colleague?", "")
     t.expect("A success story?")
+    t.reading()
     t.proc.send_signal(signal.SIGINT)
     assert t.finish() == 0
     first = "- 2026-12-01 call reached by stan: all good, Ελλάδα too. #kudos @lena \"素晴らしい\""
@@ -333,3 +353,33 @@ def test_help_at_the_menu_lists_the_keys_and_asks_again(terminal):
     t.press("q")
     assert t.finish() == 0
     assert "0 of 6 clients (6 not yet)" in t.output
+
+
+def test_ctrl_d_at_a_key_ends_the_session_as_q_does(terminal):
+    t = terminal()
+    t.key("\x04")
+    assert t.finish() == 0
+    assert "0 of 6 clients (6 not yet)" in t.output and "Traceback" not in t.output
+
+
+def test_names_in_every_script_are_shown_in_a_terminal_and_written_as_typed(tmp_path):
+    root = tmp_path / "book"
+    (root / "clients").mkdir(parents=True)
+    (root / "rippledoc.yaml").write_text("me: stan\ntimezone: Europe/London\ncall_window: \"08:00-18:00\"\n",
+                                         encoding="utf-8")
+    (root / "clients" / "moskva.md").write_text("---\nname: Москва Импорт\ntimezone: Europe/Moscow\n"
+                                                "contact: Ελένη Παππά · 王芳\n---\n", encoding="utf-8")
+    t = Terminal(["call", "--today", DAY], root)
+    try:
+        assert "Москва Импорт" in t.expect(MENU) and "Ελένη Παππά · 王芳" in t.output
+        t.press("r")
+        t.line("Note, #tags welcome", "Всё хорошо, Ευχαριστώ, 谢谢")
+        t.line("A problem to hand", "")
+        t.line("Praise for a colleague?", "")
+        t.line("A success story?", "")
+        t.line("Intelligence?", "")
+        assert t.finish() == 0
+    finally:
+        t.close()
+    assert (root / "clients" / "moskva.md").read_text(encoding="utf-8").endswith(
+        "## Log\n- 2026-12-01 call reached by stan: Всё хорошо, Ευχαριστώ, 谢谢.\n")

@@ -88,7 +88,12 @@ class Reader:
     def text(self, prompt: str, default: str = "") -> str:
         """A line of text; Enter gives ``default``."""
         shown = f" [{default}]" if default else ""
-        return click.prompt(f"  {prompt}{shown}", default=default, show_default=False, prompt_suffix=": ").strip()
+        while True:
+            try:
+                return click.prompt(f"  {prompt}{shown}", default=default, show_default=False,
+                                    prompt_suffix=": ").strip()
+            except UnicodeDecodeError as exc:
+                click.echo(f"  That line is not text in the terminal's encoding ({exc.encoding}); type it again.")
 
 
 class Session:
