@@ -309,7 +309,8 @@ class Session:
         return new
 
     def ask_intel(self, stop: Stop, answers: CallAnswers) -> CallAnswers:
-        from rippledoc.parse.marks import INTEL_KINDS, intel_mark
+        from rippledoc.parse.grammar.note import INTEL_KINDS
+        from rippledoc.parse.grammar.write import intel_mark
 
         def make(text: str) -> dict | None:
             try:

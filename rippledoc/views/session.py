@@ -16,8 +16,7 @@ from datetime import date, datetime, timedelta
 
 from rippledoc.book.book import Book
 from rippledoc.model import Client
-from rippledoc.parse.logline import format_touch
-from rippledoc.parse.marks import compose_note
+from rippledoc.parse.grammar.write import compose_note, format_touch
 from rippledoc.views.plan import Outside, Plan, PlannedCall, daily_plan, next_working_day, overlap
 
 SEARCH_DAYS = 14  # how far the default call back and the next call are looked for
