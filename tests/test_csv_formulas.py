@@ -169,3 +169,17 @@ def test_restore_undoes_neutralise_for_any_text(text):
 ])
 def test_what_gets_a_quote(cell, safe):
     assert neutralise(cell) == safe and restore(safe) == cell
+
+
+def test_bom_starts_the_sheet_for_spreadsheets_and_our_import_reads_it_back(book, tmp_path):
+    write(book, {"clients/moskva.md": '---\nname: "Санкт Торг Ωμέγα"\ntimezone: Europe/Moscow\n---\n'})
+    sheet = tmp_path / "excel.csv"
+    assert rd("-C", str(book), "export", "csv", "--bom", "-o", str(sheet)).exit_code == 0
+    raw = sheet.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf\"name\"") and "Санкт Торг Ωμέγα".encode() in raw
+    assert not rd("-C", str(book), "export", "csv").stdout_bytes.startswith(b"\xef\xbb\xbf")  # only when asked
+    empty = write(tmp_path / "empty", {"rippledoc.yaml": SETTINGS, "clients/.keep": ""})
+    r = rd("-C", str(empty), "import", "csv", str(sheet), "--today", TODAY.isoformat())
+    assert r.exit_code == 0, r.output
+    assert "rippledoc's own sheet" in r.output
+    assert "Санкт Торг Ωμέγα" in {c.name for c in load_workspace(empty, TODAY)[0].clients}

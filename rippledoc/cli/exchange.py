@@ -129,9 +129,12 @@ _out_option = click.option("-o", "--output", "out", metavar="FILE", default=None
 @click.option("--raw", is_flag=True,
               help="Write every value as it is: no quote before a cell that starts with = + - @ (which a "
                    "spreadsheet may run as a formula), quotes only where CSV needs them.")
+@click.option("--bom", is_flag=True,
+              help="Start with a UTF-8 byte order mark, for spreadsheet applications that need one to read "
+                   "UTF-8 (Excel on Windows shows Москва as ÐœÐ¾ÑÐºÐ²Ð° without it).")
 @today_option
 @click.pass_context
-def export_csv(ctx: click.Context, out: str | None, raw: bool, today: str | None) -> None:
+def export_csv(ctx: click.Context, out: str | None, raw: bool, bom: bool, today: str | None) -> None:
     """Clients as a CSV sheet (UTF-8, one row per client; 'rippledoc import csv' reads it back).
 
     Safe to open in a spreadsheet: a cell that starts with = + - @, a tab or
@@ -145,9 +148,10 @@ def export_csv(ctx: click.Context, out: str | None, raw: bool, today: str | None
       rippledoc export csv -o clients.csv
       rippledoc export csv | head -3
       rippledoc export csv --raw -o values.csv
+      rippledoc export csv --bom -o for-excel.csv
     """
     from rippledoc.exchange.csvout import to_csv
-    _output(_export(ctx, today, lambda ws: to_csv(ws, raw=raw)), out)
+    _output(_export(ctx, today, lambda ws: ("\ufeff" if bom else "") + to_csv(ws, raw=raw)), out)
 
 
 @click.command("vcard")
