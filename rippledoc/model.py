@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
-from typing import Mapping
+from datetime import date, datetime, time
+from typing import Iterator, Mapping
 
 LEVELS = ("base", "key", "for-life")
 GRADES = ("top", "two", "three")
@@ -68,6 +68,37 @@ class TimeRange:
 
 
 @dataclass(frozen=True, slots=True)
+class Windows:
+    """A day's call windows, in time order and apart from each other; none at all: a day off."""
+    ranges: tuple[TimeRange, ...] = ()
+
+    def __str__(self) -> str:
+        return ", ".join(str(r) for r in self.ranges) or "off"
+
+    def __bool__(self) -> bool:
+        return bool(self.ranges)
+
+    def __iter__(self) -> Iterator[TimeRange]:
+        return iter(self.ranges)
+
+    @property
+    def start(self) -> time:
+        """When the first window opens."""
+        return self.ranges[0].start
+
+    @property
+    def end(self) -> time:
+        """When the last window closes."""
+        return self.ranges[-1].end
+
+    @property
+    def minutes(self) -> int:
+        """The windows' length together, in minutes."""
+        return sum((datetime.combine(date.min, r.end) - datetime.combine(date.min, r.start)).seconds // 60
+                   for r in self.ranges)
+
+
+@dataclass(frozen=True, slots=True)
 class Birthday:
     """A person's birthday; the year may be unknown (written ``--MM-DD``)."""
     month: int
@@ -78,6 +109,13 @@ class Birthday:
         if self.year is None:
             return f"--{self.month:02d}-{self.day:02d}"
         return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    def in_year(self, year: int) -> date:
+        """The day it falls on in ``year``; 29 February on the 28th in a year without one."""
+        try:
+            return date(year, self.month, self.day)
+        except ValueError:
+            return date(year, self.month, self.day - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +231,8 @@ class Client:
     level: str = "base"
     grade: str | None = None
     status: str = "active"
-    cadence_days: int | None = None
+    cadence_days: int | None = None  # the ideal cadence: due this many days after the last reached touch
+    cadence_max_days: int | None = None  # overdue after this many (cadence: 4w..6w); None: the same as cadence_days
     snooze: date | None = None
     products: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
@@ -223,10 +262,13 @@ class TeamMember:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """``rippledoc.yaml``. My week: each weekday's windows are its ``schedule`` entry when there is one, else
+    ``call_window`` on the ``working_days``; a holiday has none. ``working_days`` is always the weekdays that
+    have windows (``__post_init__`` makes it so, and takes a single ``TimeRange`` as one window)."""
     title: str = "Client book"
     me: str | None = None
     timezone: str = "UTC"
-    call_window: TimeRange = TimeRange(time(9, 30), time(11, 30))
+    call_window: Windows = Windows((TimeRange(time(9, 30), time(11, 30)),))  # my usual windows, my zone
     working_days: tuple[int, ...] = (0, 1, 2, 3, 4)  # Monday = 0
     client_hours: TimeRange = TimeRange(time(9, 0), time(17, 0))
     team: Mapping[str, TeamMember] = field(default_factory=dict)
@@ -234,6 +276,30 @@ class Settings:
     story_ask_days: int = 14  # a success story nobody asked a testimonial for is due after this many days
     extra: Mapping[str, object] = field(default_factory=dict)
     source: Source | None = None
+    schedule: Mapping[int, Windows] = field(default_factory=dict)  # weekday -> its own windows (empty: off)
+    holidays: frozenset[date] = frozenset()  # days off, whatever their weekday
+    birthdays: bool = True  # a contact's birthday is a reason to call
+    anniversaries: bool = True  # the anniversary of a client's 'since' is a reason to call
+
+    def __post_init__(self) -> None:
+        if isinstance(self.call_window, TimeRange):
+            object.__setattr__(self, "call_window", Windows((self.call_window,)))
+        days = tuple(d for d in range(7)
+                     if (self.schedule[d] if d in self.schedule else d in self.working_days and self.call_window))
+        object.__setattr__(self, "working_days", days)
+
+    def windows_on(self, day: date) -> Windows:
+        """My call windows on ``day``: none on a holiday or a day off."""
+        if day in self.holidays:
+            return Windows()
+        wd = day.weekday()
+        if wd in self.schedule:
+            return self.schedule[wd]
+        return self.call_window if wd in self.working_days else Windows()
+
+    def works_on(self, day: date) -> bool:
+        """Whether ``day`` is a working day: one of ``working_days`` and not a holiday."""
+        return day.weekday() in self.working_days and day not in self.holidays
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,9 +66,9 @@ def test_every_field_read_back_by_vobject(workspace):
     assert cal.contents["x-wr-calname"][0].value == "Ripple Consulting: calls"
     assert [tz.tzid.value for tz in cal.vtimezone_list] == ["America/New_York"]
     events = {e.uid.value: e for e in cal.vevent_list}
-    assert sorted(events) == ["kestrel-freight-lines-2026-11-23@rippledoc", "sakura-ridge-2026-11-24@rippledoc"]
+    assert sorted(events) == ["kestrel-freight-lines-after-2026-10-27@rippledoc", "sakura-ridge-first@rippledoc"]
 
-    k = events["kestrel-freight-lines-2026-11-23@rippledoc"]
+    k = events["kestrel-freight-lines-after-2026-10-27@rippledoc"]
     assert k.summary.value == "Call back Kestrel Freight Lines"
     assert k.dtstart.value == datetime(2026, 11, 23, 10, 0, tzinfo=NY)
     assert k.dtstart.value.utcoffset() == timedelta(hours=-5)
@@ -94,7 +94,7 @@ def test_every_field_read_back_by_vobject(workspace):
     assert alarm.action.value == "DISPLAY" and alarm.trigger.value == timedelta(minutes=-15)
     assert alarm.description.value == "Call back Kestrel Freight Lines"
 
-    s = events["sakura-ridge-2026-11-24@rippledoc"]
+    s = events["sakura-ridge-first@rippledoc"]
     assert s.summary.value == "Call back Sakura Ridge Logistics (no time suits both sides)"
     assert s.dtstart.value == date(2026, 11, 24) and s.dtend.value == date(2026, 11, 25)
     assert s.transp.value == "TRANSPARENT"
@@ -124,7 +124,7 @@ def test_the_same_book_gives_the_same_bytes_and_uids(workspace):
     _, ws = book(workspace)
     assert build_calendar(ws, MON, days=5) == build_calendar(ws, MON, days=5)
     uids = lambda d: [e.uid.value for e in vobject.readOne(build_calendar(ws, d, days=1).decode()).vevent_list]
-    assert uids(MON) == ["kestrel-freight-lines-2026-11-23@rippledoc"]
+    assert uids(MON) == ["kestrel-freight-lines-after-2026-10-27@rippledoc"]
 
 
 def test_export_ics_writes_a_file(workspace, tmp_path):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from conftest import load_workspace
-from rippledoc.model import Client, Settings, Source, TimeRange, Touch
+from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Windows
 from rippledoc.book.book import Book
 from rippledoc.book.link import relink
 from rippledoc.views.plan import coverage, daily_plan, forecast, overlap, slot_minutes
@@ -120,7 +120,8 @@ def test_a_client_with_no_overlap_takes_no_place_and_is_listed_apart(workspace):
     # Mon 09:00 in Chicago is Tue 00:00 in Tokyo: their Monday is over, their Tuesday opens at 18:00 ours
     assert o.words() == ("due, but no time in your window today: Sakura Ridge, their hours are 09:00-17:00 "
                          "Asia/Tokyo, next reachable Tue 24 Nov 09:00 their time = Mon 23 Nov 18:00 your time; "
-                         "call outside your window or by arrangement")
+                         "none of your call windows in the next 14 days meets their hours; call outside your window "
+                         "or by arrangement")
     assert plan.note == "" and plan.waiting == 0
 
 
@@ -133,7 +134,7 @@ def test_when_every_due_client_is_outside_the_window_the_plan_says_so(workspace)
     assert plan.note == "every client due today has no time in your call window (listed after the calls)"
     [o] = plan.outside
     assert o.hours == ("08:00-18:00 Australia/Sydney, next reachable Mon 30 Nov 08:00 their time = "
-                       "Sun 29 Nov 16:00 your time")
+                       "Sun 29 Nov 16:00 your time; none of your call windows in the next 14 days meets their hours")
 
 
 def test_a_promised_callback_is_kept_on_its_day_beyond_the_daily_rate(workspace):
@@ -161,8 +162,10 @@ def test_the_forecast_lists_a_client_outside_the_window_once(workspace):
 
 
 def test_slot_length_shares_the_window():
-    s = Settings(call_window=TimeRange(time(9, 30), time(11, 30)))
-    assert [slot_minutes(s, n) for n in (1, 3, 4, 10, 30)] == [30, 30, 30, 10, 5]
+    one = Windows((TimeRange(time(9, 30), time(11, 30)),))
+    assert [slot_minutes(one, n) for n in (1, 3, 4, 10, 30)] == [30, 30, 30, 10, 5]
+    two = Windows((TimeRange(time(9, 0), time(10, 0)), TimeRange(time(15, 0), time(15, 50))))  # 110 minutes
+    assert [slot_minutes(two, n) for n in (1, 4, 10, 30)] == [30, 25, 10, 5]
 
 
 def test_forecast_keeps_n_a_day_and_promises_on_their_day(workspace):
@@ -260,7 +263,8 @@ def test_today_lists_a_client_outside_the_window_after_the_calls_and_in_json(wor
     assert lines[first].startswith(" 1. 09:30-10:00  Quiet Co")
     outside = lines.index("due, but no time in your window today: Sakura Ridge, their hours are 09:00-17:00 "
                           "Asia/Tokyo, next reachable Tue 24 Nov 09:00 their time = Mon 23 Nov 19:00 your time; "
-                          "call outside your window or by arrangement")
+                          "none of your call windows in the next 14 days meets their hours; call outside your window "
+                          "or by arrangement")
     assert outside > first and " 2. " not in text.output
     data = json.loads(CliRunner().invoke(main, ["-C", str(root), "today", "--today", "2026-11-23", "--json"]).output)
     assert [c["client"] for c in data["calls"]] == ["quiet"]

@@ -120,7 +120,8 @@ CASES = {
                            "plan of Tue 01 Dec."),
     "a day their hours miss my window": (["--next", "+2"], "Their hours do not meet your call window that day: "
                                                            "09:00-17:00 Asia/Tokyo, next reachable Fri 04 Dec 09:00 "
-                                                           "their time = Thu 03 Dec 19:00 your time."),
+                                                           "their time = Thu 03 Dec 19:00 your time; none of your "
+                                                           "call windows in the next 14 days meets their hours."),
 }
 
 

@@ -60,7 +60,8 @@ def test_the_no_overlap_note_names_the_next_time_they_can_be_reached_in_both_zon
     assert reach.theirs == reach.mine and str(reach.theirs.tzinfo) == theirs and str(reach.mine.tzinfo) == mine
     assert no_overlap_note(day, s, c) == (
         f"no overlap with your window 09:30-11:30: their hours are 09:00-17:00 {theirs}, "
-        f"next reachable {their_time} their time = {my_time} your time")
+        f"next reachable {their_time} their time = {my_time} your time; none of your call windows in the next "
+        "14 days meets their hours")
 
 
 def test_a_monday_never_calls_them_sunday_when_their_monday_is_hours_away():
@@ -68,7 +69,8 @@ def test_a_monday_never_calls_them_sunday_when_their_monday_is_hours_away():
     s, c = settings("Europe/Berlin", TimeRange(time(8, 0), time(9, 0))), far_client("America/Los_Angeles")
     note = no_overlap_note(MON, s, c)
     assert "Sunday" not in note
-    assert note.endswith("next reachable Mon 30 Nov 09:00 their time = Mon 30 Nov 18:00 your time")
+    assert note.endswith("next reachable Mon 30 Nov 09:00 their time = Mon 30 Nov 18:00 your time; none of your "
+                         "call windows in the next 14 days meets their hours")
 
 
 @pytest.mark.parametrize("mine", ["America/New_York", "Europe/Berlin", "Asia/Kathmandu"])
@@ -98,7 +100,8 @@ def test_the_plan_lists_the_next_reachable_time_for_a_client_outside_the_window(
     [o] = daily_plan(ws, TUE).outside
     assert o.words() == ("due, but no time in your window today: Sakura Ridge, their hours are 09:00-18:00 "
                          "Asia/Tokyo, next reachable Wed 02 Dec 09:00 their time = Tue 01 Dec 19:00 your time; "
-                         "call outside your window or by arrangement")
+                         "none of your call windows in the next 14 days meets their hours; call outside your window "
+                         "or by arrangement")
     data = json.loads(CliRunner().invoke(main, ["-C", str(root), "today", "--today", "2026-12-01", "--json"]).output)
     [out] = data["outside_window"]
     assert (out["next_reachable"], out["next_reachable_their_time"]) == ("2026-12-01T19:00:00-05:00",
@@ -155,13 +158,14 @@ def test_today_slots_a_client_of_unknown_zone_in_my_window_without_a_made_up_hou
 
 
 def test_a_client_of_unknown_zone_is_never_outside_the_window():
-    """Where they are is not known, so no hour of my window can be ruled out, on any day (a Saturday too: it may
-    be Friday for them)."""
+    """Where they are is not known, so no hour of my window can be ruled out, on any working day, and on a
+    Saturday a call back was promised for (it may be Friday for them)."""
     c = far_client("")
     for zone in ("America/New_York", "Europe/Berlin", "Pacific/Auckland"):
         for day in (MON, TUE, FRI, date(2026, 12, 5)):
             start = datetime.combine(day, WINDOW.start, tzinfo=ZoneInfo(zone))
-            assert overlap(day, settings(zone), c) == [(start, start + timedelta(hours=2))]
+            assert overlap(day, settings(zone), c, every_day=day.weekday() == 5) == [
+                (start, start + timedelta(hours=2))]
 
 
 def test_the_sample_workspace_gives_every_client_a_zone_and_checks_clean(tmp_path):

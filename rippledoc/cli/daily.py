@@ -32,12 +32,15 @@ def _start(ctx: click.Context, today: str | None):
     return ws, day
 
 
-def _when(item_date: date, day: date) -> str:
-    n = (day - item_date).days
+def _when(item_date: date, day: date, overdue_days: int | None = None) -> str:
+    """'3d late' (overdue), 'today', 'due' (a cadence past its ideal, not yet its most), or the date."""
+    n = (day - item_date).days if overdue_days is None else overdue_days
     if n > 0:
         return f"{n}d late"
-    if n == 0:
+    if item_date == day:
         return "today"
+    if item_date < day:
+        return "due"
     return f"{item_date:%a %d %b}"
 
 
@@ -52,7 +55,10 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
     """What is due or overdue: callbacks, cadences, never-contacted clients, commitments.
 
     Highest priority first (docs/planning.md): promised callbacks, then
-    overdue days weighted by level and grade.
+    overdue days weighted by level and grade; a call past the most of its
+    cadence (4w..6w: after six weeks) before one only past the ideal. A
+    contact's birthday and a client's anniversary are reasons to call too
+    (birthdays: false, anniversaries: false in rippledoc.yaml turn them off).
 
     \b
     Examples:
@@ -78,7 +84,7 @@ def due(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: 
     color = use_color()
     now = [i for i in items if i.date <= day]
     later = sorted((i for i in items if i.date > day), key=lambda i: (i.date, -i.priority, i.client.slug))
-    rows = [(_when(i.date, day), i.client.name, i.kind,
+    rows = [(_when(i.date, day, i.overdue_days), i.client.name, i.kind,
              (i.people[0] if i.kind == "handoff" and i.people else i.client.owner) or "-", i.reason)
             for i in now + later]
     head = f"{len(now)} due now" + (f", {len(later)} coming up" if days or later else "")
@@ -147,11 +153,11 @@ def today_cmd(ctx: click.Context, owner: str | None, as_json: bool, today: str |
 def shown_plan(ws, day: date, who: str | None):
     """The plan ``today`` shows on ``day``: that day's, or on a day off with nothing promised for it, the next
     working day's, saying so."""
-    from rippledoc.views.plan import daily_plan, next_working_day
+    from rippledoc.views.plan import daily_plan, day_off, next_working_day
     plan = daily_plan(ws, day, who)
     if not plan.working and not plan.calls and not plan.outside:  # a day off, nothing promised for it
         plan = daily_plan(ws, next_working_day(day, ws.settings), who)
-        plan = replace(plan, note=f"{day:%A} is not one of your working days; here is the plan for "
+        plan = replace(plan, note=f"{day:%A} is {day_off(day, ws.settings)}; here is the plan for "
                                   f"{plan.day:%A %d %b}." + (f" {plan.note}." if plan.note else ""))
     return plan
 
@@ -179,10 +185,11 @@ def render_outside(o, color: bool, note: dict | None = None) -> list[str]:
 
 def render_today(plan, notes, who: str | None) -> str:
     from rippledoc.cli.output import paint, table, use_color
+    from rippledoc.views.plan import windows_words
     color = use_color()
     n = plan.calls_per_day
     head = (f"{plan.day:%A %d %B %Y}" + (f" · {who}" if who else "") +
-            f" · {n} call{'s' * (n != 1)} a day · your window {plan.window} {plan.timezone}")
+            f" · {n} call{'s' * (n != 1)} a day · {windows_words(plan.window)} {plan.timezone}")
     out = [paint(head, "bold", color), ""]
     if plan.note:
         out += [plan.note, ""]
@@ -215,10 +222,13 @@ def render_today(plan, notes, who: str | None) -> str:
 def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today: str | None) -> None:
     """A forecast of the daily calls: calls_per_day a day, more only to keep a promised callback.
 
-    Each planned call is assumed to reach the client. A call back promised for
-    a day off is planned on that day, said so. Ends with whether the
-    book can be covered at your rate, and the rate it needs. Set the rate with
-    calls_per_day in rituals/one-a-day.md (default 1).
+    Each planned call is assumed to reach the client. Calls go into your call
+    windows of each day (call_window, schedule, holidays in rippledoc.yaml),
+    at a time inside the client's hours too; a client whose hours meet none
+    of your windows is listed apart, with the next time in both zones. A call
+    back promised for a day off is planned on that day, said so. Ends with
+    whether the book can be covered at your rate, and the rate it needs. Set
+    the rate with calls_per_day in rituals/one-a-day.md (default 1).
 
     \b
     Examples:
@@ -263,7 +273,7 @@ def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today:
         for o in p.outside:  # due, but their hours miss the window: no place taken
             rows.append((label, "outside", o.client.name, o.item.kind, o.item.reason))
             label = ""
-            rows.append(("", "", "", "", f"their hours are {o.hours}; call outside your window or by arrangement"))
+            rows.append(("", "", "", "", f"their hours are {o.hours}; {o.advice}"))
     click.echo(paint(f"Plan for {days} days from {day:%a %d %b %Y}" + (f" for {who}" if who else ""), "bold", color))
     click.echo(table(("DAY", "TIME", "CLIENT", "KIND", "WHY"), rows, styles=("", "green", "", "cyan", ""),
                      color=color, max_width=(0, 0, 32)))

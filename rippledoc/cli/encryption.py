@@ -68,6 +68,7 @@ def encryption_stage(encrypt: bool, kdf_iterations: int | None) -> Stage | None:
         if kdf_iterations is not None:
             fail("--kdf-iterations only makes sense with --encrypt")
         return None
+    from rippledoc.exchange.ics import FEED
     from rippledoc.site.build import BuildError
     from rippledoc.site.encrypt import MIN_ITERATIONS, EncryptError, encrypt_site
     from rippledoc.site.pages import NAV
@@ -75,6 +76,7 @@ def encryption_stage(encrypt: bool, kdf_iterations: int | None) -> Stage | None:
     keep = [href for href, _ in NAV]
 
     def stage(files: dict[str, bytes]) -> dict[str, bytes]:
+        files = {p: data for p, data in files.items() if p != FEED}  # a calendar cannot ask for a passphrase
         try:
             return encrypt_site(files, passphrase, kdf_iterations or MIN_ITERATIONS, keep).files
         except EncryptError as exc:

@@ -22,18 +22,22 @@ from rippledoc.cli.daily import owner_option, resolve_owner
 def ics(ctx: click.Context, days: int, output: str | None, alarm: int, owner: str | None, today: str | None) -> None:
     """The planned calls as an RFC 5545 calendar, with research notes and a reminder.
 
-    Re-importing a newer file updates the same events (stable UIDs).
+    Each planned call keeps its UID when it moves to another day, with a
+    higher SEQUENCE, so importing a newer file (or subscribing to the site's
+    calls.ics, which 'build' writes) moves events instead of copying them.
+    DTSTAMP is now, or SOURCE_DATE_EPOCH when set.
 
     \b
     Examples:
       rippledoc export ics --days 14 -o calls.ics
       rippledoc export ics --owner priya --alarm 30 --output priya.ics
     """
+    from rippledoc.clock import now_utc
     from rippledoc.edit.atomic import atomic_write
     from rippledoc.exchange.ics import build_calendar
     day = workspace_today(root_from(ctx), today)
     ws = load(root_from(ctx), day)
-    data = build_calendar(ws, day, days, resolve_owner(ws, owner), alarm)
+    data = build_calendar(ws, day, days, resolve_owner(ws, owner), alarm, stamp=now_utc())
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -52,7 +52,10 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
     Renders every page into a temporary folder and swaps it in, so a failed
     build never leaves half a site. A client file with errors gets a page
     showing its problems; the rest builds. Open the printed index.html in a
-    browser: the site works from disk and never fetches anything.
+    browser: the site works from disk and never fetches anything. The site
+    also holds calls.ics, the next two weeks' calls, for a calendar to
+    subscribe to (a file or, with 'serve', a URL); an encrypted build leaves
+    it out and says so.
 
     \b
     Examples:
@@ -60,6 +63,7 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
       rippledoc build -o /tmp/book-site --strict
       rippledoc build --encrypt
     """
+    from rippledoc.exchange.ics import FEED
     from rippledoc.site.build import BuildError, build_site
     root = root_from(ctx)
     out = Path(output) if output else root / "_site"
@@ -83,6 +87,11 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
                    "see the Problems page or run 'rippledoc check'", err=True)
     if not quiet:
         click.echo(f"built {len(result.rendered)} pages in {result.seconds:.2f}s")
+        if encrypt:
+            click.echo(f"left out: {FEED}, the calendar feed (a calendar cannot ask for a passphrase; "
+                       "'rippledoc export ics -o FILE' writes one where only you can read it)")
+        else:
+            click.echo(f"calendar to subscribe to: {result.out / FEED}")
         click.echo(f"site: {result.index}")
         if encrypt:
             click.echo("encrypted: open it and type the passphrase; client pages have new names in every "

@@ -60,6 +60,7 @@ def _parse_client(src: Text, settings: Settings, today: date | None) -> tuple[Cl
     extra_keys = f.unknown_keys(KNOWN_KEYS)
     custom = f.mapping("custom")
     body = _body(src, fm.body, fm.body_line, today, diags)
+    cadence = f.cadence("cadence")  # (ideal, most) days
     # Every field is read (and checked) before deciding, so one run reports every problem.
     values = dict(
         contact=f.text("contact") or "", title=f.text("title") or "", birthday=birthday,
@@ -69,7 +70,8 @@ def _parse_client(src: Text, settings: Settings, today: date | None) -> tuple[Cl
         timezone=f.zone("timezone") or "", hours=f.time_range("hours"),  # no zone given: unknown (W104)
         since=since, owner=f.text("owner"),
         level=f.choice("level", LEVELS) or "base", grade=f.choice("grade", GRADES),
-        status=f.choice("status", STATUSES) or "active", cadence_days=f.cadence("cadence"),
+        status=f.choice("status", STATUSES) or "active", cadence_days=cadence[0] if cadence else None,
+        cadence_max_days=cadence[1] if cadence and cadence[1] != cadence[0] else None,
         snooze=f.date("snooze"), products=f.text_list("products"), tags=f.text_list("tags"),
         sales=_sales(f), commitments=_commitments(f, today),
         custom=yamltree.to_python(custom) if custom else {},

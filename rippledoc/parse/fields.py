@@ -13,7 +13,7 @@ from functools import lru_cache
 import yaml
 
 from rippledoc.diagnostics import Diagnostic, error, warning
-from rippledoc.model import Birthday, TimeRange
+from rippledoc.model import Birthday, TimeRange, Windows
 from rippledoc.read.yamltree import Mapping, Node, Scalar, Sequence, kind_name
 
 # The patterns are shared with the JSON Schema (schema.py), so that an editor
@@ -21,9 +21,13 @@ from rippledoc.read.yamltree import Mapping, Node, Scalar, Sequence, kind_name
 # ``\d`` would also take other scripts' digits ('٢٠٢٦'), which int() reads.
 DATE_PATTERN = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
 BIRTHDAY_PATTERN = r"^([0-9]{4}|-)-([0-9]{2})-([0-9]{2})$"  # YYYY-MM-DD, or --MM-DD when the year is unknown
-CADENCE_PATTERN = r"^([1-9][0-9]{0,3}) ?([dwmDWM])$"
+_ONE_CADENCE = r"([1-9][0-9]{0,3}) ?([dwmDWM])"
+CADENCE_PATTERN = rf"^{_ONE_CADENCE}( ?\.\. ?{_ONE_CADENCE})?$"  # 30d, or ideal..most: 4w..6w
 _HHMM = r"([01]?[0-9]|2[0-3]):([0-5][0-9])"
 TIME_RANGE_PATTERN = rf"^{_HHMM} ?- ?{_HHMM}$"
+_ONE_RANGE = r"(?:[01]?[0-9]|2[0-3]):[0-5][0-9] ?- ?(?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+WINDOWS_PATTERN = rf"^{_ONE_RANGE}( ?, ?{_ONE_RANGE})*$"  # "09:00-12:00, 15:00-18:00"
+DAY_OFF = ("off", "Off", "OFF")  # a weekday of the schedule without calls
 NUMBER_PATTERN = r"^[-+]?([0-9]+|[0-9]{1,3}(,[0-9]{3})+)(\.[0-9]+)?$"
 _DATE = re.compile(DATE_PATTERN)
 _BIRTHDAY = re.compile(BIRTHDAY_PATTERN)
@@ -89,12 +93,30 @@ def _date_hint(m: re.Match[str]) -> str:
     return f"{calendar.month_name[month]} {year} has {days} days"
 
 
-def parse_cadence(text: str) -> int | None:
-    """``30d`` -> 30, ``8w`` -> 56, ``3m`` -> 90 (a month counts 30 days)."""
+_UNIT = {"d": 1, "w": 7, "m": 30}
+
+
+def parse_cadence_span(text: str) -> tuple[int, int] | None:
+    """A cadence as (ideal, most) days: ``4w..6w`` -> (28, 42): due after the first, overdue after the second.
+    A plain ``30d`` is (30, 30): due and overdue from the same day, as it always was. None when it is not a
+    cadence or the most comes before the ideal."""
     m = _CADENCE.match(text.strip())
     if not m:
         return None
-    return int(m[1]) * {"d": 1, "w": 7, "m": 30}[m[2].lower()]
+    ideal = int(m[1]) * _UNIT[m[2].lower()]
+    most = int(m[4]) * _UNIT[m[5].lower()] if m[3] else ideal
+    return (ideal, most) if most >= ideal else None
+
+
+def parse_cadence(text: str) -> int | None:
+    """``30d`` -> 30, ``8w`` -> 56, ``3m`` -> 90 (a month counts 30 days); of ``4w..6w`` the ideal, 28."""
+    span = parse_cadence_span(text)
+    return span[0] if span else None
+
+
+def cadence_text(ideal: int, most: int | None = None) -> str:
+    """``30d``, or ``28d..42d`` when the most is longer than the ideal."""
+    return f"{ideal}d" if most is None or most == ideal else f"{ideal}d..{most}d"
 
 
 def parse_time_range(text: str) -> TimeRange | None:
@@ -103,6 +125,21 @@ def parse_time_range(text: str) -> TimeRange | None:
         return None
     start, end = time(int(m[1]), int(m[2])), time(int(m[3]), int(m[4]))
     return TimeRange(start, end) if start < end else None
+
+
+def parse_windows(text: str) -> Windows | None:
+    """``"09:00-12:00, 15:00-18:00"``: one or more time ranges, each start before its end, none overlapping
+    another (they are put in time order). None when any of that fails."""
+    ranges = [parse_time_range(part) for part in text.split(",")]
+    if not ranges or any(r is None for r in ranges):
+        return None
+    ordered = sorted(ranges, key=lambda r: r.start)  # type: ignore[union-attr]
+    if any(a.end > b.start for a, b in zip(ordered, ordered[1:])):  # type: ignore[union-attr]
+        return None
+    return Windows(tuple(ordered))  # type: ignore[arg-type]
+
+
+FLAGS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
 @lru_cache(maxsize=None)
@@ -115,6 +152,32 @@ def valid_zone(name: str) -> bool:
     except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
+
+
+def cadence_problem(text: str) -> tuple[str, str, str]:
+    """(code, message, hint) for a cadence that does not read."""
+    m = _CADENCE.match(text.strip())
+    if m and m[3]:
+        return ("E105", f"cadence '{text}': the most ({m[4]}{m[5]}) is shorter than the ideal ({m[1]}{m[2]})",
+                "write the ideal first, then the most: 4w..6w")
+    return ("E105", f"cadence '{text}' is not a number of days, weeks or months",
+            "write it as 30d, 8w or 3m, or as ideal..most: 4w..6w")
+
+
+def windows_problem(key: str, text: str) -> tuple[str, str]:
+    """(message, hint) for call windows that do not read: which part, and why."""
+    parts = [p.strip() for p in text.split(",")]
+    for part in parts:
+        if parse_time_range(part) is None:
+            if _RANGE.match(part):
+                return (f"'{key}: {text}': {part} starts after it ends",
+                        "write the earlier time first; a window cannot run past midnight")
+            return (f"'{key}: {text}' is not a time range" if len(parts) == 1 else
+                    f"'{key}: {text}': '{part}' is not a time range",
+                    "write it as \"09:00-12:00\" or several, \"09:00-12:00, 15:00-18:00\" (quoted, 24-hour clock)")
+    ordered = sorted((parse_time_range(p) for p in parts), key=lambda r: r.start)  # type: ignore[union-attr]
+    a, b = next((a, b) for a, b in zip(ordered, ordered[1:]) if a.end > b.start)  # type: ignore[union-attr]
+    return (f"'{key}: {text}': the windows {a} and {b} overlap", "make them one window, or move one")
 
 
 # Words people use for a field rippledoc names otherwise.
@@ -249,15 +312,40 @@ class Fields:
             return None
         return node.text
 
-    def cadence(self, key: str) -> int | None:
+    def cadence(self, key: str) -> tuple[int, int] | None:
+        """(ideal, most) days: ``30d`` is (30, 30), ``4w..6w`` is (28, 42)."""
         node = self.scalar(key)
         if node is None:
             return None
-        days = parse_cadence(node.text)
-        if days is None:
-            self._err(node, "E105", f"cadence '{node.text}' is not a number of days, weeks or months",
-                      "write it as 30d, 8w or 3m")
-        return days
+        span = parse_cadence_span(node.text)
+        if span is None:
+            self._err(node, *cadence_problem(node.text))
+        return span
+
+    def windows(self, key: str) -> Windows | None:
+        """Call windows: ``"09:30-11:30"`` or several, ``"09:00-12:00, 15:00-18:00"``."""
+        node = self.scalar(key)
+        if node is None:
+            return None
+        return self.windows_of(key, node)
+
+    def windows_of(self, key: str, node: Scalar, where: str = "") -> Windows | None:
+        """``where``: what the key is part of, said before the message ('schedule: ')."""
+        value = parse_windows(node.text)
+        if value is None:
+            message, hint = windows_problem(key, node.text)
+            self._err(node, "E106", where + message, hint)
+        return value
+
+    def flag(self, key: str) -> bool | None:
+        """``true``/``false`` (also yes/no, on/off)."""
+        node = self.scalar(key)
+        if node is None:
+            return None
+        value = FLAGS.get(node.text.strip().lower())
+        if value is None:
+            self._err(node, "E103", f"{key} '{node.text}' is not one of true, false", f"write {key}: false to turn it off")
+        return value
 
     def time_range(self, key: str) -> TimeRange | None:
         node = self.scalar(key)

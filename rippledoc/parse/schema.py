@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rippledoc.parse.fields import BIRTHDAY_PATTERN, CADENCE_PATTERN, DATE_PATTERN, NUMBER_PATTERN, TIME_RANGE_PATTERN
+from rippledoc.parse.fields import (BIRTHDAY_PATTERN, CADENCE_PATTERN, DATE_PATTERN, NUMBER_PATTERN, TIME_RANGE_PATTERN,
+                                    WINDOWS_PATTERN)
 from rippledoc.model import GRADES, KINDS, LEVELS, OUTCOMES, STATUSES, TOUCH_KINDS, WEEKDAYS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -69,6 +70,11 @@ def outcome_fits_kind() -> list[Schema]:
              "then": {"properties": {"outcome": {"enum": list(k.outcomes)}}}} for k in TOUCH_KINDS]
 
 
+def _windows(description: str) -> Schema:
+    return {"type": ["string", "null"], "pattern": WINDOWS_PATTERN,
+            "description": description + " (HH:MM-HH:MM, quoted; several: \"09:00-12:00, 15:00-18:00\")"}
+
+
 AMOUNT: Schema = {"type": ["number", "string"], "pattern": NUMBER_PATTERN,
                   "description": "a number: 4200 or 4200.50 (no currency sign)"}
 
@@ -115,7 +121,8 @@ def client_properties() -> dict[str, Schema]:
         "grade": _choice(GRADES, "high-grade: top, two or three"),
         "status": _choice(STATUSES, "active, paused or former (default active)"),
         "cadence": {"type": ["string", "null"], "pattern": CADENCE_PATTERN,
-                    "description": "how often to touch them: Nd, Nw or Nm (a month is 30 days)"},
+                    "description": "how often to touch them: Nd, Nw or Nm (a month is 30 days), or ideal..most "
+                                   "(4w..6w: due after the first, overdue after the second)"},
         "snooze": _date("not due before this date"),
         "products": _text_list("what they buy"),
         "tags": _text_list("your own labels"),
@@ -188,6 +195,7 @@ def ritual_schema() -> Schema:
 
 def settings_schema() -> Schema:
     """``rippledoc.yaml``."""
+    from rippledoc.parse.settings import FULL_DAYS
     member: Schema = {"anyOf": [{"type": "string"}, {
         "type": "object", "additionalProperties": False,
         "properties": {"name": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string"},
@@ -201,8 +209,19 @@ def settings_schema() -> Schema:
             "title": _text("the site's title"),
             "me": _text("who I am: a key of team"),
             "timezone": _zone("my time zone"),
-            "call_window": _time_range("when I make calls, my zone"),
+            "call_window": _windows("when I make calls, my zone"),
             "working_days": {"type": "array", "items": {"enum": list(WEEKDAYS)}},
+            "schedule": {"type": ["object", "null"], "propertyNames": {"enum": list(WEEKDAYS) + list(FULL_DAYS)},
+                         "additionalProperties": {"anyOf": [_windows("that weekday's call windows"),
+                                                            {"enum": ["off", False]}]},
+                         "description": "a weekday's own call windows, or off; other days: call_window on the "
+                                        "working_days"},
+            "holidays": {"type": ["array", "null"], "items": _date("a day off"),
+                         "description": "days off, whatever their weekday"},
+            "birthdays": {"type": ["boolean", "null"], "description": "a contact's birthday is a reason to call "
+                                                                       "(default true)"},
+            "anniversaries": {"type": ["boolean", "null"],
+                              "description": "the anniversary of a client's since is a reason to call (default true)"},
             "client_hours": _time_range("a client's default business hours, their zone"),
             "team": {"type": ["object", "null"], "additionalProperties": member},
             "limits": {"type": ["object", "null"], "additionalProperties": False,

@@ -1,14 +1,23 @@
-"""``rippledoc.yaml``: who I am, my zone and call window, the team, the site title."""
+"""``rippledoc.yaml``: who I am, my zone, my call windows and week, the team, the site title.
+
+My week: ``call_window`` (one window or several, ``"09:00-12:00, 15:00-18:00"``) on each of the
+``working_days``; ``schedule`` gives a weekday windows of its own or takes it off (``fri: "09:00-12:00"``,
+``sat: off``, ``thu: "09:00-12:00, 19:00-21:00"``); ``holidays`` are dates off, whatever their weekday.
+``birthdays`` and ``anniversaries`` (true by default) make those dates reasons to call (views/due.py).
+"""
 from __future__ import annotations
 
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error
-from rippledoc.parse.fields import Fields, did_you_mean
-from rippledoc.model import WEEKDAYS, Settings, Source, TeamMember
+from datetime import date
+
+from rippledoc.parse.fields import DAY_OFF, Fields, did_you_mean
+from rippledoc.model import WEEKDAYS, Settings, Source, TeamMember, Windows
 from rippledoc.read.source import Text
 
-KNOWN_KEYS = ("title", "me", "timezone", "call_window", "working_days", "client_hours", "team", "limits",
-              "story_ask_days")
+KNOWN_KEYS = ("title", "me", "timezone", "call_window", "working_days", "schedule", "holidays", "client_hours",
+              "team", "limits", "story_ask_days", "birthdays", "anniversaries")
+FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 SETTINGS_FILE = "rippledoc.yaml"
 
 
@@ -38,17 +47,16 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
             diags.append(error(src.path, value.line, value.col, "E101",
                                f"team member '{key.text}' must be a mapping like {{name: …, email: …}}"))
     days = []
-    full = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
     wd = f.node.get("working_days")
     for day in f.text_list("working_days"):
-        d = day.strip().lower()
-        if d in WEEKDAYS or d in full:
-            days.append(WEEKDAYS.index(d[:3]))
+        d = weekday(day)
+        if d is not None:
+            days.append(d)
         else:
             at = next((n for n in getattr(wd, "items", ()) if getattr(n, "text", None) == day), wd)
             diags.append(error(src.path, at.line, at.col, "E103",  # type: ignore[union-attr]
                                f"working day '{day}' is not one of {', '.join(WEEKDAYS)}",
-                               did_you_mean(d, WEEKDAYS + full)))
+                               did_you_mean(day.strip().lower(), WEEKDAYS + FULL_DAYS)))
     max_bytes = default.max_file_bytes
     limits = f.mapping("limits")
     if limits is not None:
@@ -76,14 +84,67 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
         diags.append(error(src.path, k.line, k.col, "E302",  # type: ignore[union-attr]
                            f"me: '{me}' is not a key of team ({', '.join(team)})"))
     extra_keys = f.unknown_keys(KNOWN_KEYS)
+    flags = {k: f.flag(k) for k in ("birthdays", "anniversaries")}
     settings = Settings(
         title=f.text("title") or default.title, me=me,
         timezone=f.zone("timezone") or default.timezone,
-        call_window=f.time_range("call_window") or default.call_window,
+        call_window=f.windows("call_window") or default.call_window,
         working_days=tuple(sorted(set(days))) if days else default.working_days,
         client_hours=f.time_range("client_hours") or default.client_hours,
         team=team, max_file_bytes=max_bytes, story_ask_days=ask_days,
         extra={k: yamltree.to_python(node.get(k)) for k in extra_keys},  # type: ignore[arg-type]
         source=Source(src.path, 1),
+        schedule=_schedule(f), holidays=_holidays(f),
+        **{k: v for k, v in flags.items() if v is not None},
     )
     return settings, diags
+
+
+def weekday(text: str) -> int | None:
+    """``mon`` or ``monday`` (any case) -> 0; None for anything else."""
+    d = text.strip().lower()
+    return WEEKDAYS.index(d[:3]) if d in WEEKDAYS or d in FULL_DAYS else None
+
+
+def _schedule(f: Fields) -> dict[int, Windows]:
+    """``schedule: {mon: "09:00-12:00, 15:00-18:00", fri: "09:00-12:00", sat: off}``: weekday -> windows."""
+    node = f.mapping("schedule")
+    out: dict[int, Windows] = {}
+    for key, value in node.items if node else ():
+        d = weekday(key.text)
+        if d is None:
+            f.diags.append(error(f.path, key.line, key.col, "E103",
+                                 f"schedule: '{key.text}' is not one of {', '.join(WEEKDAYS)}",
+                                 did_you_mean(key.text.strip().lower(), WEEKDAYS + FULL_DAYS)))
+            continue
+        if not isinstance(value, yamltree.Scalar):
+            f.diags.append(error(f.path, value.line, value.col, "E101",
+                                 f"schedule: '{key.text}' must be call windows or off, not {yamltree.kind_name(value)}",
+                                 f'write it on one line: {key.text}: "09:00-12:00, 15:00-18:00"'))
+            continue
+        if value.text.strip() in DAY_OFF or (value.plain and value.text.strip().lower() in ("no", "false", "none")):
+            out[d] = Windows()
+            continue
+        windows = f.windows_of(key.text, value, "schedule: ")
+        if windows is not None:
+            out[d] = windows
+    return out
+
+
+def _holidays(f: Fields) -> frozenset[date]:
+    """``holidays: [2026-12-24, 2026-12-25]``: days off, whatever their weekday (one date alone is a list of one)."""
+    node = f.node.get("holidays")
+    if node is None or (isinstance(node, yamltree.Scalar) and node.plain and node.text in ("", "~", "null")):
+        return frozenset()
+    items = node.items if isinstance(node, yamltree.Sequence) else (node,)
+    days = set()
+    for item in items:
+        if isinstance(item, yamltree.Scalar):
+            d = f.date_of("holidays", item)
+            if d is not None:
+                days.add(d)
+        else:
+            f.diags.append(error(f.path, item.line, item.col, "E101",
+                                 f"'holidays' must be a list of dates, not {yamltree.kind_name(item)}",
+                                 "write it as holidays: [2026-12-24, 2026-12-25]"))
+    return frozenset(days)

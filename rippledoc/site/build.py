@@ -24,6 +24,7 @@ from rippledoc.edit.atomic import exchange, new_file_mode, new_folder_mode
 from rippledoc.diagnostics import Diagnostic, promote_warnings
 from rippledoc.read.cache import cached_markdown
 from rippledoc.book.loader import load_book
+from rippledoc.exchange.ics import site_feed
 from rippledoc.read.parallel import render_pages
 from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
                                   search_files, site_pages)
@@ -210,6 +211,7 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
     files = render_pages(render, cached_markdown(make_env(root), root), pages, progress)
     files.update(assets(root))
     files.update(search_files(inp))
+    files.update(site_feed(ws, today))  # calls.ics, to subscribe to
     if stage is not None:
         files = stage(files)
     write_site(files, out)
@@ -239,6 +241,7 @@ class SiteBuilder:
         files = render_pages(render, self.env, pages)
         files.update(assets(self.root))
         files.update(search_files(inp))
+        files.update(site_feed(inp.ws, inp.today))
         write_site(files, self.out)
         self.client_pages = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}
         return BuildResult(self.out, [p.path for p in pages], [], inp.diags, time.monotonic() - started)
@@ -264,6 +267,7 @@ class SiteBuilder:
                 removed.append(self.client_pages.pop(source))
         files = render(self.env, pages)
         files.update(search_files(inp))
+        files.update(site_feed(inp.ws, inp.today))
         for rel, data in files.items():
             write_file(self.out, rel, data)
         for rel in removed:

@@ -1,5 +1,5 @@
-"""What is due: callbacks promised, cadences run out, clients never contacted, commitments,
-handoffs not yet closed, success stories nobody asked a testimonial for.
+"""What is due: callbacks promised, cadences run out, clients never contacted, birthdays and anniversaries,
+commitments, handoffs not yet closed, success stories nobody asked a testimonial for.
 
 ``due_items(ws, today, days=0, owner=None)`` is a pure function of the
 workspace and the date. Each ``DueItem`` says why it is due, in words, and
@@ -8,24 +8,44 @@ carries a priority (higher first; docs/planning.md)::
     w = LEVEL_WEIGHT[level] * GRADE_WEIGHT[grade]
     callback due or overdue     1000 + w * (1 + overdue_days)    a promise is a promise
     commitment overdue            50 + w * (1 + overdue_days)    (everything but callbacks stays below 1000)
-    cadence or never, due now          w * (1 + overdue_days)    never contacted counts 7 days overdue
+    cadence at its most, or past       w * (1 + overdue_days)    never contacted counts 7 days overdue
+    cadence between ideal and most     w * SOFT / (1 + days to its most)   below every call at its most
+    birthday, anniversary, due         w * (1 + 7 + days late)   as if a week overdue, like never contacted
     anything due in n days             w / (1 + n)                (commitments: w * 7 / (1 + n))
     handoff overdue or due today  50 + w * (1 + overdue_days)    shown from the day it is handed until closed
     story nobody asked about yet       w                          once the story is story_ask_days old
 
+A cadence has an ideal and a most (``4w..6w``; a plain ``30d`` is both): the
+call is due after the ideal and overdue after the most (``overdue_days``
+counts from there, ``overdue`` is true), so overdue calls sort before calls
+that are only due.
+
+The dates that matter (kinds ``birthday`` and ``anniversary``, each turned off
+by ``birthdays: false`` or ``anniversaries: false`` in rippledoc.yaml): the
+contact's birthday and the anniversary of the client's ``since`` (a year or
+more). Each is due on its day; one that falls on a day off is due on the last
+working day up to ``OCCASION_LEAD`` days before it (else the first one after).
+A touch that reached them or was sent (a call, an e-mail, a letter) from
+``OCCASION_LEAD`` days before the day on settles it; unsettled, it stays due
+``OCCASION_GRACE`` days after the day, then drops. The client's other call
+item names a date that matters falling within ``OCCASION_LEAD`` days of it
+('…; Ray Dufresne's birthday on Friday'), since that call settles it.
+
 Paused and former clients are never due. A snooze moves cadence and
 never-contacted items to the snooze date; promises (callbacks, commitments)
-stand. An open callback replaces the client's cadence item: the call is
-already promised for that day.
+and the dates that matter stand. An open callback replaces the client's
+cadence item: the call is already promised for that day.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
-from rippledoc.model import Client, Commitment, Touch
+from rippledoc.model import Client, Commitment, Settings, Touch
 from rippledoc.book.book import Book
+from rippledoc.parse.fields import cadence_text
 from rippledoc.views.terms import CALL_KINDS, TELL_EARLY_DAYS, last_reached, last_word, progress_noted
 
 LEVEL_WEIGHT = {"for-life": 3.0, "key": 2.0, "base": 1.0}
@@ -33,13 +53,18 @@ GRADE_WEIGHT = {"top": 1.5, "two": 1.0, "three": 0.7, None: 1.0}
 NEVER_OVERDUE = 7  # a never-contacted client weighs as if a week overdue
 SOON = 7  # commitments are shown this many days before they fall due
 CAP = 999.0  # only a promised callback ranks above this
-KINDS = ("callback", "cadence", "never", "commitment", "handoff", "story-ask")
+SOFT = 0.15  # between its ideal and its most a call weighs below any call at its most (the lightest w is 0.7)
+OCCASION_LEAD = 3  # a date that matters on a day off moves back up to this many days; a touch this early settles it
+OCCASION_GRACE = 7  # days after a date that matters it stays due, unsettled; then it drops
+OCCASIONS = ("birthday", "anniversary")
+CALLS = ("callback", "cadence", "never", *OCCASIONS)
+KINDS = ("callback", "cadence", "never", *OCCASIONS, "commitment", "handoff", "story-ask")
 
 
 @dataclass(frozen=True, slots=True)
 class DueItem:
     client: Client
-    kind: str  # callback | cadence | never | commitment | handoff | story-ask
+    kind: str  # callback | cadence | never | birthday | anniversary | commitment | handoff | story-ask
     date: date  # when it is due
     reason: str  # why, in words
     priority: float  # higher first
@@ -48,17 +73,28 @@ class DueItem:
     cadence_days: int = 0
     people: tuple[str, ...] = ()  # handoff: its owner and the caller; story-ask: who logged the story
     line: int = 0  # the log line of a handoff or a story
+    cadence_max_days: int = 0  # the most of the client's cadence (== cadence_days for a plain one)
+    limit: date | None = None  # a cadence call: overdue after this day (the last reached touch + the most)
+    occasion: date | None = None  # a birthday or anniversary: the day itself (``date`` may be a working day before)
 
     @property
     def is_call(self) -> bool:
-        return self.kind in ("callback", "cadence", "never")
+        return self.kind in CALLS
+
+    @property
+    def overdue(self) -> bool:
+        """Past its date (a cadence: past its most): what the site shows in red."""
+        return self.overdue_days > 0
 
     def to_json(self) -> dict[str, object]:
         c = self.client
         return {"client": c.slug, "name": c.name, "kind": self.kind, "date": self.date.isoformat(),
                 "reason": self.reason, "priority": round(self.priority, 3), "overdue_days": self.overdue_days,
-                "what": self.what or None, "owner": c.owner, "level": c.level, "grade": c.grade,
-                "cadence_days": self.cadence_days or None, "path": c.path,
+                "overdue": self.overdue, "what": self.what or None, "owner": c.owner, "level": c.level,
+                "grade": c.grade, "cadence_days": self.cadence_days or None,
+                "cadence_max_days": self.cadence_max_days or None,
+                "overdue_after": self.limit.isoformat() if self.limit else None,
+                "occasion": self.occasion.isoformat() if self.occasion else None, "path": c.path,
                 "people": list(self.people), "line": self.line or None}
 
 
@@ -116,8 +152,9 @@ def client_items(client: Client, today: date, horizon: date, pol: Policy) -> lis
         return []
     items: list[DueItem] = []
     w = weight(client)
-    cad = pol.cadence(client)
+    ideal, most = pol.span(client)
     last = last_reached(client)
+    occasions = occasion_items(client, today, pol, w, ideal, most)
     promise = open_callback(client)
     if promise is not None:
         d = promise.next
@@ -129,10 +166,12 @@ def client_items(client: Client, today: date, horizon: date, pol: Policy) -> lis
         if last is not None:
             words += f"; last reached {ago((today - last.date).days)}"
         if d <= horizon:
-            items.append(DueItem(client, "callback", d, words, urgency(w, d, today, 1000.0),
-                                 max(0, (today - d).days), cadence_days=cad))
+            items.append(DueItem(client, "callback", d, words + _along(occasions, d, today),
+                                 urgency(w, d, today, 1000.0), max(0, (today - d).days), cadence_days=ideal,
+                                 cadence_max_days=most))
     else:
         snooze = client.snooze if client.snooze and client.snooze > today else None
+        limit: date | None = None
         if last is None:
             d = max(today, snooze) if snooze else today
             since = f" (client since {client.since.year})" if client.since else ""
@@ -141,22 +180,133 @@ def client_items(client: Client, today: date, horizon: date, pol: Policy) -> lis
             kind = "never"
             overdue = 0
         else:
-            d = last.date + timedelta(days=cad)
+            d, limit = last.date + timedelta(days=ideal), last.date + timedelta(days=most)
             if snooze and snooze > d:
-                d = snooze
-            words = f"{who(client)}, last reached {ago((today - last.date).days)}, cadence {cad}d"
-            prio = min(urgency(w, d, today), CAP)
+                d, limit = snooze, max(limit, snooze)
+            words = f"{who(client)}, last reached {ago((today - last.date).days)}, cadence {cadence_text(ideal, most)}"
+            if d < limit and today < limit:  # between its ideal and its most: due, not overdue
+                prio = w * SOFT / (1 + (limit - today).days)
+                words += f": overdue after {limit:%a %d %b}"
+            else:
+                prio = min(urgency(w, limit, today), CAP)
+                if d < limit and today > limit:
+                    n = (today - limit).days
+                    words += f": overdue by {n} day{'s' * (n != 1)}"
             kind = "cadence"
-            overdue = max(0, (today - d).days)
+            overdue = max(0, (today - limit).days)
         if snooze:
             words += f", snoozed until {snooze:%a %d %b}"
         if d <= horizon:
-            items.append(DueItem(client, kind, d, words, prio, overdue, cadence_days=cad))
+            items.append(DueItem(client, kind, d, words + _along(occasions, d, today), prio, overdue,
+                                 cadence_days=ideal, cadence_max_days=most, limit=limit))
+    items += [o for o in occasions if o.date <= horizon]
     soon = max(horizon, today + timedelta(days=SOON))
     for c in client.commitments:
         if c.done is None and c.due <= soon:
-            items.append(commitment_item(client, c, today, w, cad))
+            items.append(commitment_item(client, c, today, w, ideal))
     return items
+
+
+def _along(occasions: list[DueItem], day: date, today: date) -> str:
+    """'; Ray Dufresne's birthday on Friday': the dates that matter a call on ``day`` settles, in words."""
+    near = [o for o in occasions if o.occasion is not None and day <= o.occasion
+            and (o.occasion - max(day, today)).days <= OCCASION_LEAD]
+    return "".join(f"; {o.what} {occasion_when(o.occasion, today)}" for o in near)  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the dates that matter
+
+def occasion_items(client: Client, today: date, pol: Policy, w: float, ideal: int, most: int) -> list[DueItem]:
+    """The client's open birthday and anniversary items (at most one of each), however far ahead."""
+    s = pol.settings
+    out: list[DueItem] = []
+    if not (s.birthdays and client.birthday) and not (s.anniversaries and client.since):
+        return out
+    settled = last_touch(client)
+    if s.birthdays and client.birthday is not None:
+        b = client.birthday
+        whose = f"{client.contact}'s birthday" if client.contact else "the contact's birthday"
+        found = _open_occasion(today, s, settled, b.in_year)
+        if found is not None:
+            out.append(_occasion_item(client, "birthday", found, whose, today, w, ideal, most))
+    if s.anniversaries and client.since is not None:
+        since = client.since
+
+        def on(year: int) -> date:
+            try:
+                return since.replace(year=year)
+            except ValueError:  # 29 February
+                return since.replace(year=year, day=28)
+        found = _open_occasion(today, s, settled, on, first=since.year + 1)
+        if found is not None:
+            n = found[0].year - since.year
+            out.append(_occasion_item(client, "anniversary", found, f"client for {n} year{'s' * (n != 1)}",
+                                      today, w, ideal, most))
+    return out
+
+
+def last_touch(client: Client) -> date | None:
+    """The day of the client's latest touch that reached them or was sent (what settles a date that matters)."""
+    return max((t.date for t in client.log if t.outcome in ("reached", "sent")), default=None)
+
+
+def _open_occasion(today: date, settings: Settings, settled: date | None, on: Callable[[int], date],
+                   first: int = 1) -> tuple[date, date] | None:
+    """(the day, the day to call) of the nearest occurrence, ``on(year)``, not settled (no touch since
+    ``OCCASION_LEAD`` days before it) nor past its grace; None if none."""
+    for year in (today.year - 1, today.year, today.year + 1):
+        if year < first:
+            continue
+        day = on(year)
+        call = occasion_day(day, settings)
+        if today > max(day, call) + timedelta(days=OCCASION_GRACE):
+            continue
+        if settled is not None and settled >= day - timedelta(days=OCCASION_LEAD):
+            continue
+        return day, call
+    return None
+
+
+def occasion_day(day: date, settings: Settings) -> date:
+    """The day to call for a date that matters: the day itself when it is a working day, else the last
+    working day up to ``OCCASION_LEAD`` days before it, else the first one after it (within a week)."""
+    if settings.works_on(day):
+        return day
+    for k in range(1, OCCASION_LEAD + 1):
+        if settings.works_on(day - timedelta(days=k)):
+            return day - timedelta(days=k)
+    for k in range(1, 8):
+        if settings.works_on(day + timedelta(days=k)):
+            return day + timedelta(days=k)
+    return day
+
+
+def occasion_when(day: date, today: date) -> str:
+    """'today', 'tomorrow', 'on Friday' (this week), 'on Fri 04 Dec'; past: 'was yesterday', 'was on Saturday
+    (2 days ago)'."""
+    n = (day - today).days
+    if n == 0:
+        return "today"
+    if n == 1:
+        return "tomorrow"
+    if 1 < n < 7:
+        return f"on {day:%A}"
+    if n >= 7:
+        return f"on {day:%a %d %b}"
+    if n == -1:
+        return "was yesterday"
+    return f"was on {day:%A} ({-n} days ago)"
+
+
+def _occasion_item(client: Client, kind: str, found: tuple[date, date], what: str, today: date, w: float,
+                   ideal: int, most: int) -> DueItem:
+    day, call = found
+    last = last_reached(client)
+    words = f"{what} {occasion_when(day, today)}; {who(client)}, " + (f"last reached {ago((today - last.date).days)}" if last else "never contacted")
+    late = (today - call).days
+    prio = min(w * (1 + NEVER_OVERDUE + late), CAP) if late >= 0 else w / (1 - late)
+    return DueItem(client, kind, call, words, prio, max(0, late), what=what, cadence_days=ideal,
+                   cadence_max_days=most, occasion=day)
 
 
 def commitment_item(client: Client, c: Commitment, today: date, w: float, cad: int) -> DueItem:
@@ -219,6 +369,10 @@ def sort_key(item: DueItem) -> tuple[float, date, str, str]:
 
 
 def next_due(client: Client, today: date, pol: Policy) -> DueItem | None:
-    """The client's next call, however far ahead (for the forecast)."""
+    """The client's next call, however far ahead (for the plan and the forecast): a callback promised by
+    ``today``; otherwise the call due first (on one day: the highest priority)."""
     calls = [i for i in client_items(client, today, date.max, pol) if i.is_call]
-    return calls[0] if calls else None
+    promised = [i for i in calls if i.kind == "callback" and i.date <= today]
+    if promised:
+        return promised[0]
+    return min(calls, key=lambda i: (i.date, -i.priority), default=None)

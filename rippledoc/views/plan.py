@@ -36,7 +36,7 @@ from zoneinfo import ZoneInfo
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
 from rippledoc.views.due import DueItem, client_items, next_due, sort_key
-from rippledoc.model import Client, Settings, Source, TimeRange, Touch
+from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Windows
 from rippledoc.book.book import Book
 
 CLIENT_DAYS = (0, 1, 2, 3, 4)  # a client's business days: Monday to Friday, in their zone
@@ -77,21 +77,34 @@ class PlannedCall:
 
 @dataclass(frozen=True, slots=True)
 class Outside:
-    """A due client with no time in my call window on the day: call outside it or by arrangement."""
+    """A due client with no time in my call windows on the day: it waits for the next day its hours meet my
+    windows (``reach.window``), or, when none comes within two weeks, is to be called outside them."""
     client: Client
     item: DueItem
     hours: str  # their_hours(): '09:00-18:00 Asia/Tokyo, next reachable Wed 02 Dec 09:00 their time = …'
     reach: Reach | None = None  # the next time they can be reached, in both zones
+    windows: Windows = Windows((TimeRange(time(9, 30), time(11, 30)),))  # my windows that day
+
+    @property
+    def advice(self) -> str:
+        """'call outside your window or by arrangement', or, when a later day's windows meet their hours,
+        'it waits for your windows then, or call outside them by arrangement'."""
+        mine = "window" if len(self.windows.ranges) <= 1 else "windows"
+        if self.reach is not None and self.reach.window is not None:
+            return f"it waits for your {mine} then, or call outside them by arrangement"
+        return f"call outside your {mine} or by arrangement"
 
     def words(self) -> str:
-        return (f"due, but no time in your window today: {self.client.name}, their hours are {self.hours}; "
-                "call outside your window or by arrangement")
+        mine = "window" if len(self.windows.ranges) <= 1 else "windows"
+        return f"due, but no time in your {mine} today: {self.client.name}, their hours are {self.hours}; {self.advice}"
 
     def to_json(self) -> dict[str, object]:
         r = self.reach
         return {**self.item.to_json(), "their_timezone": self.client.timezone or None, "their_hours": self.hours,
                 "next_reachable": r.mine.isoformat() if r and r.mine else None,
-                "next_reachable_their_time": r.theirs.isoformat() if r and r.theirs else None}
+                "next_reachable_their_time": r.theirs.isoformat() if r and r.theirs else None,
+                "next_in_window": r.window.isoformat() if r and r.window else None,
+                "only_outside_window": bool(r and r.only_outside), "advice": self.advice}
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,9 +116,9 @@ class Plan:
     waiting: int  # calls due by this day that did not fit
     calls_per_day: int
     timezone: str
-    window: TimeRange
+    window: Windows  # my call windows that day (on a day off with a promise: the ones it is kept in)
     note: str = ""
-    outside: tuple[Outside, ...] = ()  # due, but their hours miss my window this day
+    outside: tuple[Outside, ...] = ()  # due, but their hours miss my windows this day
 
     @property
     def promised_over(self) -> int:
@@ -154,10 +167,22 @@ class Forecast:
 
 # ---------------------------------------------------------------- time
 
-def my_window(day: date, settings: Settings) -> tuple[datetime, datetime]:
+REACH_DAYS = 14  # how far ahead the next time inside my windows is looked for
+
+
+def day_windows(day: date, settings: Settings, promised: bool = False) -> Windows:
+    """My call windows on ``day``. ``promised``: the day a call back was promised for, which the plan keeps
+    even on a day off or a holiday: then that weekday's usual windows, else ``call_window``."""
+    windows = settings.windows_on(day)
+    if windows or not promised:
+        return windows
+    return settings.schedule.get(day.weekday()) or settings.call_window
+
+
+def my_windows(day: date, settings: Settings, promised: bool = False) -> list[tuple[datetime, datetime]]:
+    """My call windows on ``day`` as instants in my zone (``day_windows``)."""
     tz = ZoneInfo(settings.timezone)
-    w = settings.call_window
-    return _at(day, w.start, tz), _at(day, w.end, tz)
+    return [(_at(day, w.start, tz), _at(day, w.end, tz)) for w in day_windows(day, settings, promised)]
 
 
 def _at(day: date, t: time, tz: ZoneInfo) -> datetime:
@@ -167,23 +192,26 @@ def _at(day: date, t: time, tz: ZoneInfo) -> datetime:
 
 
 def overlap(day: date, settings: Settings, client: Client, every_day: bool = False) -> list[tuple[datetime, datetime]]:
-    """The parts of my call window on ``day`` that lie in the client's business hours (their zone), on their
-    business days (Monday to Friday there; ``every_day``: whatever day it is for them).
+    """The parts of my call windows on ``day`` that lie in the client's business hours (their zone), on their
+    business days (Monday to Friday there). ``every_day``: a day a call back was promised for, so whatever day
+    it is for them, and in my usual windows even when the day is off for me (``day_windows``).
 
-    A client without a zone could be anywhere: the whole window is theirs (their local hour is not known)."""
-    start, end = my_window(day, settings)
-    if not client.timezone:
-        return [(start, end)]
+    A client without a zone could be anywhere: all my windows are theirs (their local hour is not known)."""
+    mine = my_windows(day, settings, every_day)
+    if not client.timezone or not mine:
+        return mine
     theirs = ZoneInfo(client.timezone)
     hours = client.hours or settings.client_hours
+    tz = mine[0][0].tzinfo
     out = []
     for d in (day - timedelta(days=1), day, day + timedelta(days=1)):
         if d.weekday() not in CLIENT_DAYS and not every_day:
             continue
         a, b = _at(d, hours.start, theirs), _at(d, hours.end, theirs)
-        lo, hi = max(a, start), min(b, end)
-        if lo < hi:
-            out.append((lo.astimezone(start.tzinfo), hi.astimezone(start.tzinfo)))
+        for start, end in mine:
+            lo, hi = max(a, start), min(b, end)
+            if lo < hi:
+                out.append((lo.astimezone(tz), hi.astimezone(tz)))
     return sorted(out)
 
 
@@ -192,28 +220,51 @@ UNKNOWN_ZONE = "unknown (no timezone in the file)"
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """When a client can next be reached, seen from the start of my call window on a day, in both zones."""
+    """When a client can next be reached, seen from the start of my day, in both zones: at all (inside their
+    business hours), and inside my call windows too (within ``REACH_DAYS``)."""
     zone: str  # their zone; '' when the file gives none
     hours: TimeRange  # their business hours, in their zone
     theirs: datetime | None  # the next instant inside their business hours, their zone; None: zone unknown
     mine: datetime | None  # the same instant, my zone
+    window: datetime | None = None  # the next instant inside my windows and their hours, my zone; None: none soon
 
     def words(self) -> str:
-        """'next reachable Wed 02 Dec 09:00 their time = Tue 01 Dec 19:00 your time', or the unknown zone."""
+        """'next reachable Wed 02 Dec 09:00 their time = Tue 01 Dec 19:00 your time', then when that falls in
+        my windows: '; in your call windows Thu 03 Dec 19:00 your time = Fri 04 Dec 09:00 their time', or that
+        it never does within two weeks; or the unknown zone."""
         if self.theirs is None or self.mine is None:
             return f"their time: {UNKNOWN_ZONE}"
-        return (f"next reachable {self.theirs:%a %d %b %H:%M} their time = "
+        head = (f"next reachable {self.theirs:%a %d %b %H:%M} their time = "
                 f"{self.mine:%a %d %b %H:%M} your time")
+        if self.window is None:
+            return head + f"; none of your call windows in the next {REACH_DAYS} days meets their hours"
+        if self.window == self.mine:
+            return head
+        there = self.window.astimezone(self.theirs.tzinfo)
+        return head + (f"; in your call windows {self.window:%a %d %b %H:%M} your time = "
+                       f"{there:%a %d %b %H:%M} their time")
+
+    @property
+    def only_outside(self) -> bool:
+        """Their hours meet none of my windows in the next ``REACH_DAYS`` days (their zone is known)."""
+        return self.theirs is not None and self.window is None
+
+
+def day_start(day: date, settings: Settings) -> datetime:
+    """Where 'from now' starts on ``day``: my first window's opening, or ``call_window``'s on a day off."""
+    windows = settings.windows_on(day) or settings.call_window
+    return _at(day, windows.start, ZoneInfo(settings.timezone))
 
 
 def next_reachable(day: date, settings: Settings, client: Client) -> Reach:
-    """The first instant, from the start of my call window on ``day``, inside the client's business hours
-    (their zone, Monday to Friday there): the one place the no-overlap wording is computed from."""
+    """The first instant, from the start of my day, inside the client's business hours (their zone, Monday to
+    Friday there), and the first one inside my call windows as well: the one place the no-overlap wording
+    is computed from."""
     hours = client.hours or settings.client_hours
     if not client.timezone:
         return Reach("", hours, None, None)
     theirs = ZoneInfo(client.timezone)
-    start, _ = my_window(day, settings)
+    start = day_start(day, settings)
     first = start.astimezone(theirs).date()
     for k in range(8):
         d = first + timedelta(days=k)
@@ -222,8 +273,20 @@ def next_reachable(day: date, settings: Settings, client: Client) -> Reach:
         opens, closes = _at(d, hours.start, theirs), _at(d, hours.end, theirs)
         if closes > start:
             at = max(opens, start)
-            return Reach(client.timezone, hours, at.astimezone(theirs), at.astimezone(start.tzinfo))
+            return Reach(client.timezone, hours, at.astimezone(theirs), at.astimezone(start.tzinfo),
+                         next_in_windows(day, settings, client, start))
     raise AssertionError("a week always holds a business day")  # CLIENT_DAYS is not empty
+
+
+def next_in_windows(day: date, settings: Settings, client: Client, start: datetime) -> datetime | None:
+    """The first instant from ``start`` inside one of my windows (working days from ``day`` on) and the
+    client's hours, in my zone; None when there is none within ``REACH_DAYS`` days."""
+    for k in range(REACH_DAYS):
+        d = day + timedelta(days=k)
+        for lo, hi in overlap(d, settings, client):
+            if hi > start:
+                return max(lo, start)
+    return None
 
 
 def call_overlap(day: date, settings: Settings, item: DueItem) -> list[tuple[datetime, datetime]]:
@@ -232,9 +295,15 @@ def call_overlap(day: date, settings: Settings, item: DueItem) -> list[tuple[dat
     return overlap(day, settings, item.client, every_day=item.kind == "callback" and item.date == day)
 
 
+def windows_words(windows: Windows) -> str:
+    """'your window 09:30-11:30', 'your windows 09:00-12:00, 15:00-18:00'."""
+    return f"your window{'s' * (len(windows.ranges) != 1)} {windows}"
+
+
 def no_overlap_note(day: date, settings: Settings, client: Client) -> str:
     """Why a call has no time on ``day``, and when the client can be reached instead."""
-    return f"no overlap with your window {settings.call_window}: their hours are {their_hours(day, settings, client)}"
+    windows = day_windows(day, settings, promised=True)
+    return f"no overlap with {windows_words(windows)}: their hours are {their_hours(day, settings, client)}"
 
 
 def their_hours(day: date, settings: Settings, client: Client) -> str:
@@ -245,16 +314,14 @@ def their_hours(day: date, settings: Settings, client: Client) -> str:
     return f"{reach.hours} {zone}, {reach.words()}"
 
 
-def slot_minutes(settings: Settings, calls: int) -> int:
-    w = settings.call_window
-    total = (datetime.combine(date.min, w.end) - datetime.combine(date.min, w.start)).seconds // 60
-    per = total // max(1, calls)
+def slot_minutes(windows: Windows, calls: int) -> int:
+    per = windows.minutes // max(1, calls)
     return max(5, min(MAX_SLOT, per - per % 5))
 
 
 def assign_slots(day: date, settings: Settings, chosen: list[tuple[DueItem, bool]]) -> list[PlannedCall]:
     """Give each call the earliest free slot inside its overlap; the narrowest overlaps choose first."""
-    length = timedelta(minutes=slot_minutes(settings, len(chosen)))
+    length = timedelta(minutes=slot_minutes(day_windows(day, settings, promised=True), len(chosen)))
     taken: list[tuple[datetime, datetime]] = []
     spans = {id(item): call_overlap(day, settings, item) for item, _ in chosen}
     order = sorted(chosen, key=lambda ie: (spans[id(ie[0])][-1][1] if spans[id(ie[0])] else datetime.max.replace(
@@ -334,7 +401,7 @@ def _reached(client: Client, day: date) -> Client:
 def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: str | None,
               commitments: bool) -> Plan:
     s = ws.settings
-    working = day.weekday() in s.working_days
+    working = s.works_on(day)
     commits: tuple[DueItem, ...] = ()
     if commitments:
         # due_items' commitments, without its handoffs and stories (which the plan does not show)
@@ -348,40 +415,57 @@ def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: st
             continue  # a day off holds only the callbacks promised for it
         if call_overlap(day, s, item):
             items.append(item)
-        elif item.date <= day:  # due, but their hours miss my window: no place taken
-            outside.append(Outside(c, item, their_hours(day, s, c), next_reachable(day, s, c)))
+        elif item.date <= day:  # due, but their hours miss my windows: no place taken
+            outside.append(Outside(c, item, their_hours(day, s, c), next_reachable(day, s, c),
+                                   day_windows(day, s, promised=True)))
     outside.sort(key=lambda o: sort_key(o.item))
     chosen, waiting = choose(items, day, pol.calls_per_day if working else 0)
     calls = tuple(assign_slots(day, s, chosen))
     if not working:
         note = day_off_note(day, s, [c.client for c in calls] + [o.client for o in outside])
     elif outside and not any(not c.early for c in calls):
-        note = "every client due today has no time in your call window (listed after the calls)"
+        several = "s" * (len(s.windows_on(day).ranges) > 1)
+        note = f"every client due today has no time in your call window{several} (listed after the calls)"
     elif not calls:
         note = "nobody to call"
     elif len(calls) > pol.calls_per_day:
         note = f"{len(calls)} calls today: a promised callback is never moved"
     else:
         note = ""
-    return Plan(day, working, calls, commits, waiting, pol.calls_per_day, s.timezone, s.call_window, note,
-                tuple(outside))
+    return Plan(day, working, calls, commits, waiting, pol.calls_per_day, s.timezone,
+                day_windows(day, s, promised=not working), note, tuple(outside))
+
+
+def is_holiday(day: date, settings: Settings) -> bool:
+    """One of ``holidays`` that would otherwise be a working day."""
+    return day in settings.holidays and day.weekday() in settings.working_days
+
+
+def day_off(day: date, settings: Settings) -> str:
+    """Why ``day`` is off, in words: 'a holiday in rippledoc.yaml', 'not one of your working days'."""
+    return "a holiday in rippledoc.yaml" if is_holiday(day, settings) else "not one of your working days"
+
+
+def _next_words(day: date, settings: Settings) -> str:
+    return "the next working day is" if is_holiday(day, settings) else "the next one is"
 
 
 def day_off_note(day: date, settings: Settings, promised: list[Client]) -> str:
-    """What the plan says on a day that is not one of ``working_days``: the calls promised for it, or the next
-    working day: 'Saturday: you promised a call back to Moorfield Lettings; …'."""
+    """What the plan says on a day off (not one of ``working_days``, or a holiday): the calls promised for it,
+    or the next working day: 'Saturday: you promised a call back to Moorfield Lettings; …'."""
     nxt = next_working_day(day, settings)
     if not promised:
-        return f"{day:%A} is not one of your working days; the next one is {nxt:%a %d %b}"
+        return f"{day:%A} is {day_off(day, settings)}; {_next_words(day, settings)} {nxt:%a %d %b}"
     names = ", ".join(c.name for c in promised)
     return (f"{day:%A}: you promised a call back to {names}; a promise is kept on its day, though {day:%A} is "
-            f"not one of your working days (the next one is {nxt:%a %d %b})")
+            f"{day_off(day, settings)} ({_next_words(day, settings)} {nxt:%a %d %b})")
 
 
 def next_working_day(day: date, settings: Settings) -> date:
-    for k in range(1, 8):
+    """The first working day after ``day`` (holidays skipped), within a year."""
+    for k in range(1, 366):
         d = day + timedelta(days=k)
-        if d.weekday() in settings.working_days:
+        if settings.works_on(d):
             return d
     return day
 
@@ -408,14 +492,23 @@ def forecast(ws: Book, today: date, days: int, owner: str | None = None) -> Fore
     pol, _ = cadence_policy(ws)
     book = {c.slug: c for c in _book(ws, owner)}
     plans = []
+    waiting: set[str] = set()  # outside my windows until a later day's windows meet their hours: listed once
     for k in range(max(1, days)):
         day = today + timedelta(days=k)
         plan = _plan_day(ws, list(book.values()), day, pol, owner, commitments=False)
         for call in plan.calls:
             book[call.client.slug] = _reached(book[call.client.slug], day)
-        for o in plan.outside:  # assumed called outside the window that day, so listed once
-            book[o.client.slug] = _reached(book[o.client.slug], day)
-        plans.append(plan)
+            waiting.discard(call.client.slug)
+        outside = []
+        for o in plan.outside:
+            if o.reach is not None and o.reach.window is not None:  # it waits for that day's windows
+                if o.client.slug not in waiting:
+                    outside.append(o)
+                waiting.add(o.client.slug)
+            else:  # assumed called outside the windows that day, so listed once
+                book[o.client.slug] = _reached(book[o.client.slug], day)
+                outside.append(o)
+        plans.append(dataclasses.replace(plan, outside=tuple(outside)) if len(outside) != len(plan.outside) else plan)
     return Forecast(tuple(plans), coverage(ws, owner))
 
 
@@ -423,7 +516,7 @@ def promised_day(item: DueItem, today: date, settings: Settings) -> date:
     """The day the plan, from ``today`` on, keeps a promised callback on: the first day whose plan holds it
     (``kept_on``). Its own day, a working day or not; a day already past: the first working day from today."""
     day = max(today, item.date)
-    while not kept_on(item, day, day.weekday() in settings.working_days):
+    while not kept_on(item, day, settings.works_on(day)) and day < max(today, item.date) + timedelta(days=366):
         day += timedelta(days=1)
     return day
 
@@ -441,17 +534,18 @@ def callback_notice(ws: Book, client: Client, touch_day: date, promised: date, t
     pol, _ = cadence_policy(ws)
     touch = Touch(touch_day, "call", "voicemail", None, "", (), (), promised, Source(client.path, 0), "")
     promising = dataclasses.replace(client, log=tuple(sorted(client.log + (touch,), key=lambda t: t.date)))
-    item = next_due(promising, today, pol)
-    if item is None or item.kind != "callback":
+    item = next((i for i in client_items(promising, today, date.max, pol) if i.kind == "callback"), None)
+    if item is None:
         return f"{head}: a later call, meeting or visit in the log settles it, so no plan lists it."
     day = promised_day(item, today, s)
     if day != promised:
         return (f"Call back promised for {promised:%a %d %b}, a day already past: it is overdue and first in the "
                 f"plan of {day:%a %d %b}.")
-    working = day.weekday() in s.working_days
+    working = s.works_on(day)
+    off = f"{day:%A} {day:%d %b} is a holiday in rippledoc.yaml" if is_holiday(day, s) else \
+        f"{day:%A} is not one of your working days"
     words = [f"{head}: it will be that day's call." if working else
-             f"{head}: {day:%A} is not one of your working days, but you promised it: the plan keeps the call on "
-             "that day."]
+             f"{head}: {off}, but you promised it: the plan keeps the call on that day."]
     others = sum(1 for c in _book(ws, None) if c.path != client.path
                  for i in [next_due(c, today, pol)] if i is not None and i.kind == "callback"
                  and promised_day(i, today, s) == day)
@@ -461,7 +555,8 @@ def callback_notice(ws: Book, client: Client, touch_day: date, promised: date, t
                      + (f" and you plan {n} call{'s' * (n != 1)} a day" if working else "")
                      + f": a promise is kept on its day, so it will have {others + 1} calls.")
     if not call_overlap(day, s, item):
-        words.append(f"Their hours do not meet your call window that day: {their_hours(day, s, client)}.")
+        several = "s" * (len(day_windows(day, s, promised=True).ranges) > 1)
+        words.append(f"Their hours do not meet your call window{several} that day: {their_hours(day, s, client)}.")
     return " ".join(words)
 
 
