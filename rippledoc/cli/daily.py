@@ -245,6 +245,7 @@ def plan(ctx: click.Context, days: int, owner: str | None, as_json: bool, today:
     if as_json:
         print_json({"date": day.isoformat(), "days": days, "owner": who,
                     "coverage": {"active": cov.active, "needed_per_working_day": round(cov.needed, 2),
+                                 "needed_per_working_day_at_most": round(cov.needed_most, 2),
                                  "calls_per_day": cov.calls_per_day, "coverable": cov.coverable,
                                  "message": cov.message()},
                     "promise_warning": fc.promise_warning() or None,

@@ -138,8 +138,11 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     elif effective == "reached":
         pol, _ = policy(ws)
         from datetime import timedelta
-        cad = pol.cadence(c)
-        click.echo(f"Next call due {touch_day + timedelta(days=cad):%a %d %b %Y} (cadence {cad}d).")
+        from rippledoc.parse.fields import cadence_text
+        ideal, most = pol.span(c)
+        overdue = f"; overdue after {touch_day + timedelta(days=most):%a %d %b}" if most != ideal else ""
+        click.echo(f"Next call due {touch_day + timedelta(days=ideal):%a %d %b %Y} (cadence {cadence_text(ideal, most)}"
+                   f"{overdue}).")
 
 
 @click.command()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from rippledoc.parse.fields import parse_birthday, parse_cadence, parse_date, parse_time_range, valid_zone
+from rippledoc.parse.fields import parse_birthday, parse_cadence_span, parse_date, parse_time_range, valid_zone
 from rippledoc.model import GRADES, LEVELS, STATUSES
 
 _EMAIL = re.compile(r"^[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\"]+$")
@@ -165,8 +165,8 @@ def field_value(key: str, raw: str, today: date) -> tuple[str, str]:
         return value.lower(), ""
     if key == "timezone" and not valid_zone(value):
         return "", f"unknown time zone '{value}'"
-    if key == "cadence" and parse_cadence(value) is None:
-        return "", f"cadence '{value}' is not like 30d, 8w or 3m"
+    if key == "cadence" and parse_cadence_span(value) is None:
+        return "", f"cadence '{value}' is not like 30d, 8w, 3m or 4w..6w"
     if key == "hours" and parse_time_range(value) is None:
         return "", f"hours '{value}' are not like 09:00-17:00"
     if key == "website":

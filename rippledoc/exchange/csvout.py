@@ -18,6 +18,7 @@ import re
 from rippledoc.book.book import Book
 from rippledoc.exchange.csvformats import header_key
 from rippledoc.model import Client
+from rippledoc.parse.fields import cadence_text
 
 COLUMNS = ("name", "contact", "email", "phone", "address", "website", "timezone", "hours", "since", "owner",
            "level", "grade", "status", "cadence", "snooze", "products", "tags", "notes",
@@ -47,7 +48,7 @@ def row(c: Client) -> list[str]:
     return [
         c.name, c.contact, c.email, c.phone, c.address, c.website, c.timezone, str(c.hours) if c.hours else "",
         c.since.isoformat() if c.since else "", c.owner or "", c.level, c.grade or "", c.status,
-        f"{c.cadence_days}d" if c.cadence_days else "", c.snooze.isoformat() if c.snooze else "",
+        cadence_text(c.cadence_days, c.cadence_max_days) if c.cadence_days else "", c.snooze.isoformat() if c.snooze else "",
         "; ".join(c.products), "; ".join(c.tags), c.notes.strip(),
         c.title, str(c.birthday) if c.birthday else "", "; ".join(c.emails), "; ".join(c.phones),
     ]

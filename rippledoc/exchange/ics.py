@@ -94,7 +94,7 @@ def planned_calls(ws: Book, today: date, days: int, owner: str | None) -> list[t
 def build_calendar(ws: Book, today: date, days: int = FEED_DAYS, owner: str | None = None,
                    alarm_minutes: int = 15, stamp: datetime | None = None) -> bytes:
     """The calendar of the calls planned from ``today`` for ``days`` days (module docstring)."""
-    from icalendar import Alarm, Calendar, Event
+    from icalendar import Alarm, Calendar, Event, vDuration
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -103,7 +103,7 @@ def build_calendar(ws: Book, today: date, days: int = FEED_DAYS, owner: str | No
     cal.add("x-wr-calname", f"{ws.settings.title}: calls")
     cal.add("x-wr-timezone", ws.settings.timezone)
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    cal.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
     stamp = (stamp or datetime.combine(today, time(0), tzinfo=timezone.utc)).astimezone(timezone.utc)
     seen: dict[str, int] = {}
     for day, call in planned_calls(ws, today, days, owner):

@@ -44,7 +44,8 @@ def client(c: Client) -> dict[str, Any]:
         "phone": c.phone, "phones": list(c.phones),
         "address": c.address, "website": c.website, "timezone": c.timezone,
         "hours": str(c.hours) if c.hours else None, "since": _d(c.since), "owner": c.owner, "level": c.level,
-        "grade": c.grade, "status": c.status, "cadence_days": c.cadence_days, "snooze": _d(c.snooze),
+        "grade": c.grade, "status": c.status, "cadence_days": c.cadence_days,
+        "cadence_max_days": c.cadence_max_days, "snooze": _d(c.snooze),
         "products": list(c.products), "tags": list(c.tags), "sales": [sale(s) for s in c.sales],
         "commitments": [commitment(m) for m in c.commitments], "custom": dict(c.custom), "extra": dict(c.extra),
         "notes": c.notes, "log": [touch(t) for t in c.log],
@@ -68,6 +69,9 @@ def to_data(ws: Book) -> dict[str, Any]:
         "settings": {
             "title": s.title, "me": s.me, "timezone": s.timezone, "call_window": str(s.call_window),
             "working_days": [WEEKDAYS[d] for d in s.working_days], "client_hours": str(s.client_hours),
+            "schedule": {WEEKDAYS[d]: str(w) for d, w in sorted(s.schedule.items())},
+            "holidays": [d.isoformat() for d in sorted(s.holidays)],
+            "birthdays": s.birthdays, "anniversaries": s.anniversaries,
             "team": {k: {"name": m.name, "email": m.email, "role": m.role, "handles": list(m.handles)}
                      for k, m in s.team.items()},
         },
@@ -91,6 +95,7 @@ _DATE_OR_NULL = {"anyOf": [_DATE, {"type": "null"}]}
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _TEXTS = {"type": "array", "items": {"type": "string"}}
 _RANGE = {"type": "string", "pattern": r"^\d{2}:\d{2}-\d{2}:\d{2}$"}
+_WINDOWS = {"type": "string", "pattern": r"^(off|\d{2}:\d{2}-\d{2}:\d{2}(, \d{2}:\d{2}-\d{2}:\d{2})*)$"}
 
 
 def _object(props: dict[str, Any]) -> dict[str, Any]:
@@ -105,7 +110,10 @@ SCHEMA: dict[str, Any] = {
         "version": {"const": VERSION},
         "settings": _object({
             "title": {"type": "string"}, "me": _TEXT_OR_NULL, "timezone": {"type": "string"},
-            "call_window": _RANGE, "working_days": {"type": "array", "items": {"enum": list(WEEKDAYS)}},
+            "call_window": _WINDOWS, "working_days": {"type": "array", "items": {"enum": list(WEEKDAYS)}},
+            "schedule": {"type": "object", "additionalProperties": _WINDOWS},
+            "holidays": {"type": "array", "items": _DATE},
+            "birthdays": {"type": "boolean"}, "anniversaries": {"type": "boolean"},
             "client_hours": _RANGE,
             "team": {"type": "object", "additionalProperties": _object({
                 "name": {"type": "string"}, "email": {"type": "string"}, "role": {"type": "string"},
@@ -120,6 +128,7 @@ SCHEMA: dict[str, Any] = {
             "hours": {"anyOf": [_RANGE, {"type": "null"}]}, "since": _DATE_OR_NULL, "owner": _TEXT_OR_NULL,
             "level": {"enum": ["base", "key", "for-life"]}, "grade": {"enum": ["top", "two", "three", None]},
             "status": {"enum": ["active", "paused", "former"]}, "cadence_days": {"type": ["integer", "null"]},
+            "cadence_max_days": {"type": ["integer", "null"]},
             "snooze": _DATE_OR_NULL, "products": _TEXTS, "tags": _TEXTS,
             "sales": {"type": "array", "items": _object({"date": _DATE, "amount": {"type": "number"},
                                                          "what": {"type": "string"}, "line": {"type": "integer"}})},

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from rippledoc.read import yamltree
-from rippledoc.parse.fields import parse_cadence, parse_time_range
+from rippledoc.parse.fields import parse_cadence_span, parse_time_range
 from rippledoc.model import Settings
 from rippledoc.book.book import Book
 from rippledoc.book.names import fold, name_key, same_key, same_name, slug_text, unique_slug
@@ -101,7 +101,7 @@ def same(key: str, a: object, b: object) -> bool:
     if key == "phone":
         return clean.phone_key(a) == clean.phone_key(b) and bool(clean.phone_key(a))
     if key == "cadence":
-        return parse_cadence(a) == parse_cadence(b)
+        return parse_cadence_span(a) == parse_cadence_span(b)
     if key == "hours":
         return parse_time_range(a) == parse_time_range(b)
     if key == "contact":  # one person, with or without the accents: 'Zoë Müller' is 'Zoe Muller'

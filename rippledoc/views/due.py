@@ -38,9 +38,9 @@ cadence item: the call is already promised for that day.
 """
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
 from rippledoc.model import Client, Commitment, Settings, Touch
@@ -148,13 +148,19 @@ def who(client: Client) -> str:
 
 def client_items(client: Client, today: date, horizon: date, pol: Policy) -> list[DueItem]:
     """Every due item of one client up to ``horizon`` (commitments: up to ``max(horizon, today + SOON)``)."""
+    return _items(client, today, horizon, pol, calls_only=False)
+
+
+def _items(client: Client, today: date, horizon: date, pol: Policy, calls_only: bool) -> list[DueItem]:
+    """``client_items``; ``calls_only``: the calls alone, and of the dates that matter only those due no later
+    than the client's other call (``next_due`` needs no more)."""
     if client.status != "active":
         return []
     items: list[DueItem] = []
     w = weight(client)
     ideal, most = pol.span(client)
     last = last_reached(client)
-    occasions = occasion_items(client, today, pol, w, ideal, most)
+    occasions = open_occasions(client, today, pol.settings)
     promise = open_callback(client)
     if promise is not None:
         d = promise.next
@@ -199,7 +205,10 @@ def client_items(client: Client, today: date, horizon: date, pol: Policy) -> lis
         if d <= horizon:
             items.append(DueItem(client, kind, d, words + _along(occasions, d, today), prio, overdue,
                                  cadence_days=ideal, cadence_max_days=most, limit=limit))
-    items += [o for o in occasions if o.date <= horizon]
+    until = min(horizon, items[0].date) if calls_only and items else horizon
+    items += [_occasion_item(client, o, today, w, ideal, most, last) for o in occasions if o.call <= until]
+    if calls_only:
+        return items
     soon = max(horizon, today + timedelta(days=SOON))
     for c in client.commitments:
         if c.done is None and c.due <= soon:
@@ -207,57 +216,61 @@ def client_items(client: Client, today: date, horizon: date, pol: Policy) -> lis
     return items
 
 
-def _along(occasions: list[DueItem], day: date, today: date) -> str:
-    """'; Ray Dufresne's birthday on Friday': the dates that matter a call on ``day`` settles, in words."""
-    near = [o for o in occasions if o.occasion is not None and day <= o.occasion
-            and (o.occasion - max(day, today)).days <= OCCASION_LEAD]
-    return "".join(f"; {o.what} {occasion_when(o.occasion, today)}" for o in near)  # type: ignore[arg-type]
+def _along(occasions: list[Occasion], day: date, today: date) -> str:
+    """'; Ray Dufresne's birthday on Friday': the dates that matter a call due on ``day`` (made on it, or today
+    if later) settles, in words."""
+    made = max(day, today)
+    return "".join(f"; {o.what} {occasion_when(o.day, today)}" for o in occasions
+                   if (o.day - made).days <= OCCASION_LEAD)
 
 
 # ---------------------------------------------------------------- the dates that matter
 
-def occasion_items(client: Client, today: date, pol: Policy, w: float, ideal: int, most: int) -> list[DueItem]:
-    """The client's open birthday and anniversary items (at most one of each), however far ahead."""
-    s = pol.settings
-    out: list[DueItem] = []
-    if not (s.birthdays and client.birthday) and not (s.anniversaries and client.since):
+@dataclass(frozen=True, slots=True)
+class Occasion:
+    """A date that matters, open: not settled, not past its grace."""
+    kind: str  # birthday | anniversary
+    day: date  # the date itself
+    call: date  # the day to call (``occasion_day``)
+    what: str  # "Ray Dufresne's birthday", "client for 10 years"
+
+
+def open_occasions(client: Client, today: date, settings: Settings) -> list[Occasion]:
+    """The client's open birthday and anniversary (the nearest of each), however far ahead."""
+    out: list[Occasion] = []
+    b, since = client.birthday if settings.birthdays else None, client.since if settings.anniversaries else None
+    if b is None and since is None:
         return out
     settled = last_touch(client)
-    if s.birthdays and client.birthday is not None:
-        b = client.birthday
-        whose = f"{client.contact}'s birthday" if client.contact else "the contact's birthday"
-        found = _open_occasion(today, s, settled, b.in_year)
+    if b is not None:
+        found = _open_occasion(today, settings, settled, b.month, b.day)
         if found is not None:
-            out.append(_occasion_item(client, "birthday", found, whose, today, w, ideal, most))
-    if s.anniversaries and client.since is not None:
-        since = client.since
-
-        def on(year: int) -> date:
-            try:
-                return since.replace(year=year)
-            except ValueError:  # 29 February
-                return since.replace(year=year, day=28)
-        found = _open_occasion(today, s, settled, on, first=since.year + 1)
+            whose = f"{client.contact}'s birthday" if client.contact else "the contact's birthday"
+            out.append(Occasion("birthday", *found, whose))
+    if since is not None:
+        found = _open_occasion(today, settings, settled, since.month, since.day, first=since.year + 1)
         if found is not None:
             n = found[0].year - since.year
-            out.append(_occasion_item(client, "anniversary", found, f"client for {n} year{'s' * (n != 1)}",
-                                      today, w, ideal, most))
+            out.append(Occasion("anniversary", *found, f"client for {n} year{'s' * (n != 1)}"))
     return out
 
 
 def last_touch(client: Client) -> date | None:
-    """The day of the client's latest touch that reached them or was sent (what settles a date that matters)."""
-    return max((t.date for t in client.log if t.outcome in ("reached", "sent")), default=None)
+    """The day of the client's latest touch that reached them or was sent (what settles a date that matters);
+    the log is in date order."""
+    return next((t.date for t in reversed(client.log) if t.outcome in ("reached", "sent")), None)
 
 
-def _open_occasion(today: date, settings: Settings, settled: date | None, on: Callable[[int], date],
+def _open_occasion(today: date, settings: Settings, settled: date | None, month: int, day_of_month: int,
                    first: int = 1) -> tuple[date, date] | None:
-    """(the day, the day to call) of the nearest occurrence, ``on(year)``, not settled (no touch since
-    ``OCCASION_LEAD`` days before it) nor past its grace; None if none."""
+    """(the day, the day to call) of the nearest yearly ``month``-``day_of_month`` (29 February: the 28th in
+    other years) not settled (no touch since ``OCCASION_LEAD`` days before it) nor past its grace."""
     for year in (today.year - 1, today.year, today.year + 1):
         if year < first:
             continue
-        day = on(year)
+        day = date(year, month, day_of_month if day_of_month <= 28 or month != 2 or calendar.isleap(year) else 28)
+        if today > day + timedelta(days=OCCASION_GRACE + 7):  # past, even if moved to the week after
+            continue
         call = occasion_day(day, settings)
         if today > max(day, call) + timedelta(days=OCCASION_GRACE):
             continue
@@ -298,15 +311,14 @@ def occasion_when(day: date, today: date) -> str:
     return f"was on {day:%A} ({-n} days ago)"
 
 
-def _occasion_item(client: Client, kind: str, found: tuple[date, date], what: str, today: date, w: float,
-                   ideal: int, most: int) -> DueItem:
-    day, call = found
-    last = last_reached(client)
-    words = f"{what} {occasion_when(day, today)}; {who(client)}, " + (f"last reached {ago((today - last.date).days)}" if last else "never contacted")
-    late = (today - call).days
+def _occasion_item(client: Client, o: Occasion, today: date, w: float, ideal: int, most: int,
+                   last: Touch | None) -> DueItem:
+    words = f"{o.what} {occasion_when(o.day, today)}; {who(client)}, " + (
+        f"last reached {ago((today - last.date).days)}" if last else "never contacted")
+    late = (today - o.call).days
     prio = min(w * (1 + NEVER_OVERDUE + late), CAP) if late >= 0 else w / (1 - late)
-    return DueItem(client, kind, call, words, prio, max(0, late), what=what, cadence_days=ideal,
-                   cadence_max_days=most, occasion=day)
+    return DueItem(client, o.kind, o.call, words, prio, max(0, late), what=o.what, cadence_days=ideal,
+                   cadence_max_days=most, occasion=o.day)
 
 
 def commitment_item(client: Client, c: Commitment, today: date, w: float, cad: int) -> DueItem:
@@ -371,7 +383,7 @@ def sort_key(item: DueItem) -> tuple[float, date, str, str]:
 def next_due(client: Client, today: date, pol: Policy) -> DueItem | None:
     """The client's next call, however far ahead (for the plan and the forecast): a callback promised by
     ``today``; otherwise the call due first (on one day: the highest priority)."""
-    calls = [i for i in client_items(client, today, date.max, pol) if i.is_call]
+    calls = _items(client, today, date.max, pol, calls_only=True)
     promised = [i for i in calls if i.kind == "callback" and i.date <= today]
     if promised:
         return promised[0]

@@ -35,7 +35,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
-from rippledoc.views.due import DueItem, client_items, next_due, sort_key
+from rippledoc.views.due import OCCASIONS, DueItem, client_items, next_due, sort_key
 from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Windows
 from rippledoc.book.book import Book
 
@@ -89,10 +89,11 @@ class Outside:
     def advice(self) -> str:
         """'call outside your window or by arrangement', or, when a later day's windows meet their hours,
         'it waits for your windows then, or call outside them by arrangement'."""
-        mine = "window" if len(self.windows.ranges) <= 1 else "windows"
+        one = len(self.windows.ranges) <= 1
         if self.reach is not None and self.reach.window is not None:
-            return f"it waits for your {mine} then, or call outside them by arrangement"
-        return f"call outside your {mine} or by arrangement"
+            return f"it waits for your {'window' if one else 'windows'} then, or call outside {'it' if one else 'them'} " \
+                   "by arrangement"
+        return f"call outside your {'window' if one else 'windows'} or by arrangement"
 
     def words(self) -> str:
         mine = "window" if len(self.windows.ranges) <= 1 else "windows"
@@ -131,8 +132,9 @@ class Coverage:
     active: int
     min_cadence: int
     max_cadence: int
-    needed: float  # calls per working day to keep every cadence
+    needed: float  # calls per working day to keep every cadence (its ideal)
     calls_per_day: int
+    needed_most: float = 0.0  # calls per working day to call everyone by the most of its cadence
 
     @property
     def coverable(self) -> bool:
@@ -144,8 +146,10 @@ class Coverage:
         cad = f"cadence {self.min_cadence}d" if self.min_cadence == self.max_cadence \
             else f"cadences {self.min_cadence}d-{self.max_cadence}d"
         verb = "needs" if self.active == 1 else "need"
+        most = f" ({self.needed_most:.1f} to call each by the most of its cadence)" \
+            if self.needed_most and f"{self.needed_most:.1f}" != f"{self.needed:.1f}" else ""
         head = f"{self.active} active client{'s' * (self.active != 1)} at {cad} {verb} " \
-               f"{self.needed:.1f} calls a working day; you plan {self.calls_per_day}"
+               f"{self.needed:.1f} calls a working day{most}; you plan {self.calls_per_day}"
         return head if self.coverable else head + " - the book cannot be covered at that rate"
 
 
@@ -256,13 +260,20 @@ def day_start(day: date, settings: Settings) -> datetime:
     return _at(day, windows.start, ZoneInfo(settings.timezone))
 
 
-def next_reachable(day: date, settings: Settings, client: Client) -> Reach:
+def next_reachable(day: date, settings: Settings, client: Client,
+                   memo: dict[tuple[str, TimeRange], Reach] | None = None) -> Reach:
     """The first instant, from the start of my day, inside the client's business hours (their zone, Monday to
     Friday there), and the first one inside my call windows as well: the one place the no-overlap wording
-    is computed from."""
+    is computed from. ``memo``: answers for this ``day`` and ``settings`` by (zone, hours), which many
+    clients share."""
     hours = client.hours or settings.client_hours
     if not client.timezone:
         return Reach("", hours, None, None)
+    if memo is not None:
+        key = (client.timezone, hours)
+        if key not in memo:
+            memo[key] = next_reachable(day, settings, client)
+        return memo[key]
     theirs = ZoneInfo(client.timezone)
     start = day_start(day, settings)
     first = start.astimezone(theirs).date()
@@ -289,10 +300,21 @@ def next_in_windows(day: date, settings: Settings, client: Client, start: dateti
     return None
 
 
-def call_overlap(day: date, settings: Settings, item: DueItem) -> list[tuple[datetime, datetime]]:
+Spans = list[tuple[datetime, datetime]]
+
+
+def call_overlap(day: date, settings: Settings, item: DueItem,
+                 memo: dict[tuple[str, TimeRange | None, bool], Spans] | None = None) -> Spans:
     """The times a call may take on ``day``. On the day a call back was promised for, their business hours
-    count whatever day of the week it is (they were told that day); any other call: ``overlap``."""
-    return overlap(day, settings, item.client, every_day=item.kind == "callback" and item.date == day)
+    count whatever day of the week it is (they were told that day); any other call: ``overlap``. ``memo``:
+    answers for this ``day`` and ``settings`` by (zone, hours, promised), which many clients share."""
+    promised = item.kind == "callback" and item.date == day
+    if memo is None:
+        return overlap(day, settings, item.client, every_day=promised)
+    key = (item.client.timezone, item.client.hours, promised)
+    if key not in memo:
+        memo[key] = overlap(day, settings, item.client, every_day=promised)
+    return memo[key]
 
 
 def windows_words(windows: Windows) -> str:
@@ -309,9 +331,12 @@ def no_overlap_note(day: date, settings: Settings, client: Client) -> str:
 def their_hours(day: date, settings: Settings, client: Client) -> str:
     """The client's hours in words and the next time they can be reached, in their zone and mine:
     '09:00-18:00 Asia/Tokyo, next reachable Wed 02 Dec 09:00 their time = Tue 01 Dec 19:00 your time'."""
-    reach = next_reachable(day, settings, client)
-    zone = reach.zone or "in their zone"
-    return f"{reach.hours} {zone}, {reach.words()}"
+    return hours_words(next_reachable(day, settings, client))
+
+
+def hours_words(reach: Reach) -> str:
+    """``their_hours`` from a ``Reach`` already found."""
+    return f"{reach.hours} {reach.zone or 'in their zone'}, {reach.words()}"
 
 
 def slot_minutes(windows: Windows, calls: int) -> int:
@@ -319,11 +344,12 @@ def slot_minutes(windows: Windows, calls: int) -> int:
     return max(5, min(MAX_SLOT, per - per % 5))
 
 
-def assign_slots(day: date, settings: Settings, chosen: list[tuple[DueItem, bool]]) -> list[PlannedCall]:
+def assign_slots(day: date, settings: Settings, chosen: list[tuple[DueItem, bool]],
+                 memo: dict[tuple[str, TimeRange | None, bool], Spans] | None = None) -> list[PlannedCall]:
     """Give each call the earliest free slot inside its overlap; the narrowest overlaps choose first."""
     length = timedelta(minutes=slot_minutes(day_windows(day, settings, promised=True), len(chosen)))
     taken: list[tuple[datetime, datetime]] = []
-    spans = {id(item): call_overlap(day, settings, item) for item, _ in chosen}
+    spans = {id(item): call_overlap(day, settings, item, memo) for item, _ in chosen}
     order = sorted(chosen, key=lambda ie: (spans[id(ie[0])][-1][1] if spans[id(ie[0])] else datetime.max.replace(
         tzinfo=ZoneInfo("UTC")), sort_key(ie[0])))
     out = []
@@ -385,9 +411,10 @@ def choose(items: list[DueItem], day: date, n: int) -> tuple[list[tuple[DueItem,
 
 
 def _may_come_early(item: DueItem, day: date) -> bool:
-    """Not a callback (promised for its day), not snoozed, and at least half its cadence gone by."""
+    """Not a callback (promised for its day) nor a date that matters (it is its day), not snoozed, and at least
+    half its cadence gone by."""
     c = item.client
-    if item.kind == "callback" or (c.snooze is not None and c.snooze > day):
+    if item.kind in ("callback", *OCCASIONS) or (c.snooze is not None and c.snooze > day):
         return False
     return (item.date - day).days * 2 <= item.cadence_days
 
@@ -399,7 +426,9 @@ def _reached(client: Client, day: date) -> Client:
 
 
 def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: str | None,
-              commitments: bool) -> Plan:
+              commitments: bool, listed: frozenset[str] = frozenset()) -> Plan:
+    """One day's plan; ``listed``: clients outside my windows the forecast has listed on an earlier day, while
+    they wait for a later day's windows (not listed again)."""
     s = ws.settings
     working = s.works_on(day)
     commits: tuple[DueItem, ...] = ()
@@ -409,18 +438,20 @@ def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: st
                                 for i in client_items(c, day, day, pol) if i.kind == "commitment"),
                                key=lambda i: (i.date, i.client.slug, i.what)))
     items, outside = [], []
+    memo: dict[tuple[str, TimeRange], Reach] = {}
+    spans: dict[tuple[str, TimeRange | None, bool], Spans] = {}
     for c in clients:
         item = next_due(c, day, pol)
         if item is None or (not working and not kept_on(item, day, working)):
             continue  # a day off holds only the callbacks promised for it
-        if call_overlap(day, s, item):
+        if call_overlap(day, s, item, spans):
             items.append(item)
-        elif item.date <= day:  # due, but their hours miss my windows: no place taken
-            outside.append(Outside(c, item, their_hours(day, s, c), next_reachable(day, s, c),
-                                   day_windows(day, s, promised=True)))
+        elif item.date <= day and c.slug not in listed:  # due, but their hours miss my windows: no place taken
+            reach = next_reachable(day, s, c, memo)
+            outside.append(Outside(c, item, hours_words(reach), reach, day_windows(day, s, promised=True)))
     outside.sort(key=lambda o: sort_key(o.item))
     chosen, waiting = choose(items, day, pol.calls_per_day if working else 0)
-    calls = tuple(assign_slots(day, s, chosen))
+    calls = tuple(assign_slots(day, s, chosen, spans))
     if not working:
         note = day_off_note(day, s, [c.client for c in calls] + [o.client for o in outside])
     elif outside and not any(not c.early for c in calls):
@@ -481,10 +512,11 @@ def daily_plan(ws: Book, today: date, owner: str | None = None) -> Plan:
 
 def coverage(ws: Book, owner: str | None = None) -> Coverage:
     pol, _ = cadence_policy(ws)
-    cads = [pol.cadence(c) for c in _book(ws, owner)]
-    per_week = sum(7 / c for c in cads)
+    spans = [pol.span(c) for c in _book(ws, owner)]
+    cads = [ideal for ideal, _ in spans]
     working = max(1, len(ws.settings.working_days))
-    return Coverage(len(cads), min(cads, default=0), max(cads, default=0), per_week / working, pol.calls_per_day)
+    return Coverage(len(cads), min(cads, default=0), max(cads, default=0), sum(7 / c for c in cads) / working,
+                    pol.calls_per_day, sum(7 / most for _, most in spans) / working)
 
 
 def forecast(ws: Book, today: date, days: int, owner: str | None = None) -> Forecast:
@@ -495,20 +527,16 @@ def forecast(ws: Book, today: date, days: int, owner: str | None = None) -> Fore
     waiting: set[str] = set()  # outside my windows until a later day's windows meet their hours: listed once
     for k in range(max(1, days)):
         day = today + timedelta(days=k)
-        plan = _plan_day(ws, list(book.values()), day, pol, owner, commitments=False)
+        plan = _plan_day(ws, list(book.values()), day, pol, owner, commitments=False, listed=frozenset(waiting))
         for call in plan.calls:
             book[call.client.slug] = _reached(book[call.client.slug], day)
             waiting.discard(call.client.slug)
-        outside = []
         for o in plan.outside:
-            if o.reach is not None and o.reach.window is not None:  # it waits for that day's windows
-                if o.client.slug not in waiting:
-                    outside.append(o)
+            if o.reach is not None and o.reach.window is not None:  # it waits for a later day's windows
                 waiting.add(o.client.slug)
             else:  # assumed called outside the windows that day, so listed once
                 book[o.client.slug] = _reached(book[o.client.slug], day)
-                outside.append(o)
-        plans.append(dataclasses.replace(plan, outside=tuple(outside)) if len(outside) != len(plan.outside) else plan)
+        plans.append(plan)
     return Forecast(tuple(plans), coverage(ws, owner))
 
 
