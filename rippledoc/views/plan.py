@@ -1,8 +1,10 @@
 """The daily plan: today's N calls, each at a time that suits both sides, and a forecast.
 
 ``daily_plan(ws, today, owner=None) -> Plan`` picks the day's calls and gives
-each a slot inside my call window (my zone, ``rippledoc.yaml``) and inside
-the client's business hours (their zone, Monday to Friday). ``forecast(ws,
+each a slot inside one of my call windows of that day (my zone,
+``rippledoc.yaml``: ``call_window``, or the weekday's ``schedule`` entry; none
+on a day off or a holiday) and inside the client's business hours (their
+zone, Monday to Friday). ``forecast(ws,
 today, days, owner=None) -> Forecast`` plans day after day, assuming each
 planned call reaches the client, and says whether the book can be covered at
 ``calls_per_day``. docs/planning.md explains the choice and the slack.
@@ -16,14 +18,17 @@ Choosing a day's calls (``calls_per_day``, unless promises need more):
      has its calls and bursts spread out. A call comes early only when half
      its cadence has gone by; callbacks never move before the promised day,
      snoozed clients never before the snooze.
-A client whose business hours do not meet my call window that day takes no
-place: it is listed apart (``Plan.outside``), to call outside the window, with
-the next time they can be reached in both zones (``next_reachable``). A client
-without a zone gets a slot anywhere in my window, with their time unknown.
+A client whose business hours do not meet my windows that day takes no
+place: it is listed apart (``Plan.outside``) with the next time they can be
+reached in both zones and the next time inside my windows within
+``REACH_DAYS`` (``next_reachable``): it waits for that day, or, when there is
+none, is to be called outside my windows. A client without a zone gets a slot
+anywhere in my windows, with their time unknown.
 
-A promise is kept where it was made: a day that is not one of my working days
-holds the callbacks promised for that very day (and nothing else), and on the
-day a callback was promised for, the client's hours count on their weekend too
+A promise is kept where it was made: a day off (not one of my working days,
+or a holiday) holds the callbacks promised for that very day (and nothing
+else), in that weekday's usual windows (``day_windows``), and on the day a
+callback was promised for, the client's hours count on their weekend too
 (``call_overlap``). ``callback_notice`` is what ``log --next`` says, from the
 same rule (``kept_on``, ``promised_day``).
 """
@@ -83,7 +88,7 @@ class Outside:
     item: DueItem
     hours: str  # their_hours(): '09:00-18:00 Asia/Tokyo, next reachable Wed 02 Dec 09:00 their time = …'
     reach: Reach | None = None  # the next time they can be reached, in both zones
-    windows: Windows = Windows((TimeRange(time(9, 30), time(11, 30)),))  # my windows that day
+    windows: Windows = Windows()  # my windows that day
 
     @property
     def advice(self) -> str:
@@ -463,8 +468,9 @@ def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: st
         note = f"{len(calls)} calls today: a promised callback is never moved"
     else:
         note = ""
-    return Plan(day, working, calls, commits, waiting, pol.calls_per_day, s.timezone,
-                day_windows(day, s, promised=not working), note, tuple(outside))
+    windows = day_windows(day, s, promised=bool(calls or outside))  # a day off: the windows its promises keep
+    return Plan(day, working, calls, commits, waiting, pol.calls_per_day, s.timezone, windows, note,
+                tuple(outside))
 
 
 def is_holiday(day: date, settings: Settings) -> bool:
