@@ -6,8 +6,7 @@ nine hours each day. Everything else takes ``today: date`` as an argument.
 """
 from __future__ import annotations
 
-import os
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
@@ -23,15 +22,6 @@ def today_in(tz: str | None) -> date:
         except (ZoneInfoNotFoundError, ValueError, OSError):
             pass
     return date.today()
-
-
-def now_utc() -> datetime:
-    """This moment, UTC, to the second (a calendar's DTSTAMP); ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
-    reproducible-builds convention) stands in for it when set."""
-    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if fixed.isdigit():
-        return datetime.fromtimestamp(int(fixed), timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
 
 
 def workspace_zone(root: Path) -> str:

@@ -4,6 +4,7 @@ higher SEQUENCE and a real DTSTAMP, so a subscribed calendar moves the event; a 
 so; ``export ics`` writes the same calendar."""
 from __future__ import annotations
 
+import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -109,18 +110,23 @@ def test_the_forecasts_second_call_of_a_client_has_its_own_uid(root):
                     "quick-after-2026-11-20-3@rippledoc", "quick-after-2026-11-20-4@rippledoc"]
 
 
-def test_dtstamp_is_the_moment_given_and_export_ics_takes_the_clock_or_source_date_epoch(root, tmp_path):
-    ev = feed(root, MON)[UID]
-    assert ev.decoded("DTSTAMP") == STAMP
+def test_dtstamp_is_when_the_files_last_changed_or_source_date_epoch(root, tmp_path):
+    assert feed(root, MON)[UID].decoded("DTSTAMP") == STAMP  # the moment given
+    for rel in ("rippledoc.yaml", "rituals/one-a-day.md", "clients/kestrel.md", "clients/quick.md"):
+        os.utime(root / rel, (1764483307, 1764483307))  # Sun 30 Nov 2025 06:15:07 UTC
+    os.utime(root / "clients/quick.md", (1764483307 + 3600, 1764483307 + 3600))  # the newest, an hour later
     out = tmp_path / "calls.ics"
-    run(root, "export", "ics", "--today", "2026-11-30", "-o", str(out), env={"SOURCE_DATE_EPOCH": "1764483307"})
-    assert events(out.read_bytes())[UID].decoded("DTSTAMP") == datetime(2025, 11, 30, 6, 15, 7, tzinfo=timezone.utc)
+    run(root, "export", "ics", "--today", "2026-11-30", "-o", str(out))
+    assert events(out.read_bytes())[UID].decoded("DTSTAMP") == datetime(2025, 11, 30, 7, 15, 7, tzinfo=timezone.utc)
     cal = icalendar.Calendar.from_ical(out.read_bytes())
-    assert str(cal["REFRESH-INTERVAL"].to_ical().decode()) == "PT1H" and str(cal["X-PUBLISHED-TTL"]) == "PT1H"
-    # the same files and the same moment give the same bytes
-    run(root, "export", "ics", "--today", "2026-11-30", "-o", str(tmp_path / "again.ics"),
-        env={"SOURCE_DATE_EPOCH": "1764483307"})
+    assert cal["REFRESH-INTERVAL"].to_ical().decode() == "PT1H" and str(cal["X-PUBLISHED-TTL"]) == "PT1H"
+    # the same files give the same bytes; SOURCE_DATE_EPOCH stands in for their time
+    run(root, "export", "ics", "--today", "2026-11-30", "-o", str(tmp_path / "again.ics"))
     assert (tmp_path / "again.ics").read_bytes() == out.read_bytes()
+    run(root, "export", "ics", "--today", "2026-11-30", "-o", str(tmp_path / "epoch.ics"),
+        env={"SOURCE_DATE_EPOCH": "1780000000"})
+    assert events((tmp_path / "epoch.ics").read_bytes())[UID].decoded("DTSTAMP") == datetime(
+        2026, 5, 28, 20, 26, 40, tzinfo=timezone.utc)
 
 
 def test_build_writes_the_feed_into_the_site(root, tmp_path):

@@ -25,19 +25,18 @@ def ics(ctx: click.Context, days: int, output: str | None, alarm: int, owner: st
     Each planned call keeps its UID when it moves to another day, with a
     higher SEQUENCE, so importing a newer file (or subscribing to the site's
     calls.ics, which 'build' writes) moves events instead of copying them.
-    DTSTAMP is now, or SOURCE_DATE_EPOCH when set.
+    DTSTAMP is when the book's files last changed (SOURCE_DATE_EPOCH when set).
 
     \b
     Examples:
       rippledoc export ics --days 14 -o calls.ics
       rippledoc export ics --owner priya --alarm 30 --output priya.ics
     """
-    from rippledoc.clock import now_utc
     from rippledoc.edit.atomic import atomic_write
-    from rippledoc.exchange.ics import build_calendar
+    from rippledoc.exchange.ics import build_calendar, files_stamp
     day = workspace_today(root_from(ctx), today)
     ws = load(root_from(ctx), day)
-    data = build_calendar(ws, day, days, resolve_owner(ws, owner), alarm, stamp=now_utc())
+    data = build_calendar(ws, day, days, resolve_owner(ws, owner), alarm, stamp=files_stamp(ws))
     if output is None or output == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -21,10 +21,11 @@ higher SEQUENCE, and drops the events the feed no longer has. So:
 - SEQUENCE is the days from the last reached touch (else ``since``, else
   2000-01-01) to today, plus the touches logged since it: it grows every day
   and with every attempt, from the files alone.
-- DTSTAMP is the moment the feed is made (``stamp``, UTC; the CLI gives the
-  clock's, or ``SOURCE_DATE_EPOCH``'s), which tells two versions of one day
-  apart. Without ``stamp``: today's midnight, UTC, so the same input gives
-  the same bytes.
+- DTSTAMP is when the files were last changed (``files_stamp``: the newest
+  modification time of the book's files, UTC, or ``SOURCE_DATE_EPOCH`` when
+  set), which tells two versions of one day apart while the same files give
+  the same bytes (a site built twice is byte for byte the same). Without
+  ``stamp``: today's midnight, UTC.
 """
 from __future__ import annotations
 
@@ -144,8 +145,23 @@ def build_calendar(ws: Book, today: date, days: int = FEED_DAYS, owner: str | No
     return cal.to_ical()
 
 
-def site_feed(ws: Book, today: date, stamp: datetime | None = None) -> dict[str, bytes]:
+def files_stamp(ws: Book) -> datetime:
+    """When the book's files were last changed: their newest modification time, UTC, to the second;
+    ``SOURCE_DATE_EPOCH`` (seconds since 1970, the reproducible-builds convention) instead when it is set."""
+    import os
+    fixed = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if fixed.isdigit():
+        return datetime.fromtimestamp(int(fixed), timezone.utc)
+    newest = 0.0
+    for rel in ws.paths:
+        try:
+            newest = max(newest, os.stat(os.path.join(ws.root, rel)).st_mtime)
+        except OSError:
+            continue
+    return datetime.fromtimestamp(int(newest), timezone.utc)
+
+
+def site_feed(ws: Book, today: date) -> dict[str, bytes]:
     """``{"calls.ics": …}``: the feed ``build`` and ``serve`` put in the site, the whole book's next
-    ``FEED_DAYS`` days; ``stamp`` defaults to now (``clock.now_utc``)."""
-    from rippledoc.clock import now_utc
-    return {FEED: build_calendar(ws, today, FEED_DAYS, stamp=stamp or now_utc())}
+    ``FEED_DAYS`` days, stamped when its files last changed."""
+    return {FEED: build_calendar(ws, today, FEED_DAYS, stamp=files_stamp(ws))}
