@@ -2,6 +2,8 @@
 level and grade in the one-a-day ritual; overdue calls sort first; a plain ``30d`` means what it always meant."""
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import replace
 from datetime import date
@@ -125,5 +127,16 @@ def test_import_and_export_keep_both_ends(workspace):
     assert field_value("cadence", "4w..2w", date(2026, 11, 23))[1] == "cadence '4w..2w' is not like 30d, 8w, 3m or 4w..6w"
     _, ws = book(workspace, {"a": client("Alpha", "cadence: 4w..6w\n", "2026-10-12"),
                              "b": client("Bravo", "cadence: 30d\n", "2026-10-12")})
-    rows = to_csv(ws).splitlines()
-    assert ",28d..42d," in rows[1] and ",30d," in rows[2]
+    rows = {r["name"]: r["cadence"] for r in csv.DictReader(io.StringIO(to_csv(ws)))}
+    assert rows == {"Alpha": "28d..42d", "Bravo": "30d"}
+
+
+def test_log_says_when_the_next_call_is_due_and_overdue_and_a_review_compares_both_ends(workspace):
+    from rippledoc.book.decisions import agrees, file_value
+    root, ws = book(workspace, {"fjord": client("Fjordkraft Ørsted", "level: key\ncadence: 4w..6w\n", "2026-10-12")})
+    said = CliRunner().invoke(main, ["-C", str(root), "log", "fjord", "--note", "fine", "--today", "2026-11-23"])
+    assert said.exit_code == 0, said.output
+    assert said.output.splitlines()[-1] == "Next call due Mon 21 Dec 2026 (cadence 28d..42d; overdue after Mon 04 Jan)."
+    c = ws.client("fjord")
+    assert file_value(c, "cadence") == "28d..42d"
+    assert agrees(c, "cadence", "4w..6w") and agrees(c, "cadence", "28d..42d") and not agrees(c, "cadence", "4w")

@@ -17,7 +17,7 @@ from typing import Iterable
 
 from rippledoc.book.book import Book
 from rippledoc.model import Client, Ritual
-from rippledoc.parse.fields import parse_cadence
+from rippledoc.parse.fields import cadence_text, parse_cadence_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +68,7 @@ def decisions(book: Book, field: str, end: date | None = None) -> dict[str, list
 def file_value(c: Client, field: str) -> str | None:
     """What the client's file says of ``field``, as text (None: nothing)."""
     if field == "cadence":
-        return f"{c.cadence_days}d" if c.cadence_days else None
+        return cadence_text(c.cadence_days, c.cadence_max_days) if c.cadence_days else None
     value = getattr(c, field)
     if isinstance(value, date):
         return value.isoformat()
@@ -76,9 +76,10 @@ def file_value(c: Client, field: str) -> str | None:
 
 
 def agrees(c: Client, field: str, value: str) -> bool:
-    """Whether the file already says ``value`` (a cadence by its days: ``8w`` is ``56d``)."""
+    """Whether the file already says ``value`` (a cadence by its days: ``8w`` is ``56d``, ``4w..6w`` is
+    ``28d..42d``)."""
     if field == "cadence":
-        return parse_cadence(value) == c.cadence_days
+        return parse_cadence_span(value) == (c.cadence_days, c.cadence_max_days or c.cadence_days)
     return file_value(c, field) == value.strip()
 
 

@@ -137,12 +137,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
         click.echo(callback_notice(ws, c, touch_day, nxt, day))
     elif effective == "reached":
         pol, _ = policy(ws)
-        from datetime import timedelta
-        from rippledoc.parse.fields import cadence_text
-        ideal, most = pol.span(c)
-        overdue = f"; overdue after {touch_day + timedelta(days=most):%a %d %b}" if most != ideal else ""
-        click.echo(f"Next call due {touch_day + timedelta(days=ideal):%a %d %b %Y} (cadence {cadence_text(ideal, most)}"
-                   f"{overdue}).")
+        click.echo(pol.next_call_words(c, touch_day))
 
 
 @click.command()

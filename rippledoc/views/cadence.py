@@ -22,10 +22,11 @@ birthday that falls on a day off to the working day before it).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Mapping
 
 from rippledoc.diagnostics import Diagnostic, error
-from rippledoc.parse.fields import cadence_problem, parse_cadence_span
+from rippledoc.parse.fields import cadence_problem, cadence_text, parse_cadence_span
 from rippledoc.model import GRADES, LEVELS, Client, Settings
 from rippledoc.book.book import Book
 
@@ -55,6 +56,14 @@ class Policy:
     def cadence(self, client: Client) -> int:
         """The ideal cadence, in days: when the client's next call falls due."""
         return self.span(client)[0]
+
+    def next_call_words(self, client: Client, reached: date) -> str:
+        """What ``log`` and ``call`` say after a call reached them on ``reached``: 'Next call due Mon 22 Feb 2027
+        (cadence 60d).', with the day it is overdue after for a soft cadence."""
+        ideal, most = self.span(client)
+        overdue = f"; overdue after {reached + timedelta(days=most):%a %d %b}" if most != ideal else ""
+        return (f"Next call due {reached + timedelta(days=ideal):%a %d %b %Y} (cadence {cadence_text(ideal, most)}"
+                f"{overdue}).")
 
     def _level(self, client: Client) -> Span:
         default = DEFAULT_BY_LEVEL.get(client.level, 120)
