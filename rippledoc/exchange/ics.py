@@ -103,8 +103,9 @@ def build_calendar(ws: Book, today: date, days: int = FEED_DAYS, owner: str | No
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", f"{ws.settings.title}: calls")
     cal.add("x-wr-timezone", ws.settings.timezone)
-    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", vDuration(REFRESH).to_ical().decode())
+    # as durations in so many words: icalendar before 7 does not know these two properties' types
+    cal.add("refresh-interval", vDuration(REFRESH), parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", vDuration(REFRESH))
     stamp = (stamp or datetime.combine(today, time(0), tzinfo=timezone.utc)).astimezone(timezone.utc)
     seen: dict[str, int] = {}
     for day, call in planned_calls(ws, today, days, owner):
