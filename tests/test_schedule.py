@@ -222,6 +222,9 @@ def test_a_holiday_is_a_day_off_for_the_plan_and_today_says_which(workspace):
     assert "Friday is a holiday in rippledoc.yaml; here is the plan for Monday 28 Dec." in text
     assert text.startswith("Monday 28 December 2026")
     assert [p.day for p in forecast(ws, date(2026, 12, 24), 5).days if p.calls] == [date(2026, 12, 28)]
+    from rippledoc.views.rituals import ritual_status
+    [one] = [r for r in ritual_status(ws, date(2026, 12, 24)) if r.ritual == "one-a-day"]
+    assert (one.due, one.reason) == (False, "not a working day")
 
 
 def test_a_call_back_promised_for_a_holiday_is_kept_on_it_and_log_says_so(workspace):

@@ -99,7 +99,7 @@ def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
         calls = [t.date for c in ws.clients for t in c.log if t.kind == "call" and t.date <= today]
         last = max(calls, default=None)
         n = calls.count(today)
-        working = today.weekday() in ws.settings.working_days
+        working = ws.settings.works_on(today)  # a holiday is not a working day
         due = ritual.enabled and working and n == 0 and covered > 0
         reason = (f"{n} call{'s' * (n != 1)} logged today" if n else "no client to call yet" if not covered else
                   "no call logged today" if working else "not a working day")
