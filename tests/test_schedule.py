@@ -37,7 +37,7 @@ holidays: [2026-12-24, 2026-12-25, 2027-01-01]
 team:
   stan: {name: Stan Ortiz}
 """
-ONE_A_DAY = "---\nname: One a day\ncalls_per_day: {n}\ncadence_by_level: {{for-life: 30d, key: 60d, base: 120d}}\n---\n"
+ONE_A_DAY = "---\nname: One a day\ncadence: daily\nrecords: log\ncalls_per_day: {n}\ncadence_by_level: {{for-life: 30d, key: 60d, base: 120d}}\n---\n"
 
 
 def read(text: str):
