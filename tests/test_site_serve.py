@@ -212,6 +212,39 @@ def test_a_client_edit_rebuilds_that_client_and_the_summaries_only(served):
     assert re.search(r"^rebuilt clients/acme\.html and 9 summary pages in \d+\.\d\ds$", served.stop(), re.M)
 
 
+def test_a_tab_s_question_is_held_until_its_page_is_rebuilt_not_polled(served):
+    import threading
+    stamp = served.stamp("/clients/acme.html")
+    started = time.monotonic()
+    quiet = served.get(f"/__rippledoc/version.js?page=/clients/beta.html&v={served.stamp('/clients/beta.html')}&wait=1")
+    assert quiet[2].endswith("(false);\n") and time.monotonic() - started >= 0.9  # nothing changed: held, then "not yet"
+    answer: dict[str, object] = {}
+
+    def ask() -> None:
+        answer["body"] = served.get(f"/__rippledoc/version.js?page=/clients/acme.html&v={stamp}&wait=20")[2]
+        answer["at"] = time.monotonic()
+
+    asking = threading.Thread(target=ask)
+    asking.start()
+    time.sleep(0.5)
+    assert "body" not in answer  # still held
+    v = served.status()["version"]
+    path = served.root / "clients/acme.md"
+    path.write_text(path.read_text().replace("fewer surprises", "held, then answered"))
+    served.wait_version(v)
+    done = time.monotonic()
+    asking.join(timeout=10)
+    assert answer["body"] == "window.__rippledocReload && window.__rippledocReload(true);\n"
+    assert answer["at"] - done < 1.0  # answered when the build was written, not when the 20 s ran out
+    assert "held, then answered" in served.get("/clients/acme.html")[2]
+
+
+def test_a_held_question_is_bounded(served):
+    from rippledoc.site.serve import MAX_WAIT, wait_seconds
+    assert [wait_seconds({"wait": [w]}) for w in ("5", "-3", "1e9", "soon")] == [5.0, 0.0, MAX_WAIT, 0.0]
+    assert wait_seconds({}) == 0.0
+
+
 def test_an_editors_atomic_save_is_seen_through_its_destination(served):
     v = served.status()["version"]
     tmp = served.root / "clients/.beta.md.swp-tmp"

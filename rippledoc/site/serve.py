@@ -9,8 +9,10 @@
   the whole site. Editors' atomic saves arrive as moved events: the
   destination path counts.
 - Each page is stamped with the random stamp of the build that wrote it;
-  open tabs poll ``/__rippledoc/version.js?page=PATH&v=STAMP`` and reload
-  when their page was written again (or a rebuild failed, or recovered). A
+  an open tab asks ``/__rippledoc/version.js?page=PATH&v=STAMP&wait=25``,
+  a request the server holds until that page has been written again (or a
+  rebuild failed, or recovered), or 25 seconds passed, so the tab reloads
+  the moment the build that includes an edit is on disk, without polling. A
   failed rebuild shows its error instead of the pages, and the next good
   save recovers. Nothing is ever printed as a traceback.
 - It answers its own pages only: the dynamic endpoints (``/__rippledoc/``)
@@ -59,6 +61,7 @@ CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src '
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 LOOPBACK_IPS = ("127.0.0.1", "::1")
 MAX_URL = 4096  # characters of a request's address (PATH_MAX); a longer one is answered 414
+MAX_WAIT = 25.0  # seconds version.js holds a request before answering "not yet" (below browsers' timeouts)
 
 
 class ServeError(Exception):
@@ -79,6 +82,10 @@ class State:
     removed: list[str] = field(default_factory=list)
     error: str | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
+    built: threading.Condition = field(init=False)  # notified, with ``lock`` held, after every rebuild
+
+    def __post_init__(self) -> None:
+        self.built = threading.Condition(self.lock)
 
     def stale(self, page: str, seen: str) -> bool:
         """Whether a tab showing ``page``, stamped ``seen``, should reload. Call with ``lock`` held.
@@ -92,6 +99,11 @@ class State:
         if not seen.isdigit() or int(seen) not in self.pages.values():
             return True
         return self.pages.get(page) != int(seen)
+
+    def wait_stale(self, page: str, seen: str, seconds: float) -> bool:
+        """``stale``, once it becomes true or ``seconds`` have passed (0: answer now). Call with ``lock`` held."""
+        return self.built.wait_for(lambda: self.stale(page, seen), timeout=seconds) if seconds > 0 else \
+            self.stale(page, seen)
 
     def snapshot(self) -> dict[str, object]:
         with self.lock:
@@ -194,12 +206,14 @@ class Rebuilder:
             for p in result.removed:
                 self.state.pages.pop(p, None)
             self.state.rendered, self.state.removed, self.state.error = result.rendered, result.removed, None
+            self.state.built.notify_all()
         self.log(describe(result, slugs, paths))
 
     def _failed(self, message: str) -> None:
         with self.state.lock:
             self.state.version += 1
             self.state.error = message
+            self.state.built.notify_all()
         self.log(f"rippledoc: rebuild failed: {message}")
 
 
@@ -322,7 +336,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if page == "" or page.endswith("/"):
                 page += "index.html"
             with self.server.state.lock:
-                stale = self.server.state.stale(page, query.get("v", [""])[0])
+                stale = self.server.state.wait_stale(page, query.get("v", [""])[0], wait_seconds(query))
             body = f"window.__rippledocReload && window.__rippledocReload({'true' if stale else 'false'});\n"
             self._send(200, body.encode(), "text/javascript; charset=utf-8")
             return
@@ -387,6 +401,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 DYNAMIC = "/__rippledoc/"  # the answers computed per request, as opposed to the site's files
 OWN_SITE = ("same-origin", "none")  # Sec-Fetch-Site of this server's pages, and of an address typed or bookmarked
+
+
+def wait_seconds(query: dict[str, list[str]]) -> float:
+    """How long version.js may hold the request: ``wait=SECONDS`` up to ``MAX_WAIT``; 0 (answer now) without it."""
+    try:
+        return max(0.0, min(MAX_WAIT, float(query.get("wait", ["0"])[0])))
+    except ValueError:
+        return 0.0
 
 
 def foreign_request(headers: object, host: str, dynamic: bool) -> str | None:
@@ -455,13 +477,13 @@ def run(root: Path, host: str = "127.0.0.1", port: int = 8000, today: date | Non
         real_port = server.server_address[1]
         server.asset_dirs = [d / "assets" for d in template_dirs(root)]
         server.allowed_hosts = allowed_hosts(host, real_port)
+        observer = make_watcher(root, (workdir,), rebuilder.changed)
+        observer.start()  # before the first build: a file saved while it runs is rebuilt right after it
         rebuilder.rebuild(None)
         url_host = host if ":" not in host else f"[{host}]"
         log(f"serving http://{url_host}:{real_port}/ (Ctrl-C to stop)")
         if host not in ("127.0.0.1", "localhost", "::1"):
             log(f"rippledoc: warning: listening on {host}: anyone who can reach this address can read your notes")
-        observer = make_watcher(root, (workdir,), rebuilder.changed)
-        observer.start()
         worker = threading.Thread(target=rebuilder.loop, name="rippledoc-rebuild", daemon=True)
         worker.start()
         if threading.current_thread() is threading.main_thread():
