@@ -286,6 +286,20 @@ def test_plain_semicolon_sheet(book):
     clean_check(book)
 
 
+def test_a_plain_sheet_reads_columns_named_with_a_place_word(book):
+    """'Business Phone', 'Work City', 'Mobile': a sheet someone made by hand, not a known export."""
+    (book / "made.csv").write_text("Name,E-mail Address,Business Phone,Business City,Home City,Mobile,Favourite Colour\n"
+                                   "Санкт Торг,b@s.example,+7 812 123 45 67,Санкт-Петербург,Пушкин,+7 921 000 00 00,red\n",
+                                   encoding="utf-8")
+    r = rd(book, "import", "csv", str(book / "made.csv"))
+    assert ("Columns: Name -> contact; E-mail Address -> email; Business Phone -> phone; Business City -> addr.city; "
+            "Mobile -> phone") in r.output
+    assert "Left out: Home City (1 row), Favourite Colour (1 row)" in r.output
+    assert "zone Europe/Moscow from the phone +7 812 123-45-67" in r.output  # the zone comes from the phone
+    client = load_workspace(book, TODAY)[0].client("sankt-torg")
+    assert client is not None and client.phone == "+7 812 123 45 67" and client.timezone == "Europe/Moscow"
+
+
 # ------------------------------------------------------------------ merging into an existing book
 
 ACME = (

@@ -228,6 +228,25 @@ PLAIN_SYNONYMS = {
 }
 
 
+_PLACE_WORDS = ("business", "work", "office", "company", "home", "mobile", "cell", "billing", "mailing", "main",
+                "primary", "other", "private", "personal")
+
+
+def plain_target(key: str) -> str:
+    """A plain sheet's column: a synonym, or one with a place word before it ('Business Phone' -> phone,
+    'Work City' -> addr.city, 'Mobile' -> phone); 'ignore' for the rest, a home address too (a client's
+    address is where they work)."""
+    if key in PLAIN_SYNONYMS:
+        return PLAIN_SYNONYMS[key]
+    first, _, rest = key.partition(" ")
+    target = PLAIN_SYNONYMS.get(rest, "ignore") if first in _PLACE_WORDS else "ignore"
+    if target == "phone" or (target == "ignore" and first in ("mobile", "cell") and rest in ("", "number")):
+        return "phone"
+    if target.startswith("addr.") and first in ("home", "private", "personal"):
+        return "ignore"
+    return target if target.startswith(("addr.", "email")) else "ignore"
+
+
 def header_key(header: str) -> str:
     return " ".join(header.replace("\ufeff", "").split()).casefold()
 
@@ -263,7 +282,7 @@ def detect(headers: list[str]) -> tuple[str, list[tuple[str, int]]]:
     if profile is not None:
         table = {header_key(h): (t, rank) for rank, (h, t) in enumerate(profile.columns)}
         return profile.label, [table.get(k, ("ignore", 0)) for k in keys]
-    targets = [PLAIN_SYNONYMS.get(k, "ignore") for k in keys]
+    targets = [plain_target(k) for k in keys]
     # "name": the client when a contact column says who the person is (rippledoc's own sheet);
     # otherwise the person ("name,email,phone,company"), and a row without a company is a client of its own.
     name_is = "name" if "contact" in targets else "contact"
