@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import datetime as dt  # for annotations in classes whose field or method is named ``date``
 from datetime import date, datetime, time
 from typing import Iterator, Mapping
 
@@ -127,7 +128,7 @@ class Touch:
     note: str
     tags: tuple[str, ...]
     mentions: tuple[str, ...]
-    next: date | None
+    next: dt.date | None
     source: Source
     text: str  # the line as written, without the line ending
 
@@ -356,4 +357,4 @@ class RitualRecord:
     source: Source
     fields: Mapping[str, object] = field(default_factory=dict)
     body_line: int = 0  # file line on which the body starts
-    applied: date | None = None  # the day ``ritual apply`` wrote its decisions into the client files
+    applied: dt.date | None = None  # the day ``ritual apply`` wrote its decisions into the client files

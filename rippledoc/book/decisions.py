@@ -12,6 +12,7 @@ the latest review says nor what the latest applied review decided) and for
 from __future__ import annotations
 
 from dataclasses import dataclass
+import datetime as dt  # for annotations in classes whose field or method is named ``date``
 from datetime import date
 from typing import Iterable
 
@@ -31,7 +32,7 @@ class Decision:
     ritual: str
     path: str  # the record's file
     line: int  # the entry's line
-    applied: date | None  # the day the record was applied (``applied:`` in it); None: not yet
+    applied: dt.date | None  # the day the record was applied (``applied:`` in it); None: not yet
 
 
 def answer_for(ritual: Ritual, field: str) -> str | None:

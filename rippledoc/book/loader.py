@@ -149,7 +149,7 @@ def _from_pack(entry: PackEntry, name: str) -> tuple | None:
 
 
 def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True
-                 ) -> tuple[list[Client], list[Diagnostic], int]:
+                 ) -> tuple[list[Client], list[Diagnostic], list[str]]:
     """Every client file: unchanged files (by their stat) from the pack, the rest read and parsed.
 
     The rest go through their content-keyed cache entries, over every core when they are many.
@@ -195,6 +195,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         misses.append(i)
     rewrite = rewrite or bool(misses) or len(kept) != len(old)
     work = partial(_client_chunk, root, settings, salt, cache.enabled)
+    chunks: Iterable[list[tuple]]
     if len(misses) < MIN_ITEMS or cpu_count() == 1:
         chunks = [work([files[i] for i in misses])]  # few to parse (an edit): here, no workers to start
     else:  # a cold cache, or a new version of rippledoc: every core

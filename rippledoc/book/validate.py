@@ -117,7 +117,8 @@ def record_references(ws: Book) -> Iterable[Diagnostic]:
                 yield error(e.source.path, e.source.line, 3, "E303", f"unknown client '{e.client}'",
                             did_you_mean(e.client, slugs) or "the key is the client file's name without .md")
                 continue
-            bad = e.fields.get("bad_scores") or ()
+            bad = e.fields.get("bad_scores")
+            bad = bad if isinstance(bad, list) else ()  # the scores E402 reported: not missing
             missing = [m.key for m in ritual.metrics if m.key not in e.scores and m.key not in bad]
             if missing:
                 yield warning(e.source.path, e.source.line, 3, "W400",

@@ -18,7 +18,7 @@ import threading
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Literal, overload
 
 import click
 
@@ -327,6 +327,10 @@ class Session:
                 return answers
             answers = new
 
+    @overload
+    def ask_day(self, prompt: str, default: date, earliest: date, blank: Literal[False] = False) -> date: ...
+    @overload
+    def ask_day(self, prompt: str, default: date, earliest: date, blank: bool) -> date | None: ...
     def ask_day(self, prompt: str, default: date, earliest: date, blank: bool = False) -> date | None:
         """A day in the forms of ``log --next`` (counted from today), not before ``earliest``; with ``blank``,
         '-' gives None."""

@@ -6,7 +6,7 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NoReturn, overload
 
 import click
 
@@ -44,7 +44,7 @@ def root_from(ctx: click.Context) -> Path:
     return find_root((ctx.find_root().obj or {}).get("directory"))
 
 
-def fail(message: str, code: int = EXIT_USAGE) -> None:
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
     click.echo(f"rippledoc: {message}", err=True)
     sys.exit(code)
 
@@ -69,6 +69,10 @@ def workspace_today(root: Path, value: str | None) -> date:
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # room for any plan, period or forecast around it
 
 
+@overload
+def date_option(value: str, option: str, base: date | None = None) -> date: ...
+@overload
+def date_option(value: str | None, option: str, base: date | None = None) -> date | None: ...
 def date_option(value: str | None, option: str, base: date | None = None) -> date | None:
     """A ``YYYY-MM-DD`` option's value; a usage error naming the option when it is not a date. With ``base``,
     also a day counted from it (``tomorrow``, ``+3``, ``fri``: ``parse.fields.parse_day``)."""

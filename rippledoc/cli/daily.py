@@ -3,10 +3,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 import click
 
 from rippledoc.cli.common import json_option, load, print_json, root_from, today_option, fail, workspace_today
+
+if TYPE_CHECKING:
+    from rippledoc.views.research import ResearchNotes
 
 
 def owner_option(f):
@@ -162,7 +166,7 @@ def shown_plan(ws, day: date, who: str | None):
     return plan
 
 
-def render_call(k: int, call, note: dict | None, timezone: str, color: bool) -> list[str]:
+def render_call(k: int, call, note: ResearchNotes | None, timezone: str, color: bool) -> list[str]:
     """One planned call as ``today`` shows it: its slot in both zones, why, and the research notes."""
     from rippledoc.cli.output import paint
     from rippledoc.views.research import notes_text
@@ -175,7 +179,7 @@ def render_call(k: int, call, note: dict | None, timezone: str, color: bool) -> 
     return out + ["    " + line for line in (notes_text(note).splitlines() if note else ())]
 
 
-def render_outside(o, color: bool, note: dict | None = None) -> list[str]:
+def render_outside(o, color: bool, note: ResearchNotes | None = None) -> list[str]:
     """A due client whose hours miss the window, as ``today`` lists it (with the research notes, when given)."""
     from rippledoc.cli.output import paint
     from rippledoc.views.research import notes_text

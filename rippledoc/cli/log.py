@@ -229,7 +229,7 @@ def assign(ctx: click.Context, members: str | None, dry_run: bool, as_json: bool
         if unknown:
             fail(f"--to: {', '.join(unknown)} not in the team of rippledoc.yaml ({', '.join(team)})")
     moves, loads = share_clients(ws, chosen)
-    written = []
+    written: list[str] = []
     if not dry_run:
         from rippledoc.edit.client import EditError
         for client, member in moves:

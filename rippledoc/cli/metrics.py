@@ -123,13 +123,13 @@ def render(m: "Metrics", names: Mapping[str, str] | None = None) -> str:
     p = b.previous
     out += ["", "Business",
             f"  retention       {_pct(b.retention):>8}  ({b.retained} of {b.clients_at_start} on the book at the "
-            f"start; lost: {', '.join(map(n, b.lost)) or 'none'})   previous period {_pct(p and p.retention)}",
+            f"start; lost: {', '.join(map(n, b.lost)) or 'none'})   previous period {_pct(p.retention if p else None)}",
             f"  sales           {b.sales:>8}  revenue {_num(b.revenue, '{:,.0f}')}   previous period "
-            f"{_num(p and p.revenue, '{:,.0f}')}",
+            f"{_num(p.revenue if p else None, '{:,.0f}')}",
             f"  average sale    {_num(b.average_sale, '{:,.0f}'):>8}  previous period "
-            f"{_num(p and p.average_sale, '{:,.0f}')}",
+            f"{_num(p.average_sale if p else None, '{:,.0f}')}",
             f"  sales per client per year {_num(b.sales_per_client_per_year)}  previous period "
-            f"{_num(p and p.sales_per_client_per_year)}",
+            f"{_num(p.sales_per_client_per_year if p else None)}",
             "  revenue by level: " + ", ".join(f"{k} {_num(v, '{:,.0f}')}" for k, v in b.revenue_by_level.items()),
             "  revenue by grade: " + ", ".join(f"{k} {_num(v, '{:,.0f}')}" for k, v in b.revenue_by_grade.items())]
     c = m.coverage
@@ -147,8 +147,8 @@ def render(m: "Metrics", names: Mapping[str, str] | None = None) -> str:
     out += ["", f"Commitments first due in the period: {r.due_in_period}: {r.kept} kept on time, "
             f"{r.renegotiated} renegotiated in time and kept, {r.late} kept late, {r.missed} missed, {r.open} open; "
             f"on time {_pct(r.on_time_rate)}, word kept {_pct(r.word_kept_rate)} (on time or renegotiated in time)"]
-    for o in r.overdue_now:
-        out.append(f"  overdue {plural(o.days, 'day')}: {n(o.client)}: {o.what} (due {o.due}) {o.source}")
+    for late in r.overdue_now:
+        out.append(f"  overdue {plural(late.days, 'day')}: {n(late.client)}: {late.what} (due {late.due}) {late.source}")
     for e in r.tell_them_early:
         when = "today" if e.days == 0 else f"in {plural(e.days, 'day')}"
         since = f" since {e.since}" if e.since else ""

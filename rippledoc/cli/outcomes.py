@@ -204,7 +204,7 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
         click.echo("No success stories" + (f" at stage {stage}" if stage else "") + ". Tag a touch #success to start one.")
         return
     color = use_color()
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for v in views:
         nxt = v.next_step
         if v.ask_due is not None:
@@ -212,7 +212,8 @@ def stories(ctx: click.Context, stage: str | None, as_json: bool, today: str | N
         own_id = v.story.id if v.story.id != v.story.date.isoformat() else "-"
         rows.append((v.story.date.isoformat(), v.story.client.name, own_id, v.stage, nxt))
     click.echo(paint(plural(len(views), "success story", "success stories"), "bold", color))
-    head, styles = ("DATE", "CLIENT", "ID", "STAGE", "NEXT"), ("dim", "", "dim", "cyan", "")
+    head: tuple[str, ...] = ("DATE", "CLIENT", "ID", "STAGE", "NEXT")
+    styles: tuple[str, ...] = ("dim", "", "dim", "cyan", "")
     if all(row[2] == "-" for row in rows):  # no story has its own [id]: the column would say nothing
         rows = [row[:2] + row[3:] for row in rows]
         head, styles = head[:2] + head[3:], styles[:2] + styles[3:]

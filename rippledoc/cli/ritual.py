@@ -175,7 +175,8 @@ def show(ctx: click.Context, name: str, label: str | None, as_json: bool, today:
     rule = ", ".join(f"{k} in {'/'.join(v)}" for k, v in r.covers.items()) or "every active client"
     click.echo(f"  covers {plural(len(data['covers']), 'client')} ({rule})")
     if r.settings.get("pick") or r.settings.get("count"):
-        rules = ", ".join(str(x) for x in r.settings.get("pick") or ()) or "the order above"  # type: ignore[union-attr]
+        from rippledoc.views.twelve_days import pick_rules
+        rules = ", ".join(pick_rules(r)) or "the order above"
         line = f"  picks the first {r.settings.get('count', 'all')} by {rules}"
         if r.settings.get("sheets") == "per-client":
             from rippledoc.views.twelve_days import candidates, picked_grades

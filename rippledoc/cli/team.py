@@ -151,18 +151,16 @@ def merge_driver(base: str, ours: str, theirs: str, path: str, conflict_status: 
     from rippledoc.edit.atomic import atomic_write
     from rippledoc.team.merge_driver import merge_file
     try:
-        data = [Path(p).read_bytes() for p in (base, ours, theirs)]
+        old, mine, other = (Path(p).read_bytes() for p in (base, ours, theirs))
     except OSError as exc:
         fail(f"merge-driver: cannot read {exc.filename}: {exc.strerror}", EXIT_ERRORS)
         return
     shown = path or ours
     try:
-        merged = merge_file(*data, shown)
+        merged = merge_file(old, mine, other, shown)
     except Exception as exc:  # a bug must not cost anyone their lines: fall back to git's own merge
-        from rippledoc.team.merge_driver import merge_lines, _raw_lines
-        conflicts: list[str] = []
-        lines = merge_lines(*(_raw_lines(d) for d in data), conflicts, "the file")
-        atomic_write(Path(ours), "".join(lines).encode("utf-8", "surrogateescape"))
+        from rippledoc.team.merge_driver import merge_bytes
+        atomic_write(Path(ours), merge_bytes(old, mine, other, "the file").data)
         click.echo(f"rippledoc: merge-driver: {shown}: internal error ({exc!r}); merged line by line instead", err=True)
         sys.exit(conflict_status)
     atomic_write(Path(ours), merged.data)
@@ -215,9 +213,10 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         fail(f"{INBOX}: {exc.strerror or exc}", EXIT_ERRORS)
         return
     if as_json:
-        print_json({"dry_run": dry_run, "filed": [{"line": d.line, "text": d.text, "client": d.client.slug,
-                                                   "path": d.client.path, "touch": d.touch,
-                                                   "by_an_earlier_run": d.earlier} for d in report.filed],
+        print_json({"dry_run": dry_run, "filed": [{"line": d.line, "text": d.text, "client": c.slug,
+                                                   "path": c.path, "touch": d.touch,
+                                                   "by_an_earlier_run": d.earlier}
+                                                  for d in report.filed if (c := d.client) is not None],
                     "kept": [{"line": d.line, "text": d.text, "why": d.why} for d in report.kept],
                     "problem": report.problem or None})
         if report.problem:
@@ -225,7 +224,8 @@ def inbox(ctx: click.Context, dry_run: bool, by: str | None, as_json: bool, toda
         return
     verb = "would file" if dry_run else "filed"
     for d in report.filed:
-        click.echo(f"{verb:10} {d.client.path}  {d.touch}"  # type: ignore[union-attr]
+        assert d.client is not None  # a filed line has its client
+        click.echo(f"{verb:10} {d.client.path}  {d.touch}"
                    + ("  (by an earlier run that stopped before clearing the inbox)" if d.earlier else ""))
     for d in report.kept:
         click.echo(f"{'kept':10} {INBOX}:{d.line}  {d.text.strip()}  ({d.why})")

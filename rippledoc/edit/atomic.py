@@ -254,7 +254,7 @@ class _Held:
         if not self.lease:
             return False
         try:
-            return fcntl.fcntl(self.fd, fcntl.F_GETLEASE) == fcntl.F_RDLCK  # type: ignore[union-attr]
+            return fcntl.fcntl(self.fd, fcntl.F_GETLEASE) == fcntl.F_RDLCK
         except OSError:
             return False
 

@@ -60,6 +60,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 
 from rippledoc.edit import atomic
@@ -288,7 +289,10 @@ def _parse_front(doc: _Doc, rel: str) -> yamltree.Mapping:
     return node
 
 
-def find_commitment(items: list[tuple[str, object]], what: str) -> list[object]:
+T = TypeVar("T")
+
+
+def find_commitment(items: list[tuple[str, T]], what: str) -> list[T]:
     """The items whose text matches ``what``: exact, else case-insensitive, else prefix, else part."""
     q = " ".join(what.split()).lower()
     tests = (lambda t: t == what, lambda t: t.lower() == q, lambda t: t.lower().startswith(q), lambda t: q in t.lower())
@@ -305,26 +309,25 @@ def _open_commitment(doc: _Doc, rel: str, what: str, verb: str) -> yamltree.Mapp
     seq = front.get("commitments")
     if not isinstance(seq, yamltree.Sequence):
         raise EditError(f"{rel}: there are no commitments to {verb}")
-    items = []
+    items: list[tuple[str, yamltree.Mapping]] = []
     for item in seq.items:
-        if isinstance(item, yamltree.Mapping) and isinstance(item.get("what"), yamltree.Scalar):
-            items.append((item.get("what").text, item))  # type: ignore[union-attr]
+        if isinstance(item, yamltree.Mapping) and isinstance(said := item.get("what"), yamltree.Scalar):
+            items.append((said.text, item))
     open_items = [(t, i) for t, i in items if not _has_value(i.get("done"))]
     found = find_commitment(open_items, what)
     if len(found) > 1:
         raise EditError(f"'{what}' matches {len(found)} open commitments: " +
                         "; ".join(repr(t) for t, i in open_items if i in found) + ". Say which one.")
     if not found:
-        kept = find_commitment([(t, i) for t, i in items if (t, i) not in open_items], what)
+        kept = find_commitment([(t, (t, i)) for t, i in items if (t, i) not in open_items], what)
         if kept:
-            hit = kept[0]
-            raise EditError(f"'{hit.get('what').text}' is already marked done on "  # type: ignore[union-attr]
-                            f"{hit.get('done').text}")  # type: ignore[union-attr]
+            kept_what, hit = kept[0]
+            done = hit.get("done")
+            raise EditError(f"'{kept_what}' is already marked done on "
+                            f"{done.text if isinstance(done, yamltree.Scalar) else done}")
         raise EditError(f"no open commitment matches '{what}'" +
                         (": the open ones are " + "; ".join(repr(t) for t, _ in open_items) if open_items else ""))
-    item = found[0]
-    assert isinstance(item, yamltree.Mapping)
-    return item
+    return found[0]
 
 
 def mark_done(root: str | Path, client_path: str | Path, what: str, when: date, today: date | None = None,

@@ -98,8 +98,8 @@ def summary(r: Report, source: str) -> list[str]:
                    "name the same way in the sheet and import again)")
     for rej in p.rejected:
         out.append(f"  rejected {rej.where}: {rej.reason}")
-    for n in p.notices:
-        out.append(f"  note {n}")
+    for notice in p.notices:
+        out.append(f"  note {notice}")
     for e in r.errors:
         out.append(f"  error {e}")
     unknown = sum(1 for f in r.files if not f.target.values.get("timezone"))

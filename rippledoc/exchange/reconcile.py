@@ -48,6 +48,11 @@ class Target:
     def current(self, key: str) -> object:
         return self.fills.get(key) or self.values.get(key) or ""
 
+    def current_list(self, key: str) -> list[str]:
+        """A list field's current items, as text (a single value written alone is a list of one)."""
+        value = self.current(key)
+        return [str(x) for x in value] if isinstance(value, list) else [str(value)] if value else []
+
 
 @dataclass(frozen=True, slots=True)
 class Conflict:
@@ -173,9 +178,9 @@ def plan(records: tuple[Incoming, ...] | list[Incoming], ws: Book, taken_slugs: 
             result.notices.append(notice)
         result.notices.extend(f"{rec.where}: {r}" for r in rec.remarks)
         key = same_key(rec.name)
-        t = by_email.get(clean.email_key(rec.get("email"))) if rec.get("email") else None
-        t = t or (by_name.get(key) if key else None)
-        if t is None:
+        found = by_email.get(clean.email_key(rec.get("email"))) if rec.get("email") else None
+        found = found or (by_name.get(key) if key else None)
+        if found is None:
             near = [x for x in by_ascii.get(name_key(rec.name), []) if not same_name(x.name, rec.name)]
             slug = unique_slug(slug_base(rec), taken)
             taken.add(slug)
@@ -184,6 +189,8 @@ def plan(records: tuple[Incoming, ...] | list[Incoming], ws: Book, taken_slugs: 
             _index(t, by_name, by_ascii)
             if near:
                 result.near.append(Near(rec.where, rec.name, t.path, near[0].name, near[0].path))
+        else:
+            t = found
         before = (dict(t.fills), dict(t.values), list(t.people))
         _merge(t, rec, result)
         t.sources.append(rec.where)
@@ -209,7 +216,7 @@ def _index(t: Target, by_name: dict[str, Target], by_ascii: dict[str, list[Targe
 def _zone(t: Target, result: Plan, home: str, today: date) -> None:
     """A zone for an imported client that has none, from its phones and address; a file's zone that they
     contradict is noted, never changed."""
-    phones = [str(t.current("phone"))] + [str(p) for p in (t.current("phones") or [])]
+    phones = [str(t.current("phone"))] + t.current_list("phones")
     have = str(t.current("timezone"))
     if have and t.new:
         t.zone_why = "given in the file imported"
@@ -275,7 +282,7 @@ def _merge(t: Target, rec: Incoming, result: Plan) -> None:
         if other and not _is_empty(have):
             continue  # another person's labels: not the client's
         if t.new and key in PERSON_LISTS:  # more addresses or numbers of the same person: all kept, each once
-            kept = list(have or [])  # type: ignore[call-overload]
+            kept = t.current_list(key)
             main = str(t.current(key[:-1]))
             kept += [x for x in items if not any(same(key[:-1], x, y) for y in [main, *kept])]
             t.values[key] = kept
@@ -287,7 +294,7 @@ def _merge(t: Target, rec: Incoming, result: Plan) -> None:
                 result.notices.append(f"{rec.where}: {t.path} has no {key}; rippledoc does not add a list to an "
                                       f"existing file: add {', '.join(items)} by hand if you want them")
         elif not same(key, have, items):
-            result.conflicts.append(Conflict(rec.where, t.path, key, ", ".join(map(str, have)),  # type: ignore[arg-type]
+            result.conflicts.append(Conflict(rec.where, t.path, key, ", ".join(t.current_list(key)),
                                              ", ".join(items)))
     if t.new and rec.notes and rec.notes not in t.notes:
         t.notes = f"{t.notes}\n\n{rec.notes}".strip()

@@ -314,7 +314,9 @@ def _fill(db: sqlite3.Connection, ws: Book, today: date, meta: dict[str, str]) -
     _insert(db, "client_fields", ((c.slug, str(k), _text(v), c.path, c.field_lines.get("custom", 1))
                                   for c in clients for k, v in c.custom.items()))
     touch_ids: dict[tuple[str, int], int] = {}
-    touches, tags, mentions = [], [], []
+    touches: list[tuple[Any, ...]] = []
+    tags: list[tuple[Any, ...]] = []
+    mentions: list[tuple[Any, ...]] = []
     for c in clients:
         for t in c.log:
             n = len(touches) + 1
@@ -362,10 +364,10 @@ def _fill(db: sqlite3.Connection, ws: Book, today: date, meta: dict[str, str]) -
             if e.client not in known:
                 continue
             where = (e.source.path, e.source.line)
-            n = db.execute("INSERT INTO ritual_entries VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
-                           (rec, r.ritual, r.period, _d(r.date), e.client, *where)).lastrowid
-            scores += [(n, r.ritual, _d(r.date), e.client, k, v, *where) for k, v in e.scores.items()]
-            answers += [(n, r.ritual, _d(r.date), e.client, k, _text(v), *where) for k, v in e.answers.items()]
+            entry = db.execute("INSERT INTO ritual_entries VALUES (NULL, ?, ?, ?, ?, ?, ?, ?)",
+                               (rec, r.ritual, r.period, _d(r.date), e.client, *where)).lastrowid
+            scores += [(entry, r.ritual, _d(r.date), e.client, k, v, *where) for k, v in e.scores.items()]
+            answers += [(entry, r.ritual, _d(r.date), e.client, k, _text(v), *where) for k, v in e.answers.items()]
     _insert(db, "ritual_scores", scores)
     _insert(db, "ritual_answers", answers)
 

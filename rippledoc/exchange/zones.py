@@ -376,7 +376,8 @@ def read_phone(text: str, region: str) -> tuple[str, _Clue | None]:
         zones = tuple(z for z in pn_zones.time_zones_for_number(number) if z in _known_zones())
         if zones:
             return country, _Clue(zones, f"the phone {shown}{how}")
-    regions = [r for r in phonenumbers.region_codes_for_country_code(number.country_code) if r in country_zones()]
+    code = number.country_code  # set by every parse that succeeds
+    regions = [r for r in phonenumbers.region_codes_for_country_code(code) if r in country_zones()] if code else []
     zones = tuple(z for r in regions for z in country_zones()[r])
     if not zones:
         return "", None

@@ -249,7 +249,7 @@ class _Provider:
             return [Choice(k, "a client field", kind=Kind.Property, insert=f"{k}: ") for k in COVER_KEYS]
         node = self._node(chain)
         taken = self._written() if not chain and in_block else set()
-        out = []
+        out: list[Choice] = []
         for alt in _alternatives(node):
             for key, sub in alt.get("properties", {}).items():
                 if key not in taken and key not in (c.label for c in out):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import datetime as dt  # for annotations in classes whose field or method is named ``date``
 from datetime import date, time
 from functools import lru_cache
 
@@ -268,7 +269,7 @@ class Fields:
         node = self.scalar(key)
         return None if node is None else self.date_of(key, node)
 
-    def date_of(self, key: str, node: Scalar) -> date | None:
+    def date_of(self, key: str, node: Scalar) -> dt.date | None:
         value = parse_date(node.text)
         if value is None:
             m = _DATE.match(node.text.strip())

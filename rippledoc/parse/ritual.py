@@ -124,7 +124,7 @@ def _metrics(f: Fields, path: str, diags: list[Diagnostic]) -> list[Metric]:
             diags.append(error(path, item.line, item.col, "E400", f"metric scale '{scale}' is not LOW-HIGH",
                                "write it as scale: 1-5"))
             m = None
-        if key in FREE_KEYS or key in (x.key for x in metrics):
+        if key in FREE_KEYS or any(x.key == key for x in metrics):
             diags.append(error(path, item.line, item.col, "E400", f"metric key '{key}' is used twice or reserved"))
             continue
         if key:
@@ -261,9 +261,9 @@ def parse_record(src: Text, ritual: Ritual | None) -> tuple[RitualRecord | None,
     if sheet:
         slug = f.text("client")
         if slug:
-            at = node.key_node("client")
+            client_key = node.key_node("client")
             entry_keys = [(k, v) for k, v in node.items if k.text not in SHEET_KEYS]
-            entries.append(_entry(slug, entry_keys, ritual, src.path, at.line if at else 1, diags))  # type: ignore[union-attr]
+            entries.append(_entry(slug, entry_keys, ritual, src.path, client_key.line if client_key else 1, diags))
         known: tuple[str, ...] = SHEET_KEYS
     else:
         clients = f.mapping("clients")
@@ -315,6 +315,7 @@ def _entry(slug: str, items: list, ritual: Ritual | None, path: str, line: int,
     scores: dict[str, int] = {}
     answers: dict[str, str] = {}
     fields: dict[str, object] = {}
+    bad_scores: list[str] = []  # reported here, not again as missing
     for k, v in items:
         if not isinstance(v, yamltree.Scalar):
             diags.append(error(path, v.line, v.col, "E101", f"'{k.text}' must be a single value, not a list or mapping"))
@@ -329,7 +330,7 @@ def _entry(slug: str, items: list, ritual: Ritual | None, path: str, line: int,
                 diags.append(error(path, v.line, v.col, "E402",
                                    f"score {k.text}: '{v.text}' is not a whole number from {m.low} to {m.high}",
                                    f"{m.label}: score it {m.low} (worst) to {m.high} (best)"))
-                fields.setdefault("bad_scores", []).append(k.text)  # reported here, not again as missing
+                bad_scores.append(k.text)
                 continue
             scores[k.text] = int(text)
         elif k.text in answers_def:
@@ -356,6 +357,8 @@ def _entry(slug: str, items: list, ritual: Ritual | None, path: str, line: int,
             diags.append(error(path, k.line, k.col, "E401", f"'{k.text}' is not a metric or answer of {ritual.name}"
                                f" ({', '.join(known)})", did_you_mean(k.text, known) or
                                f"add it to the metrics or answers of {ritual.source.path}, or write it in 'why'"))
+    if bad_scores:
+        fields["bad_scores"] = bad_scores
     return RitualEntry(slug, scores, answers, Source(path, line), fields)
 
 

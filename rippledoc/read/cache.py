@@ -204,7 +204,7 @@ def _codec(tp: Any) -> tuple[Encoder, Decoder]:
                 lambda v: {kdec(k): vdec(x) for k, x in v.items()} if type(v) is dict else _fail(v))
     if tp is Source:  # most sources are in the entry's own file: only the line is stored
         return _source_enc, _source_dec
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_codec(tp)
     raise TypeError(f"cannot cache a field of type {tp}")
 
@@ -296,7 +296,7 @@ def schema(cls: type) -> str:
     def walk(tp: Any) -> None:
         for arg in typing.get_args(tp):
             walk(arg)
-        if dataclasses.is_dataclass(tp) and tp.__name__ not in seen:
+        if isinstance(tp, type) and dataclasses.is_dataclass(tp) and tp.__name__ not in seen:
             seen.append(tp.__name__)
             hints = typing.get_type_hints(tp)
             seen.append(",".join(f"{f.name}:{hints[f.name]}" for f in dataclasses.fields(tp)))
@@ -469,9 +469,10 @@ def cached_markdown(env: Any, root: Path) -> Any:
         return env
     module = sys.modules.get(getattr(render, "__module__", "") or "")
     code = ""
-    if module is not None and getattr(module, "__file__", None):
+    file = getattr(module, "__file__", None)
+    if isinstance(file, str) and file:
         try:
-            code = hashlib.sha256(Path(module.__file__).read_bytes()).hexdigest()
+            code = hashlib.sha256(Path(file).read_bytes()).hexdigest()
         except OSError:
             code = "unknown"
     env.filters["markdown"] = MarkdownCache(root, render, code)

@@ -70,12 +70,13 @@ def map_chunks(fn: Callable[[Sequence[T]], R], items: Sequence[T], min_items: in
 
 # --- rendering a site's pages over every core ---------------------------------
 
-_SHARED: dict[str, object] = {}  # what forked workers inherit: the render function, environment and pages
+# what forked workers inherit: the render function, environment and pages
+_SHARED: dict[str, tuple[Callable[..., dict[str, bytes]], object, Sequence[object]]] = {}
 
 
 def _render_share(indexes: Sequence[int]) -> dict[str, bytes]:
-    render, env, pages = _SHARED["job"]  # type: ignore[misc]
-    return render(env, [pages[i] for i in indexes])  # type: ignore[operator,index]
+    render, env, pages = _SHARED["job"]
+    return render(env, [pages[i] for i in indexes])
 
 
 def render_pages(render: Callable[..., dict[str, bytes]], env: object, pages: Sequence[object],

@@ -20,8 +20,8 @@ from rippledoc.diagnostics import Diagnostic, error
 
 MAX_DEPTH = 20
 
-_Parser = getattr(yaml, "CSafeLoader", None)
-if _Parser is None or os.environ.get("RIPPLEDOC_PURE_YAML"):
+_Parser: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+if os.environ.get("RIPPLEDOC_PURE_YAML"):
     _Parser = yaml.SafeLoader
 _RESOLVER = yaml.resolver.Resolver()
 _NEWLINE = re.compile("\n")
@@ -151,8 +151,9 @@ def _parse(text: str, path: str, where: "_Locator", max_depth: int,
                                         "more than one YAML document in the front matter",
                                         "remove the extra '---' or '...' line")]
                 continue
-            if isinstance(ev, yaml.AliasEvent) or getattr(ev, "anchor", None):
-                what = ("alias '*" if isinstance(ev, yaml.AliasEvent) else "anchor '&") + f"{ev.anchor}'"
+            anchor = getattr(ev, "anchor", None)
+            if isinstance(ev, yaml.AliasEvent) or anchor:
+                what = ("alias '*" if isinstance(ev, yaml.AliasEvent) else "anchor '&") + f"{anchor}'"
                 return None, [error(path, *where(ev.start_mark), "E014",
                                     f"YAML {what} is not allowed in a rippledoc file",
                                     "write the value out in full")]
@@ -168,6 +169,7 @@ def _parse(text: str, path: str, where: "_Locator", max_depth: int,
                 stack.append((ev, []))
             elif isinstance(ev, yaml.ScalarEvent):
                 node = Scalar(ev.value, *where(ev.start_mark), not ev.style, *where(ev.end_mark))
+                assert ev.start_mark is not None and ev.end_mark is not None  # the parser marks every event
                 if ev.style and "\t" in text:
                     quoted.append((ev.start_mark.index, ev.end_mark.index))
                 if ev.style in ("'", '"'):

@@ -250,8 +250,8 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
     in_log = Counter(((c.path, t.text) for c in ws.clients for t in c.log))
     marked: Counter[tuple[str, str]] = Counter()  # per touch: the next mark (the log's count plus lines marked)
     for d in decisions:
-        if d.filed and d.before is not None:
-            key = (d.client.path, d.touch)  # type: ignore[union-attr]
+        if d.client is not None and d.before is not None:  # filed, and marked
+            key = (d.client.path, d.touch)
             marked[key] = max(marked[key], d.before + 1)
     decisions = [_mark(d, in_log, marked) for d in decisions]
     if any(d.filed for d in decisions):
@@ -278,9 +278,9 @@ def file_inbox(root: Path, today: date, by: str | None = None, dry_run: bool = F
 
 def _mark(d: Decision, in_log: Counter[tuple[str, str]], marked: Counter[tuple[str, str]]) -> Decision:
     """``d`` with its filing mark: a new one, or an earlier run's, found already filed when its log has more."""
-    if not d.filed:
+    if d.client is None:  # kept
         return d
-    key = (d.client.path, d.touch)  # type: ignore[union-attr]
+    key = (d.client.path, d.touch)
     if d.before is not None:
         return replace(d, earlier=in_log[key] > d.before)
     before = max(in_log[key], marked[key])

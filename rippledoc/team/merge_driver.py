@@ -528,9 +528,7 @@ def merge_file(base: bytes, ours: bytes, theirs: bytes, path: str, validator: Va
     try:
         texts = [b.decode("utf-8") for b in (base, ours, theirs)]
     except UnicodeDecodeError:
-        conflicts: list[str] = []
-        merged = merge_lines(*(_raw_lines(b) for b in (base, ours, theirs)), conflicts, "the file (not UTF-8)")
-        return Merged("".join(merged).encode("utf-8", "surrogateescape"), tuple(conflicts))
+        return merge_bytes(base, ours, theirs, "the file (not UTF-8)")
     bom = texts[1].startswith(BOM) or (not texts[1] and texts[2].startswith(BOM))
     crlf = _is_crlf(texts[1] or texts[2])
     plain = [t.removeprefix(BOM).replace("\r\n", "\n") for t in texts]
@@ -545,6 +543,14 @@ def merge_file(base: bytes, ours: bytes, theirs: bytes, path: str, validator: Va
     known = {_sig(d) for t in texts[1:] for d in check(path, t.removeprefix(BOM)) if d.is_error}
     new = tuple(d for d in check(path, text) if d.is_error and _sig(d) not in known)
     return Merged(data, (), new)
+
+
+def merge_bytes(base: bytes, ours: bytes, theirs: bytes, what: str) -> Merged:
+    """Line by line, whatever the bytes say (git's own merge, with conflict markers); bytes that are not UTF-8
+    come back as they were."""
+    conflicts: list[str] = []
+    merged = merge_lines(_raw_lines(base), _raw_lines(ours), _raw_lines(theirs), conflicts, what)
+    return Merged("".join(merged).encode("utf-8", "surrogateescape"), tuple(conflicts))
 
 
 def _raw_lines(data: bytes) -> Lines:

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+import datetime as dt  # for annotations in classes whose field or method is named ``date``
 from datetime import date, timedelta
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
@@ -74,8 +75,8 @@ class DueItem:
     people: tuple[str, ...] = ()  # handoff: its owner and the caller; story-ask: who logged the story
     line: int = 0  # the log line of a handoff or a story
     cadence_max_days: int = 0  # the most of the client's cadence (== cadence_days for a plain one)
-    limit: date | None = None  # a cadence call: overdue after this day (the last reached touch + the most)
-    occasion: date | None = None  # a birthday or anniversary: the day itself (``date`` may be a working day before)
+    limit: dt.date | None = None  # a cadence call: overdue after this day (the last reached touch + the most)
+    occasion: dt.date | None = None  # a birthday or anniversary: the day itself (``date`` may be a working day before)
 
     @property
     def is_call(self) -> bool:

@@ -9,14 +9,70 @@ few lines a calendar event or the terminal shows.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TypedDict
 from zoneinfo import ZoneInfo
 
-from rippledoc.model import Client
+from rippledoc.model import Client, Touch
 from rippledoc.book.book import Book
 from rippledoc.views.plan import UNKNOWN_ZONE
 
 LAST_TOUCHES = 3
 STORIES = 3
+
+
+class TouchNote(TypedDict):
+    date: str
+    kind: str
+    outcome: str
+    by: str | None
+    note: str
+    tags: list[str]
+
+
+class CommitmentNote(TypedDict):
+    what: str
+    due: str
+    state: str
+
+
+class HandoffNote(TypedDict):
+    owner: str
+    department: str | None
+    due: str
+    state: str
+    what: str
+
+
+class Scores(TypedDict):
+    ritual: str
+    period: str
+    date: str
+    scores: dict[str, int]
+    labels: dict[str, str]
+
+
+class ResearchNotes(TypedDict):
+    """The JSON shape of ``research_notes``."""
+    client: str
+    name: str
+    tenure: str
+    since: str | None
+    level: str
+    grade: str | None
+    owner: str | None
+    products: list[str]
+    contact: str
+    phone: str
+    email: str
+    timezone: str | None
+    hours: str
+    their_time: str | None
+    last_touches: list[TouchNote]
+    open_commitments: list[CommitmentNote]
+    scores: Scores | None
+    success_stories: list[TouchNote]
+    open_handoffs: list[HandoffNote]
+    path: str
 
 
 def tenure(since: date | None, today: date) -> str:
@@ -37,7 +93,7 @@ def tenure(since: date | None, today: date) -> str:
     return "client for " + " ".join(parts)
 
 
-def latest_scores(client: Client, ws: Book) -> dict[str, object] | None:
+def latest_scores(client: Client, ws: Book) -> Scores | None:
     """The newest ritual record that scored this client."""
     best = None
     for r in ws.records:
@@ -53,12 +109,12 @@ def latest_scores(client: Client, ws: Book) -> dict[str, object] | None:
             "labels": {k: labels.get(k, k) for k in e.scores}}
 
 
-def _touch(t) -> dict[str, object]:
+def _touch(t: Touch) -> TouchNote:
     return {"date": t.date.isoformat(), "kind": t.kind, "outcome": t.outcome, "by": t.by, "note": t.note,
             "tags": list(t.tags)}
 
 
-def research_notes(client: Client, ws: Book, today: date, at: datetime | None = None) -> dict[str, object]:
+def research_notes(client: Client, ws: Book, today: date, at: datetime | None = None) -> ResearchNotes:
     zone = client.timezone or None  # None: the file gives no zone, so their local hour is not known
     local = at.astimezone(ZoneInfo(zone)) if at is not None and zone else None
     stories = [t for t in client.log if "success" in t.tags][-STORIES:]
@@ -88,21 +144,21 @@ def research_notes(client: Client, ws: Book, today: date, at: datetime | None = 
     }
 
 
-def _handoffs(client: Client, ws: Book, today: date) -> list[dict[str, object]]:
+def _handoffs(client: Client, ws: Book, today: date) -> list[HandoffNote]:
     """The client's handoffs still open: a colleague owes them a call (rippledoc.views.followups)."""
     from rippledoc.views.followups import handoff_list
     return [{"owner": h.owner, "department": h.department, "due": h.due.isoformat(), "state": h.state(today),
              "what": h.what} for h in handoff_list(ws, today) if h.client.slug == client.slug]
 
 
-def notes_text(notes: dict[str, object]) -> str:
+def notes_text(notes: ResearchNotes) -> str:
     """The notes as plain lines, for a calendar event's description or the terminal."""
     lines = []
     head = ", ".join(x for x in (notes["tenure"], f"{notes['level']} client",
                                  f"{notes['grade']} grade" if notes["grade"] else "") if x)
     lines.append(f"{notes['name']}: {head}")
     if notes["products"]:
-        lines.append("Uses: " + ", ".join(notes["products"]))  # type: ignore[arg-type]
+        lines.append("Uses: " + ", ".join(notes["products"]))
     contact = " · ".join(str(x) for x in (notes["contact"], notes["phone"], notes["email"]) if x)
     if contact:
         lines.append("Contact: " + contact)
@@ -115,26 +171,26 @@ def notes_text(notes: dict[str, object]) -> str:
     touches = notes["last_touches"]
     if touches:
         lines.append("Last touches:")
-        for t in touches:  # type: ignore[union-attr]
+        for t in touches:
             by = f" by {t['by']}" if t["by"] else ""
             note = f": {t['note']}" if t["note"] else ""
             lines.append(f"  {t['date']} {t['kind']} {t['outcome']}{by}{note}")
     if notes["open_commitments"]:
         lines.append("Open commitments:")
-        for c in notes["open_commitments"]:  # type: ignore[union-attr]
+        for c in notes["open_commitments"]:
             lines.append(f"  {c['what']} (due {c['due']}{', OVERDUE' if c['state'] == 'overdue' else ''})")
     s = notes["scores"]
     if s:
-        scores = ", ".join(f"{k} {v}" for k, v in s["scores"].items())  # type: ignore[index,union-attr]
-        lines.append(f"Connection scores ({s['period']}): {scores}")  # type: ignore[index]
+        scores = ", ".join(f"{k} {v}" for k, v in s["scores"].items())
+        lines.append(f"Connection scores ({s['period']}): {scores}")
     if notes.get("open_handoffs"):
         lines.append("Open handoffs:")
-        for h in notes["open_handoffs"]:  # type: ignore[union-attr]
+        for h in notes["open_handoffs"]:
             dept = f" ({h['department']})" if h["department"] else ""
             lines.append(f"  {h['owner']}{dept} by {h['due']}{', OVERDUE' if h['state'] == 'overdue' else ''}"
                          + (f": {h['what']}" if h["what"] else ""))
     if notes["success_stories"]:
         lines.append("Success stories:")
-        for t in notes["success_stories"]:  # type: ignore[union-attr]
+        for t in notes["success_stories"]:
             lines.append(f"  {t['date']}: {t['note']}")
     return "\n".join(lines)

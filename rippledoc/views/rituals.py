@@ -8,6 +8,7 @@ record's decisions change (pure: ``ritual apply`` writes them).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -94,16 +95,17 @@ def _season(ritual: Ritual, year: int) -> tuple[date, date] | None:
 
 def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
     covered = len(covered_clients(ws, ritual))
-    base = dict(ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered, enabled=ritual.enabled)
+    status = partial(RitualStatus, ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered,
+                     enabled=ritual.enabled)
     if ritual.settings.get("records") == "log":
         calls = [t.date for c in ws.clients for t in c.log if t.kind == "call" and t.date <= today]
-        last = max(calls, default=None)
+        last_call = max(calls, default=None)
         n = calls.count(today)
         working = ws.settings.works_on(today)  # a holiday is not a working day
         due = ritual.enabled and working and n == 0 and covered > 0
         reason = (f"{n} call{'s' * (n != 1)} logged today" if n else "no client to call yet" if not covered else
                   "no call logged today" if working else "not a working day")
-        return RitualStatus(**base, period=None, last_done=last, last_period=None,
+        return status(period=None, last_done=last_call, last_period=None,
                             due=due, reason=reason if ritual.enabled else "disabled")
     records = [r for r in records_of(ws, ritual.key) if r.date <= today]
     last = records[-1] if records else None
@@ -131,7 +133,7 @@ def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
         done, reason = True, "covers no client yet"
     if not ritual.enabled:
         done, reason = True, "disabled"
-    return RitualStatus(**base, period=current.label, last_done=last.date if last else None,
+    return status(period=current.label, last_done=last.date if last else None,
                         last_period=last.period if last else None, due=not done, reason=reason)
 
 
@@ -223,8 +225,8 @@ def entry_lines(ws: Book, ritual: Ritual, c: Client, before: date, indent: str =
     width = max(len(k) for k in keys) + 2
     lines = []
     for m in ritual.metrics:
-        last = last_e.scores.get(m.key) if last_e else None
-        note = f"last {last}{when}" if last is not None else f"{m.low}-{m.high}"
+        score = last_e.scores.get(m.key) if last_e else None
+        note = f"last {score}{when}" if score is not None else f"{m.low}-{m.high}"
         lines.append(f"{indent}{m.key + ':':<{width}}# {note}")
     for a in ritual.answers:
         value = str(getattr(c, a.key) or "") if a.key in PROFILE_FIELDS else ""

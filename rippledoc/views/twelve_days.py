@@ -51,6 +51,14 @@ def picked_grades(ritual: Ritual) -> tuple[str, ...] | None:
     return None if "any" in items else items
 
 
+def pick_rules(ritual: Ritual) -> tuple[str, ...]:
+    """The ritual's ``pick`` rules in order (a rule written alone, ``pick: age``, is one rule); () for none."""
+    written = ritual.settings.get("pick")
+    if written is None:
+        return ()
+    return tuple(str(x) for x in (written if isinstance(written, list) else [written]))
+
+
 def candidates(ws: Book, ritual: Ritual) -> list[Client]:
     """The covered clients of a grade the pick takes."""
     grades = picked_grades(ritual)
@@ -59,7 +67,7 @@ def candidates(ws: Book, ritual: Ritual) -> list[Client]:
 
 def pick(ws: Book, ritual: Ritual, year: int) -> list[Client]:
     """The candidates in the order of the ritual's ``pick`` rule, the first ``count`` of them."""
-    rules = tuple(str(r) for r in ritual.settings.get("pick", ())) or ()  # type: ignore[union-attr]
+    rules = pick_rules(ritual)
     ranked = sorted(candidates(ws, ritual), key=lambda c: rank_key(rules, c, year)) if rules \
         else candidates(ws, ritual)
     count = ritual.settings.get("count")

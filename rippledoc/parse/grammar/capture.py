@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+import datetime as dt  # for annotations in classes whose field or method is named ``date``
 from datetime import date
 
 from rippledoc.parse.fields import parse_date, parse_day
@@ -44,7 +45,7 @@ class Capture:
     outcome: str | None  # None: not said (the kind's default)
     by: str | None  # None: not said (the inbox's --by, else me:)
     note: str
-    next: date | None  # from 'call back DAY' or 'next: DAY'
+    next: dt.date | None  # from 'call back DAY' or 'next: DAY'
 
 
 def _word(token: str) -> str:
