@@ -125,23 +125,6 @@ def promote_warnings(diags: Iterable[Diagnostic]) -> list[Diagnostic]:
     return [replace(d, severity=Severity.ERROR) for d in diags]
 
 
-def format_text(d: Diagnostic, source_line: str | None = None, color: bool = False) -> str:
-    """The diagnostic for a person: location, severity and code, message; the line (``source_line``, else the
-    diagnostic's own excerpt) with a caret under the column; the hint. Control characters are shown as escapes."""
-    from rippledoc.cli.output import paint, visible, width
-    sev = paint(d.severity.value, "bold red" if d.is_error else "bold yellow", color)
-    out = [visible(f"{d.location()}: ") + sev + visible(f"[{d.code}]: {d.message}")]
-    line = source_line if source_line is not None else d.excerpt
-    if line is not None and d.line:
-        text = line.rstrip("\r\n").expandtabs(1)
-        out.append(f"    {visible(text)}")
-        if d.col:
-            out.append("    " + " " * width(visible(text[:d.col - 1])) + "^")
-    if d.hint:
-        out.append(visible(f"    hint: {d.hint}"))
-    return "\n".join(out)
-
-
 def summary(diags: Iterable[Diagnostic], files: int) -> str:
     diags = list(diags)
     errors = sum(d.is_error for d in diags)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from rippledoc.diagnostics import format_text, promote_warnings, summary, to_json
+from rippledoc.diagnostics import promote_warnings, summary, to_json
+from rippledoc.cli.output import format_text
 from rippledoc.cli.common import EXIT_ERRORS, EXIT_OK, find_root, root_from, today_option, workspace_today
 
 

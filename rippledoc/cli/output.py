@@ -20,6 +20,8 @@ from typing import Any, Sequence
 
 import click
 
+from rippledoc.diagnostics import Diagnostic
+
 STYLES = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "blue": "34", "cyan": "36"}
 
 # C0 controls but tab and newline, DEL, C1 controls (NEL among them), bidi embeddings, overrides and isolates.
@@ -171,4 +173,20 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], align: str = ""
     for r in cells:
         parts = [paint(pad(c, i), styles[i] if i < len(styles) else "", color) for i, c in enumerate(r)]
         out.append("  ".join(parts).rstrip())
+    return "\n".join(out)
+
+
+def format_text(d: Diagnostic, source_line: str | None = None, color: bool = False) -> str:
+    """The diagnostic for a person: location, severity and code, message; the line (``source_line``, else the
+    diagnostic's own excerpt) with a caret under the column; the hint. Control characters are shown as escapes."""
+    sev = paint(d.severity.value, "bold red" if d.is_error else "bold yellow", color)
+    out = [visible(f"{d.location()}: ") + sev + visible(f"[{d.code}]: {d.message}")]
+    line = source_line if source_line is not None else d.excerpt
+    if line is not None and d.line:
+        text = line.rstrip("\r\n").expandtabs(1)
+        out.append(f"    {visible(text)}")
+        if d.col:
+            out.append("    " + " " * width(visible(text[:d.col - 1])) + "^")
+    if d.hint:
+        out.append(visible(f"    hint: {d.hint}"))
     return "\n".join(out)
