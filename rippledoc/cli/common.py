@@ -142,3 +142,41 @@ def problem_summary(ws: "Book", diags: "Iterable[Diagnostic]") -> list[str]:
     errors = sum(d.is_error for d in diags)
     out.append(f"{errors} error{'s' * (errors != 1)} in all; 'rippledoc check' shows them with file and line")
     return out
+
+
+def pick_client(ws, query: str):
+    """The one client ``query`` means; an ambiguous or unknown name exits 2 with the candidates."""
+    from rippledoc.book.names import match_clients
+    found = match_clients(query, ws.clients)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        import difflib
+        from rippledoc.book.names import slugify
+        words = {w: c.slug for c in ws.clients for w in (c.slug, c.slug.split("-")[0])}
+        close = difflib.get_close_matches(slugify(query), list(words), n=1, cutoff=0.7)
+        fail(f"no client matches '{query}'" + (f"; did you mean '{words[close[0]]}'?" if close else " (by slug or name)"))
+    lines = "\n".join(f"  {c.slug:<32} {c.name}" for c in found)
+    click.echo(f"rippledoc: '{query}' matches {len(found)} clients:\n{lines}\nSay which one, e.g. by its slug.",
+               err=True)
+    raise SystemExit(2)
+
+
+def start_edit(ctx: click.Context, client: str, today: str | None, when: str | None):
+    """What an edit of one client's file starts from: (root, workspace, client, today, the --date or today)."""
+    root = root_from(ctx)
+    day = workspace_today(root, today)
+    on = date_option(when, "--date") or day
+    if on > day:
+        fail(f"--date {on} lies after today ({day})")
+    ws = load(root, day)
+    return root, ws, pick_client(ws, client), day, on
+
+
+def edit_or_fail(fn, *args, **kwargs):
+    """``fn(*args, **kwargs)``, an edit of a file; its EditError is the command's error (exit 1)."""
+    from rippledoc.edit.client import EditError
+    try:
+        return fn(*args, **kwargs)
+    except EditError as exc:
+        fail(str(exc), EXIT_ERRORS)

@@ -53,7 +53,7 @@ def find(ctx: click.Context, text: str, regex: bool, client: str | None, since: 
     day = workspace_today(root, today)
     ws = load(root, day)
     from rippledoc.cli.daily import resolve_owner
-    from rippledoc.cli.log import pick_client
+    from rippledoc.cli.common import pick_client
     slug = pick_client(ws, client).slug if client is not None else None
     found = find_lines(ws, query, Filters(slug, start, tag, resolve_owner(ws, by, "--by")), day)
     if as_json:

@@ -5,46 +5,8 @@ import click
 
 from rippledoc.cli.complete import complete_client
 from rippledoc.model import DEFAULT_OUTCOME, KINDS, OUTCOMES, OUTCOMES_OF, TOUCH_KINDS
-from rippledoc.cli.common import (date_option, EXIT_ERRORS, fail, json_option, load, print_json, root_from, today_option,
-                     workspace_today)
-
-
-
-def pick_client(ws, query: str):
-    """The one client ``query`` means; an ambiguous or unknown name exits 2 with the candidates."""
-    from rippledoc.book.names import match_clients
-    found = match_clients(query, ws.clients)
-    if len(found) == 1:
-        return found[0]
-    if not found:
-        import difflib
-        from rippledoc.book.names import slugify
-        words = {w: c.slug for c in ws.clients for w in (c.slug, c.slug.split("-")[0])}
-        close = difflib.get_close_matches(slugify(query), list(words), n=1, cutoff=0.7)
-        fail(f"no client matches '{query}'" + (f"; did you mean '{words[close[0]]}'?" if close else " (by slug or name)"))
-    lines = "\n".join(f"  {c.slug:<32} {c.name}" for c in found)
-    click.echo(f"rippledoc: '{query}' matches {len(found)} clients:\n{lines}\nSay which one, e.g. by its slug.",
-               err=True)
-    raise SystemExit(2)
-
-
-def start_edit(ctx: click.Context, client: str, today: str | None, when: str | None):
-    """What an edit of one client's file starts from: (root, workspace, client, today, the --date or today)."""
-    root = root_from(ctx)
-    day = workspace_today(root, today)
-    on = date_option(when, "--date") or day
-    if on > day:
-        fail(f"--date {on} lies after today ({day})")
-    ws = load(root, day)
-    return root, ws, pick_client(ws, client), day, on
-
-
-def _edit(fn, *args, **kwargs):
-    from rippledoc.edit.client import EditError
-    try:
-        return fn(*args, **kwargs)
-    except EditError as exc:
-        fail(str(exc), EXIT_ERRORS)
+from rippledoc.cli.common import (date_option, edit_or_fail, EXIT_ERRORS, fail, json_option, load, pick_client, print_json,
+                     root_from, start_edit, today_option, workspace_today)
 
 
 def _defaults() -> str:
@@ -121,7 +83,7 @@ def log(ctx: click.Context, client: str, words: tuple[str, ...], kind: str, outc
     if outcome is not None and outcome not in OUTCOMES_OF[kind]:
         fail(f"--outcome {outcome} does not go with --kind {kind}: one of {', '.join(OUTCOMES_OF[kind])}")
     line = format_touch(touch_day, kind, outcome, who, text, nxt)
-    result = _edit(append_touch, root, c.path, line, today=day)
+    result = edit_or_fail(append_touch, root, c.path, line, today=day)
     if as_json:
         print_json({"client": c.slug, "path": result.path, "line": result.line, "text": result.text})
         return
@@ -163,7 +125,7 @@ def done(ctx: click.Context, client: str, commitment: tuple[str, ...], when: str
     root, ws, c, day, kept = start_edit(ctx, client, today, when)
     what = " ".join(commitment)
     pick_commitment(c, what)
-    result = _edit(mark_done, root, c.path, what, kept, today=day)
+    result = edit_or_fail(mark_done, root, c.path, what, kept, today=day)
     match = next((x for x in c.commitments if x.done is None and x.what in result.text), None)
     if as_json:
         print_json({"client": c.slug, "path": result.path, "line": result.line, "text": result.text,

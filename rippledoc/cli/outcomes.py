@@ -101,7 +101,7 @@ def handoff_done(ctx: click.Context, client: str, owner: str | None, when: str |
     """
     from rippledoc.edit.client import EditError, close_handoff
     from rippledoc.views.followups import handoff_list
-    from rippledoc.cli.log import start_edit
+    from rippledoc.cli.common import start_edit
     root, ws, c, day, closed_on = start_edit(ctx, client, today, when)
     who = _member(ws, owner, "--owner")
     found = [h for h in handoff_list(ws, day) if h.client.slug == c.slug and (who is None or h.owner == who)]

@@ -67,7 +67,7 @@ def add(ctx: click.Context, client: str, what: tuple[str, ...], by: str, to: str
       rippledoc promise add kestrel "Cost estimate for the cloud move" --by 2026-12-04
       rippledoc promise add "Aurora Dental" "Send the access review" --by +2w --to Renata
     """
-    from rippledoc.cli.log import _edit, start_edit
+    from rippledoc.cli.common import edit_or_fail, start_edit
     from rippledoc.edit.client import add_commitment
     root, ws, c, day, made = start_edit(ctx, client, today, when)
     due = date_option(by, "--by", base=made)
@@ -79,7 +79,7 @@ def add(ctx: click.Context, client: str, what: tuple[str, ...], by: str, to: str
     if same:
         fail(f"{c.name} already has '{same[0].what}' open, due {same[0].due}; to change its day: "
              f"rippledoc promise move {c.slug} \"{same[0].what}\" --to DAY --told today")
-    result = _edit(add_commitment, root, c.path, due, text, made=made, to=to, today=day)
+    result = edit_or_fail(add_commitment, root, c.path, due, text, made=made, to=to, today=day)
     if as_json:
         print_json({"client": c.slug, "path": result.path, "line": result.line, "text": result.text, "what": text,
                     "made": made.isoformat(), "due": due.isoformat(), "to": to})
@@ -114,7 +114,8 @@ def move(ctx: click.Context, client: str, what: tuple[str, ...], to: str, told: 
       rippledoc promise move kestrel cost --to 2026-12-04 --told today
       rippledoc promise move kestrel cost --to +1w --told 2026-11-12 --note "quotes late; plan sent"
     """
-    from rippledoc.cli.log import _edit, pick_commitment, start_edit
+    from rippledoc.cli.common import edit_or_fail, start_edit
+    from rippledoc.cli.log import pick_commitment
     from rippledoc.edit.client import find_commitment, move_commitment
     root, ws, c, day, _ = start_edit(ctx, client, today, None)
     new = date_option(to, "--to", base=day)
@@ -126,7 +127,7 @@ def move(ctx: click.Context, client: str, what: tuple[str, ...], to: str, told: 
     pick_commitment(c, text)
     found = find_commitment([(k.what, k) for k in c.commitments if k.done is None], text)
     if not found:  # already kept: the edit says when
-        _edit(move_commitment, root, c.path, text, new, said, note, today=day)
+        edit_or_fail(move_commitment, root, c.path, text, new, said, note, today=day)
         return
     k = found[0]
     if new == k.due:
@@ -135,7 +136,7 @@ def move(ctx: click.Context, client: str, what: tuple[str, ...], to: str, told: 
         fail(f"--to {new} lies before the day it was promised ({k.made})")
     if k.made and said < k.made:
         fail(f"--told {said} lies before the day it was promised ({k.made})")
-    result = _edit(move_commitment, root, c.path, text, new, said, note, today=day)
+    result = edit_or_fail(move_commitment, root, c.path, text, new, said, note, today=day)
     in_time = said <= k.due
     if as_json:
         print_json({"client": c.slug, "path": result.path, "line": result.line, "text": result.text, "what": k.what,
