@@ -170,7 +170,7 @@ def test_a_folder_of_broken_files_gets_one_diagnostic_each(tmp_path):
 
 def test_the_sample_workspace_checks_clean(monkeypatch):
     """In a clone that ran 'rippledoc git-setup' (here given to git by the environment: W001 otherwise)."""
-    from rippledoc.team.driver import driver_command
+    from rippledoc.read.gitsetup import driver_command
     for key, value in {"GIT_CONFIG_COUNT": "1", "GIT_CONFIG_KEY_0": "merge.rippledoc.driver",
                        "GIT_CONFIG_VALUE_0": driver_command()}.items():
         monkeypatch.setenv(key, value)

@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from rippledoc.cli.app import main
 from rippledoc.exchange.csvin import delimiter_of, read_csv
 from rippledoc.exchange.encoding import decode
-from rippledoc.edit.yamlscalar import flow_list, scalar
+from rippledoc.read.yamlscalar import flow_list, scalar
 from conftest import load_workspace
 from rippledoc.read import yamltree
 

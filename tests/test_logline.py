@@ -90,7 +90,7 @@ def test_dates_are_written_in_ascii_digits_only(text):
 def test_periods_and_inbox_headings_take_ascii_digits_only():
     from rippledoc.team.inbox import plan
     from rippledoc.model import Client, Settings, Source
-    from rippledoc.views.periods import parse_period
+    from rippledoc.parse.periods import parse_period
     assert parse_period("٢٠٢٦-١١") is None and parse_period("2026-11") is not None
     acme = Client("acme", "Acme", Source("clients/acme.md", 1))
     decided = plan("## ٢٠٢٦-١١-٢٠\nacme call reached: ok\n", [acme], Settings(), date(2026, 11, 22), None)

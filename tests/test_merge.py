@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rippledoc.team.driver import driver_command
+from rippledoc.read.gitsetup import driver_command
 from rippledoc.team.merge_driver import kind_of, merge_file
 
 from conftest import REPO

@@ -21,7 +21,7 @@ from rippledoc.parse.conflicts import conflict_diagnostics, conflict_regions
 from rippledoc.read.source import Text
 from rippledoc.parse.client import parse_client
 from rippledoc.model import Settings
-from rippledoc.team.driver import CONFLICT_STATUS, default_program, driver_command, parse_command
+from rippledoc.read.gitsetup import CONFLICT_STATUS, default_program, driver_command, parse_command
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

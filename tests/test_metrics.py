@@ -9,7 +9,7 @@ import pytest
 
 from conftest import load_workspace
 from rippledoc.views.metrics import compute_metrics, slope
-from rippledoc.views.periods import Span
+from rippledoc.parse.periods import Span
 from rippledoc.views.terms import on_book
 
 START, END, TODAY = date(2026, 7, 1), date(2026, 9, 30), date(2026, 11, 23)

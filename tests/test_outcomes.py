@@ -9,7 +9,7 @@ import pytest
 
 from rippledoc.views.due import due_items
 from rippledoc.edit.client import EditError, close_handoff
-from rippledoc.views.periods import Span
+from rippledoc.parse.periods import Span
 from rippledoc.views.followups import handoff_list, intel_topics, followup_figures, kudos_list, story_list
 from conftest import load_workspace
 from rippledoc.parse.grammar.note import parse_line

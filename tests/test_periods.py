@@ -3,7 +3,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from rippledoc.views.periods import Period, cadence_days, cadence_kind, parse_period, period_of
+from rippledoc.parse.periods import Period, cadence_days, cadence_kind, parse_period, period_of
 
 MONDAY = date(2026, 11, 23)
 

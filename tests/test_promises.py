@@ -13,7 +13,7 @@ from conftest import load_workspace
 from rippledoc.cli.app import main
 from rippledoc.model import Commitment, Renegotiation, Source
 from rippledoc.views.metrics import compute_metrics
-from rippledoc.views.periods import Span
+from rippledoc.parse.periods import Span
 
 TODAY = date(2026, 11, 22)
 HERE = Source("clients/x.md", 5)

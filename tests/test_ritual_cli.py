@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from rippledoc.cli.app import main
 from conftest import load_workspace
 from rippledoc.views.metrics import compute_metrics
-from rippledoc.views.periods import Span
+from rippledoc.parse.periods import Span
 
 from conftest import REPO
 

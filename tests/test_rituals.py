@@ -4,8 +4,9 @@ from datetime import date
 import pytest
 
 from conftest import load_workspace
-from rippledoc.views.rituals import (CannotStart, covered_clients, ritual_status, start_record, status_of,
-                               write_drafts)
+from rippledoc.edit.drafts import write_drafts
+from rippledoc.views.new_record import CannotStart, start_record
+from rippledoc.views.rituals import covered_clients, ritual_status, status_of
 from rippledoc.parse.ritual import sections
 
 MONDAY = date(2026, 11, 23)  # ISO week 2026-W48
@@ -144,7 +145,7 @@ def test_a_ritual_written_as_one_file_works_end_to_end(workspace):
     assert status_of(ws, ws.rituals["quarterly-business-review"], MONDAY).due is False
 
     from rippledoc.views.metrics import compute_metrics
-    from rippledoc.views.periods import Span
+    from rippledoc.parse.periods import Span
     m = compute_metrics(ws, Span(date(2026, 10, 1), date(2026, 12, 31)), MONDAY)
     assert m.scores["quarterly-business-review"].clients["eastgate"].overall.latest == 7.0
 

@@ -2,7 +2,9 @@
 from datetime import date
 
 from conftest import REPO, load_workspace
-from rippledoc.views.rituals import ritual_status, start_record, status_of, write_drafts
+from rippledoc.edit.drafts import write_drafts
+from rippledoc.views.new_record import start_record
+from rippledoc.views.rituals import ritual_status, status_of
 from rippledoc.views.twelve_days import letters, pick, pick_note, salutation, year_facts
 
 TODAY = date(2026, 12, 1)

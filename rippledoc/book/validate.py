@@ -152,7 +152,7 @@ def reviews_applied(ws: Book) -> Iterable[Diagnostic]:
 
 def merge_driver_setup(ws: Book) -> Iterable[Diagnostic]:
     """W001: ``.gitattributes`` merges with rippledoc's driver, and this clone's git has none or one that cannot run."""
-    from rippledoc.team.driver import driver_problem
+    from rippledoc.read.gitsetup import driver_problem
     found = driver_problem(Path(ws.root))
     if found is not None:
         line, message, hint = found

@@ -103,7 +103,7 @@ def init(directory: str) -> None:
 def new_client_text(name: str, today: date, timezone: str, owner: str | None, level: str) -> str:
     """The new client's file: every value written so that it reads back as exactly what was given."""
     from rippledoc.book.loader import defaults_dir
-    from rippledoc.edit.yamlscalar import scalar
+    from rippledoc.read.yamlscalar import scalar
     template = (defaults_dir() / "client.md").read_text()
     return template.format(name=scalar(name, always_quote=True), timezone=scalar(timezone),
                            since=today.isoformat(), owner=scalar(owner) if owner else "", level=scalar(level))

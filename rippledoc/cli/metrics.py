@@ -36,7 +36,7 @@ def metrics(ctx: click.Context, start: str | None, end: str | None, label: str |
     """
     from rippledoc.views.jsonable import to_json
     from rippledoc.views.metrics import compute_metrics
-    from rippledoc.views.periods import reporting_span
+    from rippledoc.parse.periods import reporting_span
     day = workspace_today(root_from(ctx), today)
     span = reporting_span(day, date_option(start, "--from"), date_option(end, "--to"), label)
     if span is None:

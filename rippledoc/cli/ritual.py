@@ -80,7 +80,8 @@ def start(ctx: click.Context, name: str, on: str | None, year: int | None, today
       rippledoc ritual start high-grade --date 2026-10-02
       rippledoc ritual start twelve-days --year 2026
     """
-    from rippledoc.views.rituals import CannotStart, DraftsNotWritten, start_record, write_drafts
+    from rippledoc.edit.drafts import DraftsNotWritten, write_drafts
+    from rippledoc.views.new_record import CannotStart, start_record
     day = workspace_today(root_from(ctx), today)
     when = day if on is None else date_option(on, "--date")
     root = root_from(ctx)

@@ -10,7 +10,7 @@ import click
 
 from rippledoc.cli.common import (EXIT_ERRORS, EXIT_OK, EXIT_USAGE, fail, json_option, print_json, root_from, today_option,
                      workspace_today)
-from rippledoc.team.driver import DRIVER, DRIVER_NAME, default_program, driver_command
+from rippledoc.read.gitsetup import DRIVER, DRIVER_NAME, default_program, driver_command
 
 ATTRIBUTES = (
     "clients/*.md merge=rippledoc",

@@ -67,7 +67,7 @@ from rippledoc.edit import atomic
 from rippledoc.read import yamltree
 from rippledoc.parse.grammar.log import find_log, insertion_index, line_date
 from rippledoc.read.source import Text, split_front_matter, split_lines
-from rippledoc.edit.yamlscalar import scalar
+from rippledoc.read.yamlscalar import scalar
 
 BOM = "\ufeff"
 

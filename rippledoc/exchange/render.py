@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from rippledoc.exchange.record import Person
-from rippledoc.edit.yamlscalar import flow_list, scalar
+from rippledoc.read.yamlscalar import flow_list, scalar
 
 # Template keys always written (empty when unknown), and optional keys written only with a value,
 # each after the key it follows in docs/format.md. A zone nobody knows is left out (check warns W104).

@@ -15,7 +15,7 @@ from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
 from rippledoc.parse.fields import Fields, did_you_mean, parse_cadence, parse_date
 from rippledoc.model import GRADES, LEVELS, STATUSES, Answer, Metric, Ritual, RitualEntry, RitualRecord, Source
-from rippledoc.views.periods import cadence_days, cadence_kind, parse_period
+from rippledoc.parse.periods import cadence_days, cadence_kind, parse_period
 from rippledoc.read.source import Text, split_front_matter
 
 CADENCES = ("daily", "weekly", "monthly", "quarterly", "yearly")

@@ -16,7 +16,7 @@ from rippledoc.model import Client
 from rippledoc.book.book import Book
 from rippledoc.parse.marks import NEXT_STEP, Handoff, Intel, Kudos, Story
 from rippledoc.views.jsonable import View
-from rippledoc.views.periods import Span
+from rippledoc.parse.periods import Span
 
 OPEN = ("open", "overdue")
 

@@ -19,7 +19,7 @@ from rippledoc.book.book import Book
 from rippledoc.book.decisions import answer_for, decisions, deciding, disagreements
 from rippledoc.views.followups import FollowupFigures, followup_figures
 from rippledoc.views.jsonable import View
-from rippledoc.views.periods import Span
+from rippledoc.parse.periods import Span
 from rippledoc.views.terms import (TELL_EARLY_DAYS, is_active, is_call, last_reached, last_word, on_book,
                                    on_book_during, tell_them_early, working_days)
 

@@ -1,8 +1,8 @@
 """Which rituals are due, whom each covers, the record a ritual starts from, and what applying it writes.
 
-``ritual_status(ws, today)`` answers "which rituals are due?"; ``start_record``
-drafts the files of a new record (pure: it returns text, the command writes
-it, never over an existing file); ``apply_plan`` says which client fields a
+``ritual_status(ws, today)`` answers "which rituals are due?"; ``record_text``
+is the text a new record starts from (``views.new_record`` drafts the files,
+``edit.drafts`` writes them); ``apply_plan`` says which client fields a
 record's decisions change (pure: ``ritual apply`` writes them).
 """
 from __future__ import annotations
@@ -10,14 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import partial
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any
 
 from rippledoc.model import LEVELS, Client, Commitment, Ritual, RitualEntry, RitualRecord
 from rippledoc.book.book import Book
-from rippledoc.views.periods import Period, cadence_days, cadence_kind, period_of
+from rippledoc.parse.periods import Period, cadence_days, cadence_kind, period_of
 from rippledoc.parse.ritual import PROFILE_FIELDS, sections
-from rippledoc.edit.yamlscalar import scalar
+from rippledoc.read.yamlscalar import scalar
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,32 +172,6 @@ def ritual_status(ws: Book, today: date) -> list[RitualStatus]:
 
 # ---------------------------------------------------------------- starting a record
 
-class CannotStart(Exception):
-    """The ritual cannot be started this way (a usage problem, with a message for the person)."""
-
-
-def start_record(ws: Book, key: str, on: date, today: date, year: int | None = None) -> list[Draft]:
-    """The files of a new record of ritual ``key`` for the period holding ``on`` (or year ``year``)."""
-    ritual = ws.rituals.get(key)
-    if ritual is None:
-        raise CannotStart(f"no ritual '{key}' (known: {', '.join(sorted(ws.rituals))})")
-    if ritual.settings.get("records") == "log":
-        raise CannotStart(f"{ritual.name} is kept in the client logs, not in records: "
-                          "log each call in the client's file (see 'rippledoc today')")
-    if year is not None:
-        on = date(year, 12, 31) if cadence_kind(ritual.cadence) == "year" else date(year, 1, 1)
-    period = period_for(ritual, on)
-    if ritual.settings.get("sheets") == "per-client":
-        from rippledoc.views.twelve_days import plan_sheets
-        return plan_sheets(ws, ritual, period, today)
-    if not covered_clients(ws, ritual) and (ritual.metrics or ritual.answers):
-        return []  # nothing to score or answer: the command says whom the ritual would cover
-    rel = f"rituals/{ritual.key}/{period.label}.md"
-    exists = (Path(ws.root) / rel).exists()
-    held = on if period.contains(on) else period.start
-    return [Draft(rel, "" if exists else record_text(ws, ritual, period, held), exists=exists)]
-
-
 def _comment(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -311,40 +284,6 @@ def record_text(ws: Book, ritual: Ritual, period: Period, held: date) -> str:
     lines += prompt_sections(ws, ritual, period.start)
     lines += tell_early_lines(ws, ritual, held)
     return "\n".join(lines).rstrip("\n") + "\n"
-
-
-class DraftsNotWritten(Exception):
-    """A draft could not be written (a full or read-only disk); ``str(err)`` says which and what to do, ``done``
-    what was written before it."""
-
-    def __init__(self, message: str, done: list[tuple[str, bool]]):
-        super().__init__(message)
-        self.done = done
-
-
-def write_drafts(root: Path, drafts: list[Draft]) -> list[tuple[str, bool]]:
-    """Write each new draft (never over an existing file); ``(path, created)`` for each.
-
-    Stops at the first draft the disk refuses (``DraftsNotWritten``).
-    """
-    from rippledoc.edit.atomic import atomic_write, write_problem
-    done: list[tuple[str, bool]] = []
-    for d in drafts:
-        if d.exists:
-            done.append((d.path, False))
-            continue
-        target = root / d.path
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write(target, d.text.encode("utf-8"), create=True)
-            done.append((d.path, True))
-        except FileExistsError:
-            done.append((d.path, False))
-        except OSError as exc:
-            left = len(drafts) - len(done) - 1
-            raise DraftsNotWritten(write_problem(d.path, exc) + (f" ({left} more not written)" if left else ""),
-                                   done) from None
-    return done
 
 
 # ---------------------------------------------------------------- applying a record to the client files

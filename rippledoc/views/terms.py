@@ -3,7 +3,7 @@
 A commitment's state (kept, renegotiated, late, open, overdue) is
 ``Commitment.state`` in ``rippledoc/model.py``, and how the promise went
 (kept, renegotiated, late, missed) is ``Commitment.verdict`` beside it; the reporting period is ``Span`` in
-``rippledoc/views/periods.py``; a story is one per touch (``parse/marks.py``).
+``rippledoc/parse/periods.py``; a story is one per touch (``parse/marks.py``).
 """
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from typing import Any
 from rippledoc.views.metrics import reviews, slope
 from rippledoc.model import GRADES, LEVELS, Client, Ritual
 from rippledoc.book.book import Book
-from rippledoc.views.periods import Period
+from rippledoc.parse.periods import Period
 from rippledoc.views.rituals import Draft, covered_clients, day_state, records_of
 from rippledoc.parse.ritual import sections
 
