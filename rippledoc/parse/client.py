@@ -6,7 +6,7 @@ from datetime import date
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
-from rippledoc.parse.fields import Fields, parse_date
+from rippledoc.parse.fields import Fields, node_at, parse_date
 from rippledoc.parse.grammar.log import find_log, is_skippable
 from rippledoc.parse.grammar.touch import parse_touch
 from rippledoc.model import GRADES, LEVELS, STATUSES, Client, Commitment, Renegotiation, Sale, Settings, Source
@@ -49,13 +49,13 @@ def _parse_client(src: Text, settings: Settings, today: date | None) -> tuple[Cl
         name = None
     since = f.date("since")
     if since and today and since > today:
-        at = node.get("since")
-        diags.append(error(src.path, at.line, at.col, "E108", f"client since {since} lies in the future",  # type: ignore[union-attr]
+        at = node_at(node, "since")
+        diags.append(error(src.path, at.line, at.col, "E108", f"client since {since} lies in the future",
                            "write the date the relationship began"))
     birthday = f.birthday("birthday")
     if birthday and birthday.year is not None and today and parse_date(str(birthday)) > today:  # type: ignore[operator]
-        at = node.get("birthday")
-        diags.append(error(src.path, at.line, at.col, "E108", f"birthday {birthday} lies in the future",  # type: ignore[union-attr]
+        at = node_at(node, "birthday")
+        diags.append(error(src.path, at.line, at.col, "E108", f"birthday {birthday} lies in the future",
                            "write the contact's date of birth, or --MM-DD when you know only the day"))
     extra_keys = f.unknown_keys(KNOWN_KEYS)
     custom = f.mapping("custom")
@@ -132,18 +132,18 @@ def _commitments(f: Fields, today: date | None) -> tuple[Commitment, ...]:
         what = g.text("what") if g.require("what", "a commitment needs a 'what'",
                                             "say what you promised: what: Send the plan") else None
         if made and due and due < made:
-            node = item.get("due")
-            f.diags.append(error(f.path, node.line, node.col, "E107",  # type: ignore[union-attr]
+            node = node_at(item, "due")
+            f.diags.append(error(f.path, node.line, node.col, "E107",
                                  f"commitment due {due}, before it was made on {made}",
                                  "swap the dates, or correct the one that is wrong"))
         if made and today and made > today:
-            node = item.get("made")
-            f.diags.append(error(f.path, node.line, node.col, "E108",  # type: ignore[union-attr]
+            node = node_at(item, "made")
+            f.diags.append(error(f.path, node.line, node.col, "E108",
                                  f"commitment made on {made}, which lies in the future",
                                  "'made' is the day you promised it"))
         if done and today and done > today:
-            node = item.get("done")
-            f.diags.append(warning(f.path, node.line, node.col, "W103",  # type: ignore[union-attr]
+            node = node_at(item, "done")
+            f.diags.append(warning(f.path, node.line, node.col, "W103",
                                    f"commitment marked done on {done}, which lies in the future",
                                    "write the day it was kept"))
         to = g.text("to") or ""  # whom it was promised to
@@ -166,13 +166,13 @@ def _moves(g: Fields, due: date | None, made: date | None, today: date | None) -
         told = h.date("told")
         note = h.text("note") or ""
         if to and made and to < made:
-            node = item.get("due")
-            g.diags.append(error(g.path, node.line, node.col, "E107",  # type: ignore[union-attr]
+            node = node_at(item, "due")
+            g.diags.append(error(g.path, node.line, node.col, "E107",
                                  f"commitment moved to {to}, before it was made on {made}",
                                  "write the new day it is due"))
         if told and today and told > today:
-            node = item.get("told")
-            g.diags.append(error(g.path, node.line, node.col, "E108",  # type: ignore[union-attr]
+            node = node_at(item, "told")
+            g.diags.append(error(g.path, node.line, node.col, "E108",
                                  f"client told on {told}, which lies in the future",
                                  "'told' is the day you told the client of the new day"))
         if to is not None and was is not None:

@@ -37,6 +37,12 @@ _RANGE = re.compile(TIME_RANGE_PATTERN)
 _NUMBER = re.compile(NUMBER_PATTERN)
 
 
+def node_at(mapping: Mapping, key: str) -> Node:
+    """Where a diagnostic about ``key`` points: its value, else (the key is not written) the mapping itself."""
+    found = mapping.get(key)
+    return mapping if found is None else found
+
+
 def parse_date(text: str) -> date | None:
     """Strict ``YYYY-MM-DD`` (not the ISO week or basic forms ``fromisoformat`` accepts)."""
     m = _DATE.match(text.strip())

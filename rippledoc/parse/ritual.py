@@ -13,7 +13,7 @@ from datetime import date
 from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error, warning
 from rippledoc.parse.conflicts import with_conflicts
-from rippledoc.parse.fields import Fields, did_you_mean, parse_cadence, parse_date
+from rippledoc.parse.fields import Fields, did_you_mean, node_at, parse_cadence, parse_date
 from rippledoc.model import GRADES, LEVELS, STATUSES, Answer, Metric, Ritual, RitualEntry, RitualRecord, Source
 from rippledoc.parse.periods import cadence_days, cadence_kind, parse_period
 from rippledoc.read.source import Text, split_front_matter
@@ -71,8 +71,8 @@ def parse_ritual(src: Text) -> tuple[Ritual | None, list[Diagnostic]]:
     name = f.text("name", required=True)
     cadence = f.text("cadence") or "weekly"
     if cadence not in CADENCES and cadence_days(cadence) is None:
-        at = node.get("cadence")
-        diags.append(error(src.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+        at = node_at(node, "cadence")
+        diags.append(error(src.path, at.line, at.col, "E400",
                            f"ritual cadence '{cadence}' is not one of {', '.join(CADENCES)} or Nd",
                            did_you_mean(cadence, CADENCES) or "write e.g. cadence: weekly, or cadence: 14d"))
         cadence = "weekly"
@@ -105,8 +105,8 @@ def _covers(f: Fields, path: str, diags: list[Diagnostic]) -> dict[str, tuple[st
         allowed = COVER_KEYS[key.text]
         for v in values:
             if allowed and v not in allowed:
-                at = cov.get(key.text)
-                diags.append(error(path, at.line, at.col, "E400",  # type: ignore[union-attr]
+                at = node_at(cov, key.text)
+                diags.append(error(path, at.line, at.col, "E400",
                                    f"covers: {key.text} '{v}' is not one of {', '.join(allowed)}",
                                    did_you_mean(v, allowed)))
         covers[key.text] = values
@@ -163,22 +163,22 @@ def _applies_to(g: Fields, key: str, kind: str, choices: tuple[str, ...]) -> str
         return key if key in PROFILE_FIELDS else None
     if written.lower() in NOT_APPLIED:
         return None
-    at = g.node.get("applies_to")
+    at = node_at(g.node, "applies_to")
     if written not in APPLIES_TO:
-        g.diags.append(error(g.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+        g.diags.append(error(g.path, at.line, at.col, "E400",
                              f"applies_to: '{written}' is not a client field an answer can be applied to "
                              f"({', '.join(APPLIES_TO)}, or none)", did_you_mean(written, tuple(APPLIES_TO))))
         return None
     allowed = APPLIES_TO[written]
     wrong = [c for c in choices if allowed and c not in allowed]
     if wrong or (allowed and kind != "choice"):
-        g.diags.append(error(g.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+        g.diags.append(error(g.path, at.line, at.col, "E400",
                              f"answer '{key}' is applied to {written}, which takes only {', '.join(allowed)}"
                              + (f", not {', '.join(wrong)}" if wrong else ""),
                              f"write choices: [{', '.join(allowed)}]"))
         return None
     if (written == "snooze") != (kind == "date"):
-        g.diags.append(error(g.path, at.line, at.col, "E400",  # type: ignore[union-attr]
+        g.diags.append(error(g.path, at.line, at.col, "E400",
                              f"answer '{key}' of type {kind} cannot be applied to {written}",
                              "only a date answer (type: date) is applied to snooze, and a date only to snooze"))
         return None
@@ -191,39 +191,39 @@ def _check_settings(node: yamltree.Mapping, path: str, diags: list[Diagnostic]) 
     for key in ("season",):
         text = f.text(key)
         if text and not _SEASON.match(text):
-            at = node.get(key)
-            diags.append(error(path, at.line, at.col, "E400", f"season '{text}' is not MM-DD..MM-DD",  # type: ignore[union-attr]
+            at = node_at(node, key)
+            diags.append(error(path, at.line, at.col, "E400", f"season '{text}' is not MM-DD..MM-DD",
                                'write it as season: "12-01..12-24"'))
     first = f.text("first_day")
     if first and not re.match(rf"^{_MONTH_DAY}$", first):
-        at = node.get("first_day")
-        diags.append(error(path, at.line, at.col, "E400", f"first_day '{first}' is not MM-DD"))  # type: ignore[union-attr]
+        at = node_at(node, "first_day")
+        diags.append(error(path, at.line, at.col, "E400", f"first_day '{first}' is not MM-DD"))
     for key in ("count", "let_go_after", "calls_per_day"):
         value = f.number(key)
         if value is not None and (value != int(value) or value < 1):
-            at = node.get(key)
-            diags.append(error(path, at.line, at.col, "E400", f"{key} '{value:g}' is not a whole number of 1 or more"))  # type: ignore[union-attr]
+            at = node_at(node, key)
+            diags.append(error(path, at.line, at.col, "E400", f"{key} '{value:g}' is not a whole number of 1 or more"))
     f.number("falling_slope")
     for rule in f.text_list("pick"):
         if rule not in PICK_KEYS:
-            at = node.get("pick")
-            diags.append(error(path, at.line, at.col, "E400", f"pick: '{rule}' is not one of "  # type: ignore[union-attr]
+            at = node_at(node, "pick")
+            diags.append(error(path, at.line, at.col, "E400", f"pick: '{rule}' is not one of "
                                f"{', '.join(PICK_KEYS)}", did_you_mean(rule, PICK_KEYS)))
     early = f.text("tell_early")
     if early and parse_cadence(early) is None:
-        at = node.get("tell_early")
-        diags.append(error(path, at.line, at.col, "E400", f"tell_early '{early}' is not a number of days or weeks",  # type: ignore[union-attr]
+        at = node_at(node, "tell_early")
+        diags.append(error(path, at.line, at.col, "E400", f"tell_early '{early}' is not a number of days or weeks",
                            "write it as tell_early: 7d, or 2w"))
     for grade in f.text_list("grades"):
         if grade not in GRADES + ("ungraded", "any"):
-            at = node.get("grades")
-            diags.append(error(path, at.line, at.col, "E400", f"grades: '{grade}' is not one of "  # type: ignore[union-attr]
+            at = node_at(node, "grades")
+            diags.append(error(path, at.line, at.col, "E400", f"grades: '{grade}' is not one of "
                                f"{', '.join(GRADES)}, ungraded, or any", did_you_mean(grade, GRADES)))
     for key, allowed in (("records", ("files", "log")), ("sheets", ("per-period", "per-client"))):
         text = f.text(key)
         if text and text not in allowed:
-            at = node.get(key)
-            diags.append(error(path, at.line, at.col, "E400", f"{key} '{text}' is not one of "  # type: ignore[union-attr]
+            at = node_at(node, key)
+            diags.append(error(path, at.line, at.col, "E400", f"{key} '{text}' is not one of "
                                f"{', '.join(allowed)}", did_you_mean(text, allowed)))
 
 

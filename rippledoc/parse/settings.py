@@ -11,7 +11,7 @@ from rippledoc.read import yamltree
 from rippledoc.diagnostics import Diagnostic, error
 from datetime import date
 
-from rippledoc.parse.fields import DAY_OFF, Fields, did_you_mean
+from rippledoc.parse.fields import DAY_OFF, Fields, did_you_mean, node_at
 from rippledoc.model import WEEKDAYS, Settings, Source, TeamMember, Windows
 from rippledoc.read.source import Text
 
@@ -47,14 +47,15 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
             diags.append(error(src.path, value.line, value.col, "E101",
                                f"team member '{key.text}' must be a mapping like {{name: …, email: …}}"))
     days = []
-    wd = f.node.get("working_days")
+    wd = node_at(f.node, "working_days")
     for day in f.text_list("working_days"):
         d = weekday(day)
         if d is not None:
             days.append(d)
         else:
-            at = next((n for n in getattr(wd, "items", ()) if getattr(n, "text", None) == day), wd)
-            diags.append(error(src.path, at.line, at.col, "E103",  # type: ignore[union-attr]
+            written = wd.items if isinstance(wd, yamltree.Sequence) else ()
+            at = next((n for n in written if isinstance(n, yamltree.Scalar) and n.text == day), wd)
+            diags.append(error(src.path, at.line, at.col, "E103",
                                f"working day '{day}' is not one of {', '.join(WEEKDAYS)}",
                                did_you_mean(day.strip().lower(), WEEKDAYS + FULL_DAYS)))
     max_bytes = default.max_file_bytes
@@ -66,22 +67,22 @@ def parse_settings(src: Text | None) -> tuple[Settings, list[Diagnostic]]:
         if kb is not None and kb > 0:
             max_bytes = int(kb * 1024)
         elif kb is not None:
-            at = limits.get("max_file_kb")
-            diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
+            at = node_at(limits, "max_file_kb")
+            diags.append(error(src.path, at.line, at.col, "E109",
                                f"max_file_kb: {kb:g} must be more than 0", "the default is 1024"))
     ask_days = default.story_ask_days
     asked = f.number("story_ask_days")
     if asked is not None and asked >= 1 and asked == int(asked):
         ask_days = int(asked)
     elif asked is not None:
-        at = node.get("story_ask_days")
-        diags.append(error(src.path, at.line, at.col, "E109",  # type: ignore[union-attr]
+        at = node_at(node, "story_ask_days")
+        diags.append(error(src.path, at.line, at.col, "E109",
                            f"story_ask_days: {asked:g} must be a whole number of days, 1 or more",
                            "the default is 14"))
     me = f.text("me")
     if me and team and me not in team:
-        k = node.get("me")
-        diags.append(error(src.path, k.line, k.col, "E302",  # type: ignore[union-attr]
+        k = node_at(node, "me")
+        diags.append(error(src.path, k.line, k.col, "E302",
                            f"me: '{me}' is not a key of team ({', '.join(team)})"))
     extra_keys = f.unknown_keys(KNOWN_KEYS)
     flags = {k: f.flag(k) for k in ("birthdays", "anniversaries")}
