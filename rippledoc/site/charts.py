@@ -98,9 +98,9 @@ def trend(series: Mapping[str, Sequence[tuple[date, float]]], low: float, high: 
         if len(pts) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
             parts.append(f'<polyline points="{path}" class="line s{i % 7}"/>')
-        for (d, v), (x, y) in zip(sorted(values), pts):
-            parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="dot s{i % 7}">'
-                         f"<title>{escape(name)} {d.isoformat()}: {v:g}</title></circle>")
+        for (d, score), (cx, cy) in zip(sorted(values), pts):
+            parts.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3" class="dot s{i % 7}">'
+                         f"<title>{escape(name)} {d.isoformat()}: {score:g}</title></circle>")
         if values:
             last = sorted(values)[-1]
             desc.append(f"{name}: {last[1]:g} on {last[0].isoformat()}")

@@ -35,7 +35,7 @@ def _parser() -> MarkdownIt:
     md.disable("image")
     md.validateLink = safe_link  # type: ignore[method-assign]
 
-    def link_open(self, tokens, idx, options, env):  # type: ignore[no-untyped-def]
+    def link_open(self, tokens, idx, options, env):
         tokens[idx].attrSet("rel", "noopener noreferrer nofollow")
         return self.renderToken(tokens, idx, options, env)
 

@@ -55,7 +55,7 @@ from rippledoc.site.views import slug_of_path
 DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
 WATCHED_TOP = ("clients", "rituals", TEMPLATE_DIR)
 WATCHED_FILES = ("rippledoc.yaml",)
-IGNORED_TOP = (".git", ".rippledoc-cache", "_site", ".venv", "node_modules", "__pycache__")
+IGNORED_TOP = (".git", ".rippledoc-cache", "_site", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache")
 CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; "
        "form-action 'none'; frame-ancestors 'none'")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
@@ -238,12 +238,12 @@ def describe(result: BuildResult, slugs: set[str] | None, paths: set[str] | None
 
 # ---- the watcher -------------------------------------------------------------------------------------
 
-def make_watcher(root: Path, ignored: tuple[Path, ...], on_change: Callable[[str], None]):  # type: ignore[no-untyped-def]
+def make_watcher(root: Path, ignored: tuple[Path, ...], on_change: Callable[[str], None]):
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
 
     class Handler(FileSystemEventHandler):
-        def on_any_event(self, event) -> None:  # type: ignore[no-untyped-def]
+        def on_any_event(self, event) -> None:
             if event.event_type not in ("created", "modified", "deleted", "moved", "closed"):
                 return
             if event.is_directory and event.event_type in ("modified", "closed"):
@@ -286,7 +286,7 @@ class SiteServer(http.server.ThreadingHTTPServer):
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         super().__init__(address, Handler)
 
-    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def handle_error(self, request, client_address) -> None:
         pass  # a browser closing a connection early is not worth a traceback
 
 
@@ -337,8 +337,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 page += "index.html"
             with self.server.state.lock:
                 stale = self.server.state.wait_stale(page, query.get("v", [""])[0], wait_seconds(query))
-            body = f"window.__rippledocReload && window.__rippledocReload({'true' if stale else 'false'});\n"
-            self._send(200, body.encode(), "text/javascript; charset=utf-8")
+            script = f"window.__rippledocReload && window.__rippledocReload({'true' if stale else 'false'});\n"
+            self._send(200, script.encode(), "text/javascript; charset=utf-8")
             return
         if path == "/__rippledoc/status.json":
             self._send(200, json.dumps(self.server.state.snapshot()).encode(), "application/json")
@@ -366,7 +366,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def _refuse(self) -> None:
         self._text(405, "rippledoc serve is read-only")
 
-    do_POST = do_PUT = do_DELETE = do_PATCH = _refuse  # type: ignore[assignment]
+    do_POST = do_PUT = do_DELETE = do_PATCH = _refuse
 
     def _fallback_asset(self, path: str) -> Path | None:
         """``/assets/NAME`` from the template folders when the site has none yet (the first build failed)."""
