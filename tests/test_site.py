@@ -496,6 +496,20 @@ def test_a_view_that_raises_fails_the_build_with_exit_1_and_leaves_the_site_alon
     assert (root / "_site" / "metrics.html").read_bytes() == before
 
 
+@pytest.mark.parametrize("view", ["due_items", "daily_plan", "handoff_list", "story_list"])
+def test_a_broken_view_is_a_failed_build_in_one_line_never_a_page_that_says_not_available(tmp_path, monkeypatch,
+                                                                                          view):
+    root = make(tmp_path, {"clients/acme.md": ACME})
+
+    def broken(*args, **kwargs):
+        raise KeyError("acme")
+    monkeypatch.setattr(f"rippledoc.site.pages.{view}", broken)
+    result = CliRunner().invoke(main, ["-C", str(root), "build", "--today", "2026-11-22"])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1 and "KeyError: 'acme'" in result.output
+    assert not (root / "_site").exists()
+
+
 def test_build_encrypt_hands_the_rendered_site_to_the_encryption_stage(tmp_path, monkeypatch):
     monkeypatch.setenv("RIPPLEDOC_PASSPHRASE", "correct horse battery staple orbit")
     root = make(tmp_path, {"clients/acme.md": ACME})

@@ -15,10 +15,15 @@ from rippledoc.diagnostics import Diagnostic
 from rippledoc.book.loader import excerpts
 from rippledoc.model import GRADES, LEVELS, Client
 from rippledoc.book.book import Book
-from rippledoc.site import computed, views
+from rippledoc.site import views
 from rippledoc.site.search import SearchPage, search_index
 from rippledoc.team import history
+from rippledoc.views.due import DueItem, due_items
+from rippledoc.views.followups import handoff_list, intel_topics, kudos_list, story_list
 from rippledoc.views.metrics import Metrics, compute_metrics
+from rippledoc.views.plan import daily_plan
+from rippledoc.views.research import research_notes
+from rippledoc.views.rituals import ritual_status
 from rippledoc.views.periods import reporting_span
 from rippledoc.views.terms import last_reached
 
@@ -100,7 +105,6 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
         "client_page": views.client_page,
         "record_page": views.record_page,
         "excerpts": inp.excerpts,
-        "available": computed.available,
         **context,
     }
     return Page(path, template, title, ctx, source)
@@ -158,15 +162,14 @@ def client_pages(inp: SiteInput, slugs: Iterable[str] | None = None) -> list[Pag
 
 # ---- aggregate pages -------------------------------------------------------------------------------
 
-def _table_rows(inp: SiteInput, due: Any) -> list[dict[str, Any]]:
+def _table_rows(inp: SiteInput, due: list[DueItem]) -> list[dict[str, Any]]:
     """One row per client; ``due``: rippledoc.views.due items over a long horizon (the soonest call item counts)."""
-    next_call: dict[str, Any] = {}
-    if computed.available(due):
-        for item in due:
-            if getattr(item, "is_call", True):
-                slug = item.client.slug
-                if slug not in next_call or item.date < next_call[slug].date:
-                    next_call[slug] = item
+    next_call: dict[str, DueItem] = {}
+    for item in due:
+        if item.is_call:
+            slug = item.client.slug
+            if slug not in next_call or item.date < next_call[slug].date:
+                next_call[slug] = item
     rows = []
     for c in sorted(inp.ws.clients, key=lambda c: c.name.lower()):
         reached = last_reached(c)
@@ -183,26 +186,22 @@ def _table_rows(inp: SiteInput, due: Any) -> list[dict[str, Any]]:
 
 def dashboard(inp: SiteInput) -> Page:
     ws, today = inp.ws, inp.today
-    plan = computed.call("plan", "daily_plan", ws, today)
-    research: dict[str, Any] = {}
-    for call in getattr(plan, "calls", ()) if computed.available(plan) else ():
-        notes = computed.call("research", "research_notes", call.client, ws, today, at=call.start)
-        if computed.available(notes):
-            research[call.client.slug] = notes
+    plan = daily_plan(ws, today)
+    research = {call.client.slug: research_notes(call.client, ws, today, at=call.start) for call in plan.calls}
     return _page(
         inp, "index.html", "index.html", "Today", "index.html",
         plan=plan,
         research=research,
-        due=computed.call("due", "due_items", ws, today, days=0),
+        due=due_items(ws, today, days=0),
         commitments=views.commitments(ws, today),
-        rituals_due=computed.call("rituals", "ritual_status", ws, today),
+        rituals_due=ritual_status(ws, today),
         recent=views.recent_touches(ws, today),
-        handoffs=computed.call("followups", "handoff_list", ws, today),
+        handoffs=handoff_list(ws, today),
     )
 
 
 def clients_table(inp: SiteInput) -> Page:
-    due = computed.call("due", "due_items", inp.ws, inp.today, days=3650)
+    due = due_items(inp.ws, inp.today, days=3650)
     rows = _table_rows(inp, due)
     values = {
         "level": [lv for lv in LEVELS if any(r["client"].level == lv for r in rows)],
@@ -213,7 +212,7 @@ def clients_table(inp: SiteInput) -> Page:
     }
     broken = [s for s in client_slugs(inp) if inp.ws.client(s) is None]
     return _page(inp, "clients.html", "clients.html", "Clients", "clients.html", rows=rows, values=values,
-                 due_available=computed.available(due), broken=broken)
+                 broken=broken)
 
 
 def rituals_page(inp: SiteInput) -> Page:
@@ -222,7 +221,7 @@ def rituals_page(inp: SiteInput) -> Page:
     twelve = sorted((r for r in ws.records if r.ritual == "twelve-days"), key=lambda r: (r.date, r.period))
     return _page(
         inp, "rituals.html", "rituals.html", "Rituals", "rituals.html",
-        status=computed.call("rituals", "ritual_status", ws, inp.today),
+        status=ritual_status(ws, inp.today),
         records={k: sorted((r for r in ws.records if r.ritual == k), key=lambda r: r.date, reverse=True)
                  for k in ws.rituals},
         heatmaps=views.heatmaps(ws),
@@ -245,7 +244,7 @@ def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, t
 
 def kudos_page(inp: SiteInput) -> Page:
     return _page(inp, "kudos.html", "kudos.html", "Kudos", "kudos.html",
-                 kudos=computed.call("followups", "kudos_list", inp.ws))
+                 kudos=kudos_list(inp.ws))
 
 
 def search_page(inp: SiteInput) -> Page:
@@ -287,10 +286,10 @@ def aggregate_pages(inp: SiteInput) -> list[Page]:
         rituals_page(inp),
         metrics_page(inp),
         tagged_page(inp, "stories.html", "Success stories", [("Every success story", STORY_TAGS)],
-                    pipeline=computed.call("followups", "story_list", inp.ws, inp.today)),
+                    pipeline=story_list(inp.ws, inp.today)),
         kudos_page(inp),
         tagged_page(inp, "intel.html", "Market intelligence", [("Every note", INTEL_TAGS)],
-                    topics=computed.call("followups", "intel_topics", inp.ws)),
+                    topics=intel_topics(inp.ws)),
         problems_page(inp),
         search_page(inp),
     ]
