@@ -139,8 +139,8 @@ def test_export_ics_writes_a_file(workspace, tmp_path):
 
 def test_tenure_is_said_one_way_in_the_notes_and_on_the_site():
     from rippledoc.views.research import tenure
-    from rippledoc.site import views
-    assert views.tenure is tenure
+    from rippledoc.views import client
+    assert client.tenure is tenure  # the client page's view says it with the research notes' words
     today = date(2026, 11, 23)
     assert tenure(None, today) == ""
     assert tenure(date(2026, 11, 2), today) == "new client this month"

@@ -39,7 +39,15 @@ def figures(page: Path) -> list[tuple[str, object]]:
 
 
 def dig(data: object, path: str) -> object:
+    """The value at ``path``: keys of objects, indexes of lists; a last ``#`` is the length of the list there."""
     for key in path.split("."):
+        if key == "#":
+            assert isinstance(data, list), f"{path}: not a list"
+            return len(data)
+        if isinstance(data, list):
+            assert key.isdigit() and int(key) < len(data), f"{path}: '{key}' is not an index of the JSON's list"
+            data = data[int(key)]
+            continue
         assert isinstance(data, dict) and key in data, f"{path}: '{key}' is not in the JSON"
         data = data[key]
     return data
@@ -86,3 +94,28 @@ def test_the_metrics_page_shows_what_metrics_json_prints(sample, day):
 
 def test_the_metrics_page_of_a_generated_book_shows_what_metrics_json_prints(generated):
     assert check_page(generated, "2026-11-23", "metrics.html", ("metrics",)) > 30
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_the_dashboard_counts_what_due_and_plan_json_print(sample, day):
+    """Today's calls are the first day of ``plan --json``; the due list is ``due --json``."""
+    out = sample / f"_site-{day}"
+    run(sample, "build", "--today", day, "-o", str(out))
+    found = dict(figures(out / "index.html"))
+    due = json.loads(run(sample, "due", "--json", "--today", day))
+    plan = json.loads(run(sample, "plan", "--json", "--today", day))
+    if due["items"]:
+        assert found.pop("items.#") == dig(due, "items.#")
+    for path, value in found.items():
+        assert dig(plan, path) == value, f"index.html shows {path} = {value!r}, plan --json says {dig(plan, path)!r}"
+
+
+def test_the_dashboard_of_a_generated_book_counts_what_due_and_plan_json_print(generated):
+    out = generated / "_site-dash"
+    run(generated, "build", "--today", "2026-11-23", "-o", str(out))
+    found = dict(figures(out / "index.html"))
+    assert found.pop("items.#") == dig(json.loads(run(generated, "due", "--json", "--today", "2026-11-23")), "items.#")
+    plan = json.loads(run(generated, "plan", "--json", "--today", "2026-11-23"))
+    assert found["plan.0.calls.#"] == dig(plan, "plan.0.calls.#") > 0
+    for path, value in found.items():
+        assert dig(plan, path) == value

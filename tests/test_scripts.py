@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from rippledoc.cli.app import main
 from conftest import load_workspace
 from rippledoc.site.build import build_site
-from rippledoc.site.views import client_page
+from rippledoc.site.urls import client_page
 
 from conftest import TODAY
 

@@ -80,12 +80,12 @@ def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | 
         try:
             html = env.get_template(page.template).render(**page.context)
         except jinja2.TemplateSyntaxError as exc:
-            where = _shorter(exc.filename or exc.name or "?", Path(page.context["ws"].root))
+            where = _shorter(exc.filename or exc.name or "?", Path(page.workspace))
             raise BuildError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
         except jinja2.TemplateNotFound as exc:
-            raise BuildError(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs(Path(page.context['ws'].root))))}") from None
+            raise BuildError(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs(Path(page.workspace))))}") from None
         except SecurityError as exc:  # the sandbox refused: name the template file and line that tried
-            where = _template_position(exc, Path(page.context["ws"].root)) or page.template
+            where = _template_position(exc, Path(page.workspace)) or page.template
             raise BuildError(f"{where}: unsafe template code refused ({str(exc).rstrip('.')}); a template may use the data it is "
                              "given and the site's helpers, nothing else (see docs/site.md)") from None
         except Exception as exc:  # a template's runtime error: say which page and template, never a traceback

@@ -5,6 +5,7 @@ are the two halves ``serve`` uses to rebuild only what a change affects.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
@@ -13,19 +14,24 @@ from typing import Any, Iterable
 
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.book.loader import excerpts
-from rippledoc.model import GRADES, LEVELS, Client
+from rippledoc.model import GRADES, LEVELS
 from rippledoc.book.book import Book
-from rippledoc.site import views
+from rippledoc.site.urls import client_page, record_page, slug_of_path
 from rippledoc.site.search import SearchPage, search_index
 from rippledoc.team import history
+from rippledoc.views.client import client_view
+from rippledoc.views.commitments import commitments_due
 from rippledoc.views.due import DueItem, due_items
 from rippledoc.views.followups import handoff_list, intel_topics, kudos_list, story_list
 from rippledoc.views.metrics import Metrics, compute_metrics
 from rippledoc.views.plan import daily_plan
+from rippledoc.views.records import record_view, records_by_ritual, twelve_days
 from rippledoc.views.research import research_notes
 from rippledoc.views.rituals import ritual_status
+from rippledoc.views.scores import heatmaps
 from rippledoc.views.periods import reporting_span
 from rippledoc.views.terms import last_reached
+from rippledoc.views.timeline import recent_touches, tagged
 
 NAV = (
     ("index.html", "Today"),
@@ -48,6 +54,7 @@ class Page:
     title: str
     context: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the workspace file the page shows, for incremental rebuilds
+    workspace: str = ""  # the workspace's folder, for the messages of a template that fails
 
 
 @dataclass(frozen=True)
@@ -82,8 +89,15 @@ class SiteInput:
 def make_input(ws: Book, diags: list[Diagnostic], today: date, live: int = 0) -> SiteInput:
     root = Path(ws.root)
     lines = excerpts(root, diags, ws.settings.max_file_bytes)
-    return SiteInput(ws, diags, today, root, views.diagnostics_by_path(diags), lines,
+    return SiteInput(ws, diags, today, root, diagnostics_by_path(diags), lines,
                      history.load_history(root), live)
+
+
+def diagnostics_by_path(diags: Iterable[Diagnostic]) -> dict[str, list[Diagnostic]]:
+    out: dict[str, list[Diagnostic]] = defaultdict(list)
+    for d in diags:
+        out[d.path].append(d)
+    return out
 
 
 def _depth_root(path: str) -> str:
@@ -99,39 +113,18 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
         "current": nav,
         "site": {"title": inp.ws.settings.title, "today": inp.today, "errors": inp.errors,
                  "warnings": len(inp.diags) - inp.errors, "live": inp.live},
-        "ws": inp.ws,
         "today": inp.today,
-        "views": views,
-        "client_page": views.client_page,
-        "record_page": views.record_page,
+        "client_page": client_page,
+        "record_page": record_page,
+        "slug_of_path": slug_of_path,
         "excerpts": inp.excerpts,
         **context,
     }
-    return Page(path, template, title, ctx, source)
+    return Page(path, template, title, ctx, source, str(inp.root))
 
 
 # ---- one page per client ---------------------------------------------------------------------------
 
-def _client_context(inp: SiteInput, c: Client) -> dict[str, Any]:
-    ws, today = inp.ws, inp.today
-    entries = [(r, e) for r, found in reversed(ws.entries.get(c.slug, ())) for e in found]
-    return {
-        "client": c,
-        "zone": views.zone_view(c, ws, today),
-        "tenure": views.tenure(c.since, today),
-        "last_reached": last_reached(c),
-        "owner": ws.settings.team.get(c.owner) if c.owner else None,
-        "log": list(reversed(c.log)),
-        "commitments": sorted(c.commitments, key=lambda k: k.due, reverse=True),
-        "sales": sorted(c.sales, key=lambda s: s.date, reverse=True),
-        "sales_total": sum(s.amount for s in c.sales),
-        "scores": views.score_series(ws, c.slug),
-        "rituals": ws.rituals,
-        "entries": entries,
-        "history": inp.history.of(c.path) if inp.history is not None else None,
-        "uncommitted": inp.history is not None and c.path in inp.history.uncommitted,
-        "problems": inp.by_path.get(c.path, []),
-    }
 
 
 def client_page_for(inp: SiteInput, slug: str) -> Page | None:
@@ -139,11 +132,14 @@ def client_page_for(inp: SiteInput, slug: str) -> Page | None:
     path = f"clients/{slug}.md"
     c = inp.ws.client(slug)
     if c is not None:
-        return _page(inp, views.client_page(slug), "client.html", c.name, "clients.html", path,
-                     **_client_context(inp, c))
+        return _page(inp, client_page(slug), "client.html", c.name, "clients.html", path,
+                     client=c, view=client_view(inp.ws, c, inp.today), ritual_defs=inp.ws.rituals,
+                     history=inp.history.of(c.path) if inp.history is not None else None,
+                     uncommitted=inp.history is not None and c.path in inp.history.uncommitted,
+                     problems=inp.by_path.get(c.path, []))
     problems = inp.by_path.get(path, [])
     if problems:
-        return _page(inp, views.client_page(slug), "broken.html", f"{slug}: cannot be read", "clients.html", path,
+        return _page(inp, client_page(slug), "broken.html", f"{slug}: cannot be read", "clients.html", path,
                      file=path, problems=problems)
     return None
 
@@ -151,7 +147,7 @@ def client_page_for(inp: SiteInput, slug: str) -> Page | None:
 def client_slugs(inp: SiteInput) -> list[str]:
     """Slugs of every client file: loaded ones and the ones that failed to load."""
     slugs = {c.slug for c in inp.ws.clients}
-    slugs |= {s for s in (views.slug_of_path(p) for p in inp.by_path) if s}
+    slugs |= {s for s in (slug_of_path(p) for p in inp.by_path) if s}
     return sorted(slugs)
 
 
@@ -172,13 +168,13 @@ def _table_rows(inp: SiteInput, due: list[DueItem]) -> list[dict[str, Any]]:
                 next_call[slug] = item
     rows = []
     for c in sorted(inp.ws.clients, key=lambda c: c.name.lower()):
-        reached = last_reached(c)
-        item = next_call.get(c.slug)
+        reached = last_reached(c, inp.today)
+        soonest = next_call.get(c.slug)
         rows.append({
             "client": c,
             "last": reached.date if reached else None,
-            "due": item.date if item is not None else None,
-            "why": item.reason if item is not None else "",
+            "due": soonest.date if soonest is not None else None,
+            "why": soonest.reason if soonest is not None else "",
             "problems": len(inp.by_path.get(c.path, [])),
         })
     return rows
@@ -190,12 +186,13 @@ def dashboard(inp: SiteInput) -> Page:
     research = {call.client.slug: research_notes(call.client, ws, today, at=call.start) for call in plan.calls}
     return _page(
         inp, "index.html", "index.html", "Today", "index.html",
+        has_clients=bool(ws.clients),
         plan=plan,
         research=research,
         due=due_items(ws, today, days=0),
-        commitments=views.commitments(ws, today),
+        commitments=commitments_due(ws, today),
         rituals_due=ritual_status(ws, today),
-        recent=views.recent_touches(ws, today),
+        recent=recent_touches(ws, today),
         handoffs=handoff_list(ws, today),
     )
 
@@ -218,16 +215,14 @@ def clients_table(inp: SiteInput) -> Page:
 def rituals_page(inp: SiteInput) -> Page:
     ws = inp.ws
     active = [c for c in ws.clients if c.status == "active"]
-    twelve = sorted((r for r in ws.records if r.ritual == "twelve-days"), key=lambda r: (r.date, r.period))
     return _page(
         inp, "rituals.html", "rituals.html", "Rituals", "rituals.html",
         status=ritual_status(ws, inp.today),
-        records={k: sorted((r for r in ws.records if r.ritual == k), key=lambda r: r.date, reverse=True)
-                 for k in ws.rituals},
-        heatmaps=views.heatmaps(ws),
-        heat_class=views.heat_class,
+        rituals=ws.rituals,
+        records=records_by_ritual(ws),
+        heatmaps=heatmaps(ws),
         board={g: sorted((c for c in active if c.grade == g), key=lambda c: c.name.lower()) for g in (*GRADES, None)},
-        twelve=twelve,
+        twelve=twelve_days(ws),
         metrics=inp.metrics,
     )
 
@@ -239,12 +234,13 @@ def metrics_page(inp: SiteInput) -> Page:
 def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]],
                 **extra: Any) -> Page:
     return _page(inp, path, "tagged.html", title, path,
-                 groups=[(heading, tags, views.tagged(inp.ws, tags)) for heading, tags in groups], **extra)
+                 groups=[(heading, tags, tagged(inp.ws, tags)) for heading, tags in groups], **extra)
 
 
 def kudos_page(inp: SiteInput) -> Page:
+    team = inp.ws.settings.team
     return _page(inp, "kudos.html", "kudos.html", "Kudos", "kudos.html",
-                 kudos=kudos_list(inp.ws))
+                 kudos=[(person, team.get(person), items) for person, items in kudos_list(inp.ws).items()])
 
 
 def search_page(inp: SiteInput) -> Page:
@@ -267,14 +263,9 @@ def record_pages(inp: SiteInput, clients: set[str] | None = None) -> list[Page]:
     for r in inp.ws.records:
         if clients is not None and not any(e.client in clients for e in r.entries):
             continue
-        ritual = inp.ws.rituals.get(r.ritual)
-        title = f"{ritual.name if ritual else r.ritual} · {r.period}"
-        if len(r.entries) == 1:  # a per-client sheet: the client names the page
-            c = inp.ws.client(r.entries[0].client)
-            title += f" · {c.name if c else r.entries[0].client}"
-        labels = {a.key: a.label for a in getattr(ritual, "answers", ())} if ritual else {}
-        pages.append(_page(inp, views.record_page(r), "record.html", title, "rituals.html", r.source.path,
-                           record=r, ritual=ritual, answer_labels=labels, problems=inp.by_path.get(r.source.path, [])))
+        view = record_view(inp.ws, r)
+        pages.append(_page(inp, record_page(r), "record.html", view.title, "rituals.html", r.source.path,
+                           view=view, problems=inp.by_path.get(r.source.path, [])))
     return pages
 
 
@@ -286,7 +277,7 @@ def aggregate_pages(inp: SiteInput) -> list[Page]:
         rituals_page(inp),
         metrics_page(inp),
         tagged_page(inp, "stories.html", "Success stories", [("Every success story", STORY_TAGS)],
-                    pipeline=story_list(inp.ws, inp.today)),
+                    pipeline=story_list(inp.ws, inp.today), story_ask_days=inp.ws.settings.story_ask_days),
         kudos_page(inp),
         tagged_page(inp, "intel.html", "Market intelligence", [("Every note", INTEL_TAGS)],
                     topics=intel_topics(inp.ws)),

@@ -13,7 +13,7 @@ Every template, the workspace's and the package's, renders in a sandbox
 (``SiteSandbox``): a template reads the data it is given and calls the
 site's own helpers, and nothing else. Jinja2's ``SandboxedEnvironment``
 refuses ``_``-names and the internals of functions, frames and types; on top
-of that no module is reachable from a template (``views`` and ``charts`` show
+of that no module is reachable from a template (``charts`` shows
 only rippledoc's own functions and their data), a path shows only what
 ``PurePath`` computes, and a file object shows nothing. A template that
 reaches further fails the build with ``SecurityError`` (see
@@ -84,6 +84,14 @@ FIGURE_FORMATS = {"pct": lambda x: f"{x * 100:.0f}%", "money": lambda x: f"{x:,.
                   "num0": lambda x: f"{x:,.0f}", "num2": lambda x: f"{x:,.2f}"}
 
 
+def heat(value: float | None, low: int, high: int) -> str:
+    """The class of a heatmap cell: ``h1`` (lowest) to ``h5``, ``h-none`` without a score."""
+    if value is None:
+        return "h-none"
+    step = (value - low) / ((high - low) or 1)
+    return f"h{1 + min(4, int(step * 5))}"
+
+
 def figure(x: float | None, fmt: str) -> str:
     """A view's number as the pages show it (``pct``, ``money``, ``num0``, ``num2``); a missing one as '–'."""
     return "–" if x is None else FIGURE_FORMATS[fmt](x)
@@ -118,7 +126,7 @@ _PURE_PATH = frozenset(name for name in dir(PurePath) if not name.startswith("_"
 
 
 def _own_code(value: object) -> bool:
-    """A function or class of rippledoc itself (``views.days_ago``, ``charts.bars``, ``views.ZoneView``)."""
+    """A function or class of rippledoc itself (``charts.bars``, ``urls.client_page``)."""
     return (inspect.isfunction(value) or inspect.isclass(value)) and \
         (getattr(value, "__module__", "") or "").startswith("rippledoc.")
 
@@ -161,7 +169,7 @@ class SiteSandbox(SandboxedEnvironment):
         return SandboxedEnvironment.call(__self, __context, __obj, *args, **kwargs)
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, ModuleType):  # views.days_ago, charts.bars: rippledoc's own functions and data only
+        if isinstance(obj, ModuleType):  # charts.bars: rippledoc's own functions and data only
             return not isinstance(value, ModuleType) and (not callable(value) or _own_code(value)) and \
                 super().is_safe_attribute(obj, attr, value)
         if isinstance(value, ModuleType) or isinstance(obj, io.IOBase):
@@ -187,7 +195,7 @@ def make_env(root: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(markdown=render_markdown, web_url=web_url, mailto=mailto, tel=tel,
-                       plural=plural, long_date=long_date, money=money, figure=figure)
+                       plural=plural, long_date=long_date, money=money, figure=figure, heat=heat)
     env.globals.update(charts=charts)
     env.policies["json.dumps_function"] = lambda obj, **kw: json.dumps(to_json(obj), **kw)  # views' dates as ISO text
     return env

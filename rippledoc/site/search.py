@@ -36,7 +36,7 @@ from typing import Any, Iterable, Iterator
 
 from rippledoc.model import RitualRecord
 from rippledoc.book.book import Book
-from rippledoc.site import views
+from rippledoc.site.urls import client_page, record_page
 from rippledoc.views.find import KINDS, Entry, caseless, entries
 
 FORMAT = 1
@@ -161,9 +161,9 @@ def _page(e: Entry, records: dict[str, RitualRecord], ws: Book) -> SearchPage:
     r = records.get(e.path)
     if r is not None:
         ritual = ws.rituals.get(r.ritual)
-        return SearchPage(views.record_page(r), f"{ritual.name if ritual else r.ritual} · {r.period}")
+        return SearchPage(record_page(r), f"{ritual.name if ritual else r.ritual} · {r.period}")
     if e.client is not None:
-        return SearchPage(views.client_page(e.client.slug), e.client.name)
+        return SearchPage(client_page(e.client.slug), e.client.name)
     return SearchPage(e.path, e.path)
 
 

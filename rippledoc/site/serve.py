@@ -50,7 +50,7 @@ from markupsafe import escape
 from rippledoc.clock import workspace_clock
 from rippledoc.site.build import BuildError, BuildResult, SiteBuilder
 from rippledoc.site.render import TEMPLATE_DIR, template_dirs
-from rippledoc.site.views import slug_of_path
+from rippledoc.site.urls import slug_of_path
 
 DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
 WATCHED_TOP = ("clients", "rituals", TEMPLATE_DIR)
