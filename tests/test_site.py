@@ -572,3 +572,35 @@ def test_the_dashboard_lists_due_clients_whose_hours_miss_the_call_window(tmp_pa
     assert "Due, but no time in your window today" in page
     section = page.split("Due, but no time in your window today", 1)[1]
     assert "Sakura Ridge Logistics K.K." in section and "09:00-18:00 Asia/Tokyo" in section
+
+
+# ---- one policy, one build ---------------------------------------------------------------------------
+
+def test_the_content_security_policy_is_written_in_one_place_and_html_only_in_templates():
+    from rippledoc.site import csp
+    package = REPO / "rippledoc"
+    policies = [p.relative_to(REPO).as_posix() for p in package.rglob("*") if p.is_file()
+                and p.suffix in (".py", ".html", ".js") and "default-src" in p.read_text("utf-8")]
+    assert policies == ["rippledoc/site/csp.py"]
+    pages = [p.relative_to(REPO).as_posix() for p in package.rglob("*.py") if "<!doctype" in p.read_text("utf-8").lower()]
+    assert pages == []
+    assert csp.PAGE == CSP and csp.HEADER == CSP + "; frame-ancestors 'none'"
+    assert csp.LOCKED == CSP.replace("; base-uri", "; connect-src 'self'; base-uri")
+
+
+def test_serve_s_full_rebuild_is_the_build_of_rippledoc_build(tmp_path, monkeypatch):
+    import rippledoc.site.build as site_build
+    root = make(tmp_path, {"clients/acme.md": ACME})
+    calls = []
+    real = site_build.build_site
+
+    def counted(*args, **kwargs):
+        calls.append(kwargs.get("live"))
+        return real(*args, **kwargs)
+    monkeypatch.setattr(site_build, "build_site", counted)
+    builder = SiteBuilder(root, tmp_path / "site", lambda: TODAY)
+    builder.version = 7
+    result = builder.full()
+    assert calls == [7]
+    assert builder.client_pages == {"clients/acme.md": "clients/acme.html"} == result.client_pages
+    assert 'data-version="7"' in (tmp_path / "site" / "index.html").read_text()

@@ -48,6 +48,7 @@ class BuildResult:
     removed: list[str] = field(default_factory=list)
     diags: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    client_pages: dict[str, str] = field(default_factory=dict)  # client file -> its page, of a whole build
 
     @property
     def index(self) -> Path:
@@ -190,10 +191,13 @@ Stage = Callable[[dict[str, bytes]], dict[str, bytes]]
 
 
 def build_site(root: Path, out: Path, today: date, strict: bool = False, live: int = 0,
-               progress: Progress | None = None, stage: Stage | None = None) -> BuildResult:
+               progress: Progress | None = None, stage: Stage | None = None,
+               env: jinja2.Environment | None = None) -> BuildResult:
     """Load, gather, render, then swap the new site in. Raises ``BuildError`` and writes nothing on failure.
 
+    The one build: ``rippledoc build`` runs it, and so does every full rebuild of ``serve`` (``SiteBuilder``).
     ``stage``: a last step over the rendered files (path -> bytes) before they are written, e.g. encryption.
+    ``env``: the template environment to render with (``serve`` keeps it for its incremental updates).
     """
     started = time.monotonic()
     root = Path(root).resolve()
@@ -208,14 +212,15 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
                              "(run 'rippledoc check' to see them); the site was not built")
     inp = make_input(ws, diags, today, live)
     pages = gather(site_pages, inp)
-    files = render_pages(render, cached_markdown(make_env(root), root), pages, progress)
+    files = render_pages(render, env or cached_markdown(make_env(root), root), pages, progress)
     files.update(assets(root))
     files.update(search_files(inp))
     files.update(site_feed(ws, today))  # calls.ics, to subscribe to
     if stage is not None:
         files = stage(files)
     write_site(files, out)
-    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started)
+    sources = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}
+    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started, sources)
 
 
 class SiteBuilder:
@@ -233,18 +238,11 @@ class SiteBuilder:
         return make_input(ws, diags, self.today(), self.version if self.live else 0)
 
     def full(self) -> BuildResult:
-        started = time.monotonic()
-        check_output(self.root, self.out)
-        inp = self._load()
-        pages = gather(site_pages, inp)
+        """``build_site``, with the live version stamped into the pages."""
         self.env = cached_markdown(make_env(self.root), self.root)  # a full rebuild may follow a change of the templates
-        files = render_pages(render, self.env, pages)
-        files.update(assets(self.root))
-        files.update(search_files(inp))
-        files.update(site_feed(inp.ws, inp.today))
-        write_site(files, self.out)
-        self.client_pages = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}
-        return BuildResult(self.out, [p.path for p in pages], [], inp.diags, time.monotonic() - started)
+        result = build_site(self.root, self.out, self.today(), live=self.version if self.live else 0, env=self.env)
+        self.client_pages = dict(result.client_pages)
+        return result
 
     def update(self, slugs: Iterable[str]) -> BuildResult:
         """Re-render the pages of these clients, the aggregate pages and the ritual records naming these

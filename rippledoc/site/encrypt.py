@@ -35,6 +35,8 @@ from pathlib import Path
 from typing import Iterable
 
 from rippledoc.book.loader import defaults_dir
+from rippledoc.site import csp
+from rippledoc.site.render import shipped_page
 from rippledoc.site.search import is_index_file, parse_script, sealed_script
 
 FORMAT = "rippledoc-encrypted-page/1"
@@ -48,8 +50,6 @@ ASSETS = "assets/"
 SCRIPT = "assets/rippledoc-decrypt.js"
 STYLE = "assets/rippledoc-locked.css"
 OPAQUE_DIR = "p"
-CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-       "connect-src 'self'; base-uri 'none'; form-action 'none'")
 
 
 class EncryptError(Exception):
@@ -314,40 +314,9 @@ def _b64(data: bytes) -> str:
 
 def shell(path: str, salt: bytes, iterations: int, nonce: bytes, ciphertext: bytes) -> bytes:
     """The locked page written at ``path``: a passphrase form and the ciphertext, no plaintext."""
-    up = "../" * path.count("/")
-    return f"""<!doctype html>
-<html lang="en">
-<head>
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
-<meta charset="utf-8">
-<meta name="referrer" content="no-referrer">
-<meta name="robots" content="noindex,nofollow">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>Locked</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="{up}{STYLE}">
-<script src="{up}{SCRIPT}" defer></script>
-</head>
-<body class="rippledoc-locked">
-<main>
-<h1>This page is encrypted</h1>
-<p id="rippledoc-status" role="status" aria-live="polite">Unlocking needs JavaScript and a browser with WebCrypto.</p>
-<form id="rippledoc-unlock" hidden>
-<label for="rippledoc-passphrase">Passphrase</label>
-<input id="rippledoc-passphrase" name="passphrase" type="password" autocomplete="current-password" required>
-<div class="remember">
-<input id="rippledoc-remember" type="checkbox">
-<label for="rippledoc-remember">Remember on this device</label>
-</div>
-<p class="note" id="rippledoc-remember-note">Off: the key is kept for this tab only and forgotten when you close it. On: this browser keeps the page key (wrapped by a key it cannot export, never the passphrase) until you press Lock or clear this site's data, so anyone who uses this browser can open these pages.</p>
-<button type="submit">Unlock</button>
-</form>
-</main>
-<script type="application/octet-stream" id="rippledoc-encrypted" data-format="{FORMAT}" data-kdf="PBKDF2-HMAC-SHA256" data-iterations="{iterations}" data-salt="{_b64(salt)}" data-nonce="{_b64(nonce)}" data-path="{html.escape(path)}">{_b64(ciphertext)}</script>
-</body>
-</html>
-""".encode("utf-8")
+    return shipped_page("locked.html", csp=csp.LOCKED, up="../" * path.count("/"), style=STYLE, script=SCRIPT,
+                        format=FORMAT, iterations=iterations, salt=_b64(salt), nonce=_b64(nonce), path=path,
+                        ciphertext=_b64(ciphertext)).encode("utf-8")
 
 
 def own_assets() -> dict[str, bytes]:

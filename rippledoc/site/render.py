@@ -35,7 +35,7 @@ import jinja2
 from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment
 from rippledoc.book.loader import defaults_dir
-from rippledoc.site import charts
+from rippledoc.site import charts, csp
 from rippledoc.views.jsonable import to_json
 from rippledoc.site.markdown import render_markdown, safe_link
 
@@ -196,6 +196,20 @@ def make_env(root: Path) -> jinja2.Environment:
     )
     env.filters.update(markdown=render_markdown, web_url=web_url, mailto=mailto, tel=tel,
                        plural=plural, long_date=long_date, money=money, figure=figure, heat=heat)
-    env.globals.update(charts=charts)
+    env.globals.update(charts=charts, csp=csp.PAGE)
     env.policies["json.dumps_function"] = lambda obj, **kw: json.dumps(to_json(obj), **kw)  # views' dates as ISO text
     return env
+
+
+_SHIPPED: list[jinja2.Environment] = []  # made at the first use, then kept: the shipped templates do not change
+
+
+def shipped_page(name: str, **context: Any) -> str:
+    """A page rendered from the shipped templates alone (the encrypted page shell, serve's error page): what a
+    workspace's templates say cannot change it, and a broken override cannot break it."""
+    if not _SHIPPED:
+        env = SiteSandbox(loader=jinja2.FileSystemLoader(str(defaults_dir(TEMPLATE_DIR))), autoescape=True,
+                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                          keep_trailing_newline=True)
+        _SHIPPED.append(env)
+    return _SHIPPED[0].get_template(name).render(**context)

@@ -45,19 +45,16 @@ from pathlib import Path
 from typing import Callable, TextIO
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from markupsafe import escape
-
 from rippledoc.clock import workspace_clock
 from rippledoc.site.build import BuildError, BuildResult, SiteBuilder
-from rippledoc.site.render import TEMPLATE_DIR, template_dirs
+from rippledoc.site import csp
+from rippledoc.site.render import TEMPLATE_DIR, shipped_page, template_dirs
 from rippledoc.site.urls import slug_of_path
 
 DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
 WATCHED_TOP = ("clients", "rituals", TEMPLATE_DIR)
 WATCHED_FILES = ("rippledoc.yaml",)
 IGNORED_TOP = (".git", ".rippledoc-cache", "_site", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache")
-CSP = ("default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; "
-       "form-action 'none'; frame-ancestors 'none'")
 LOOPBACK = ("127.0.0.1", "localhost", "[::1]")
 LOOPBACK_IPS = ("127.0.0.1", "::1")
 MAX_URL = 4096  # characters of a request's address (PATH_MAX); a longer one is answered 414
@@ -261,21 +258,6 @@ def make_watcher(root: Path, ignored: tuple[Path, ...], on_change: Callable[[str
 
 # ---- the HTTP side ----------------------------------------------------------------------------------
 
-ERROR_PAGE = """<!doctype html>
-<html lang="en"><head>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'none'">
-<meta charset="utf-8"><meta name="referrer" content="no-referrer"><meta name="robots" content="noindex,nofollow">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>The site could not be rebuilt</title>
-<link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/site.css"><script src="/assets/reload.js" data-version="error" defer></script>
-</head><body><main id="main" class="wrap">
-<h1>The site could not be rebuilt</h1>
-<section class="panel problems"><p class="diag error"><span class="sev">error</span> {message}</p></section>
-<p class="sub">Fix the file and save it: this page reloads by itself when the site builds again.</p>
-</main></body></html>
-"""
-
-
 class SiteServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -303,7 +285,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
-        self.send_header("Content-Security-Policy", CSP)
+        self.send_header("Content-Security-Policy", csp.HEADER)
         self.send_header("Referrer-Policy", "no-referrer")
         self.send_header("X-Content-Type-Options", "nosniff")
         self.send_header("X-Robots-Tag", "noindex, nofollow")
@@ -345,7 +327,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         error = self.server.state.snapshot()["error"]
         if error and (path.endswith((".html", "/")) or "." not in path.rsplit("/", 1)[-1]):
-            self._send(500, ERROR_PAGE.format(message=escape(error)).encode(), "text/html; charset=utf-8")
+            self._send(500, shipped_page("rebuild_failed.html", csp=csp.PAGE, message=error).encode(), "text/html; charset=utf-8")
             return
         target = self._resolve(path) or self._fallback_asset(path)
         if target is None:
