@@ -73,6 +73,7 @@ CODES: dict[str, str] = {
     "W400": "missing score",
     "W401": "a record's date lies outside its period",
     "W402": "a client file disagrees with the latest applied review",
+    "W500": "a site template that overrides nothing",
 }
 
 

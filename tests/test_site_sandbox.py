@@ -120,7 +120,7 @@ def test_what_a_template_may_reach(tmp_path, expression, allowed):
 
 def test_every_shipped_template_and_the_sample_workspace_build_in_the_sandbox(tmp_path):
     env = make_env(tmp_path)
-    for template in sorted((REPO / "rippledoc/defaults/site_templates").glob("*.html")):
+    for template in sorted((REPO / "site_templates").glob("*.html")):
         env.get_template(template.name)  # each compiles in the sandbox
     out = tmp_path / "site"
     result = build_site(REPO, out, TODAY)

@@ -1,7 +1,7 @@
 """The installed wheel works on its own: built, installed into a fresh venv, run outside the repository.
 
-The default rituals and site templates must come from the installed package
-(``rippledoc/defaults/``), not from a checkout. Takes about a minute.
+The default rituals (``rippledoc/defaults/``) and the site templates (``site_templates/`` of the repository,
+installed as ``rippledoc/site_templates/``) must come from the installed package, not from a checkout. Takes about a minute.
 """
 from __future__ import annotations
 
@@ -41,8 +41,9 @@ def venv(tmp_path_factory) -> tuple[Path, dict[str, str]]:
     src.mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, src / name)
-    shutil.copytree(REPO / "rippledoc", src / "rippledoc",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".rippledoc-cache"))
+    for folder in ("rippledoc", "site_templates"):
+        shutil.copytree(REPO / folder, src / folder,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".rippledoc-cache"))
     sh(sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", src, "-w", tmp / "dist", cwd=tmp, env=env)
     wheels = list((tmp / "dist").glob("rippledoc-*.whl"))
     assert len(wheels) == 1
@@ -81,7 +82,6 @@ def test_defaults_are_installed_in_the_package(venv):
     assert "site-packages" in info["module"] and not info["module"].startswith(str(REPO))
     assert info["base"].endswith(os.path.join("site-packages", "rippledoc", "defaults"))
     assert set(info["files"]) == source_defaults()
-    assert any(f.startswith("site_templates/") for f in info["files"])
     assert "client.md" in info["files"] and "rituals/one-a-day.md" in info["files"]
 
 
@@ -89,3 +89,20 @@ def test_schema_from_an_installed_wheel(venv):
     outside, env = venv
     data = json.loads(sh("rippledoc", "schema", cwd=outside, env=env).stdout)
     assert data["$schema"] == "https://json-schema.org/draft/2020-12/schema" and data["required"] == ["name"]
+
+
+def test_the_site_templates_are_installed_and_build_a_site(venv, tmp_path):
+    outside, env = venv
+    code = ("import json\nfrom rippledoc.site.render import shipped_templates\n"
+            "base = shipped_templates()\n"
+            "print(json.dumps({'base': str(base), 'files': sorted(p.relative_to(base).as_posix()"
+            " for p in base.rglob('*') if p.is_file())}))\n")
+    info = json.loads(sh("python", "-c", code, cwd=outside, env=env).stdout)
+    assert info["base"].endswith(os.path.join("site-packages", "rippledoc", "site_templates"))
+    shipped = REPO / "site_templates"
+    assert info["files"] == sorted(p.relative_to(shipped).as_posix() for p in shipped.rglob("*") if p.is_file())
+    book = tmp_path / "book"
+    sh("rippledoc", "init", str(book), cwd=outside, env=env)
+    sh("rippledoc", "new", "Northwind Traders", cwd=book / "clients", env=env)
+    sh("rippledoc", "-C", str(book), "build", "-q", "-o", str(tmp_path / "site"), cwd=outside, env=env)
+    assert "Northwind Traders" in (tmp_path / "site" / "clients" / "northwind-traders.html").read_text()

@@ -19,6 +19,7 @@ from rippledoc.model import Client, Settings
 from rippledoc.parse.marks import collect
 from rippledoc.parse.grammar.note import handoff_owner
 from rippledoc.parse.grammar.touch import read_touch
+from rippledoc.site.overrides import override_problems
 
 
 def unique_names(ws: Book) -> Iterable[Diagnostic]:
@@ -159,10 +160,15 @@ def merge_driver_setup(ws: Book) -> Iterable[Diagnostic]:
         yield warning(".gitattributes", line, 1, "W001", message, hint)
 
 
+def template_overrides(ws: Book) -> Iterable[Diagnostic]:
+    """W500: a template of the workspace's site_templates/ that overrides nothing, or a block its parent lacks."""
+    return override_problems(Path(ws.root))
+
+
 Check = Callable[[Book], Iterable[Diagnostic]]
 EACH_CLIENT: list[Check] = [known_zones, known_owners, known_authors]
 ACROSS: list[Check] = [unique_names, unique_slugs, plain_slugs, record_references, reviews_applied]
-REPOSITORY: list[Check] = [merge_driver_setup]
+REPOSITORY: list[Check] = [merge_driver_setup, template_overrides]
 CHECKS: list[Check] = EACH_CLIENT + ACROSS + REPOSITORY
 
 

@@ -3,7 +3,7 @@
 Lookup order for a template name such as ``client.html``:
 
 1. ``WORKSPACE/site_templates/client.html`` (a person's override),
-2. ``rippledoc/defaults/site_templates/client.html`` (the default).
+2. ``site_templates/client.html`` of the repository, shipped in the package (the default).
 
 So a workspace overrides one template by writing one file of the same name;
 ``{% extends "base.html" %}`` in an override finds the override of
@@ -22,8 +22,9 @@ commands, read or write files on a teammate's machine.
 """
 from __future__ import annotations
 
-import json
+import importlib.util
 import inspect
+import json
 import io
 from datetime import date
 from pathlib import Path, PurePath
@@ -34,7 +35,6 @@ from urllib.parse import quote
 import jinja2
 from jinja2.runtime import Macro
 from jinja2.sandbox import SandboxedEnvironment
-from rippledoc.book.loader import defaults_dir
 from rippledoc.site import charts, csp
 from rippledoc.views.jsonable import to_json
 from rippledoc.site.markdown import render_markdown, safe_link
@@ -42,10 +42,27 @@ from rippledoc.site.markdown import render_markdown, safe_link
 TEMPLATE_DIR = "site_templates"
 
 
+SHIPPED = "rippledoc.site_templates"  # the shipped templates, installed as this package's data (pyproject.toml)
+
+
+def shipped_templates() -> Path:
+    """The folder of the shipped templates: ``site_templates/`` at the top of the repository, installed as
+    ``rippledoc/site_templates/`` by a wheel and mapped to the repository's folder by an editable install."""
+    try:
+        spec = importlib.util.find_spec(SHIPPED)
+    except ImportError:
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        return Path(list(spec.submodule_search_locations)[0])
+    return Path(__file__).resolve().parents[2] / TEMPLATE_DIR  # a checkout imported without installing it
+
+
 def template_dirs(root: Path) -> list[Path]:
-    """Where templates are looked for, first match wins."""
-    dirs = [root / TEMPLATE_DIR, defaults_dir(TEMPLATE_DIR)]
-    return [d for d in dirs if d.is_dir()]
+    """Where templates are looked for, first match wins: the workspace's own, then the shipped ones (once, when
+    the workspace is the repository itself, whose site_templates/ are the shipped ones)."""
+    dirs = [root / TEMPLATE_DIR, shipped_templates()]
+    found = [d for d in dirs if d.is_dir()]
+    return found[1:] if len(found) == 2 and found[0].resolve() == found[1].resolve() else found
 
 
 def web_url(value: str) -> str:
@@ -208,7 +225,7 @@ def shipped_page(name: str, **context: Any) -> str:
     """A page rendered from the shipped templates alone (the encrypted page shell, serve's error page): what a
     workspace's templates say cannot change it, and a broken override cannot break it."""
     if not _SHIPPED:
-        env = SiteSandbox(loader=jinja2.FileSystemLoader(str(defaults_dir(TEMPLATE_DIR))), autoescape=True,
+        env = SiteSandbox(loader=jinja2.FileSystemLoader(str(shipped_templates())), autoescape=True,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           keep_trailing_newline=True)
         _SHIPPED.append(env)
