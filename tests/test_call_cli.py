@@ -306,3 +306,16 @@ def test_a_ctrl_c_that_comes_while_a_line_is_written_keeps_the_line_and_ends_wit
     assert added(before, sample) == {"clients/moorfield-lettings.md": ["- 2026-12-01 call voicemail by stan"]}
     assert "1 of 6 clients (1 voicemail, 5 not yet)" in r.output
     assert "written to clients/moorfield-lettings.md:56: - 2026-12-01 call voicemail by stan" in r.output
+
+
+def test_a_reached_call_says_when_the_next_is_due_in_the_words_log_uses(sample):
+    from datetime import date
+    from rippledoc.book.loader import load_book
+    from rippledoc.views.cadence import policy
+    book = load_book(sample, date.fromisoformat(DAY))
+    moorfield = book.client("moorfield-lettings")
+    assert moorfield is not None
+    words = policy(book)[0].next_call_words(moorfield, date.fromisoformat(DAY))
+    r = call(sample, ["r", "all fine", "", "", "", "", "q"])
+    assert r.exit_code == 0, r.output
+    assert f"  {words}\n" in r.output and words.startswith("Next call due ")

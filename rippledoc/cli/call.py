@@ -372,11 +372,10 @@ class Session:
                 return new
 
     def cadence_words(self, stop: Stop) -> None:
-        from datetime import timedelta
+        """The one wording of when the next call falls due (``Policy.next_call_words``, as ``log`` says it)."""
         from rippledoc.views.cadence import policy
         pol, _ = policy(self.ws)
-        cad = pol.cadence(stop.client)
-        self.say(f"  Next call due {self.day + timedelta(days=cad):%a %d %b %Y} (cadence {cad}d).")
+        self.say("  " + pol.next_call_words(stop.client, self.day))
 
     def snooze(self, stop: Stop) -> bool:
         """Write ``snooze: DATE``; False when the person gave no date or the write was refused."""
