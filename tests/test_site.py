@@ -197,14 +197,15 @@ def test_client_page_shows_the_card_notes_log_commitments_and_sales(tmp_path):
     assert "4,200" in html
     log = re.findall(r'<li class="touch (\w[\w-]*)" id="L\d+">\s*<time datetime="([\d-]+)"', html)
     assert log == [("voicemail", "2026-11-20"), ("reached", "2026-10-02")]
-    assert "next: 2026-11-24" in html
+    assert html.count("2026-11-24") == 2 and '>next call <time datetime="2026-11-24">2026-11-24</time>' in html
 
 
 def test_stories_and_intelligence_are_collected_from_tagged_touches(tmp_path):
     out = build(make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA}))
     stories = (out / "stories.html").read_text()
     intel = (out / "intel.html").read_text()
-    assert "loved the dashboard. #success solved B and C with us" in stories and "Bakers Weekly" not in stories
+    assert "loved the dashboard" in stories and "success story</a>: solved B and C with us" in stories
+    assert "Bakers Weekly" not in stories
     assert "they read Bakers Weekly" in intel and "loved the dashboard" not in intel
 
 

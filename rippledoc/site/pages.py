@@ -16,7 +16,7 @@ from rippledoc.diagnostics import Diagnostic
 from rippledoc.book.loader import excerpts
 from rippledoc.model import GRADES, LEVELS
 from rippledoc.book.book import Book
-from rippledoc.site.urls import client_page, record_page, slug_of_path
+from rippledoc.site.urls import client_page, kudos_anchor, record_page, slug_of_path, story_anchor, topic_anchor
 from rippledoc.site.search import SearchPage, search_index
 from rippledoc.team import history
 from rippledoc.views.client import client_view
@@ -31,7 +31,8 @@ from rippledoc.views.rituals import ritual_status
 from rippledoc.views.scores import heatmaps
 from rippledoc.views.periods import reporting_span
 from rippledoc.views.terms import last_reached
-from rippledoc.views.timeline import recent_touches, tagged
+from rippledoc.views.timeline import (HandoffWords, KudosWords, Person, Produced, handoff_view, kudos_view, person,
+                                      produced, recent_touches, tagged)
 
 NAV = (
     ("index.html", "Today"),
@@ -81,6 +82,11 @@ class SiteInput:
         return compute_metrics(self.ws, span, self.today)
 
     @cached_property
+    def produced(self) -> Produced:
+        """What each log line produced (handoffs, kudos, stories, intelligence), found once for every page."""
+        return produced(self.ws)
+
+    @cached_property
     def search(self) -> tuple[list[SearchPage], dict[str, bytes]]:
         """The search index (rippledoc/site/search.py): the pages results link to, and its files."""
         return search_index(self.ws, self.today)
@@ -117,6 +123,9 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
         "client_page": client_page,
         "record_page": record_page,
         "slug_of_path": slug_of_path,
+        "story_anchor": story_anchor,
+        "kudos_anchor": kudos_anchor,
+        "topic_anchor": topic_anchor,
         "excerpts": inp.excerpts,
         **context,
     }
@@ -133,7 +142,7 @@ def client_page_for(inp: SiteInput, slug: str) -> Page | None:
     c = inp.ws.client(slug)
     if c is not None:
         return _page(inp, client_page(slug), "client.html", c.name, "clients.html", path,
-                     client=c, view=client_view(inp.ws, c, inp.today), ritual_defs=inp.ws.rituals,
+                     client=c, view=client_view(inp.ws, c, inp.today, inp.produced), ritual_defs=inp.ws.rituals,
                      history=inp.history.of(c.path) if inp.history is not None else None,
                      uncommitted=inp.history is not None and c.path in inp.history.uncommitted,
                      problems=inp.by_path.get(c.path, []))
@@ -192,8 +201,8 @@ def dashboard(inp: SiteInput) -> Page:
         due=due_items(ws, today, days=0),
         commitments=commitments_due(ws, today),
         rituals_due=ritual_status(ws, today),
-        recent=recent_touches(ws, today),
-        handoffs=handoff_list(ws, today),
+        recent=recent_touches(ws, today, found=inp.produced),
+        handoffs=_handoffs(inp),
     )
 
 
@@ -234,13 +243,22 @@ def metrics_page(inp: SiteInput) -> Page:
 def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]],
                 **extra: Any) -> Page:
     return _page(inp, path, "tagged.html", title, path,
-                 groups=[(heading, tags, tagged(inp.ws, tags)) for heading, tags in groups], **extra)
+                 groups=[(heading, tags, tagged(inp.ws, tags, inp.today, inp.produced)) for heading, tags in groups], **extra)
 
 
 def kudos_page(inp: SiteInput) -> Page:
     team = inp.ws.settings.team
-    return _page(inp, "kudos.html", "kudos.html", "Kudos", "kudos.html",
-                 kudos=[(person, team.get(person), items) for person, items in kudos_list(inp.ws).items()])
+    groups: list[tuple[Person, str, list[KudosWords]]] = []
+    for key, items in kudos_list(inp.ws).items():
+        member = team.get(key)
+        groups.append((person(team, key), member.role if member else "", [kudos_view(team, k) for k in items]))
+    return _page(inp, "kudos.html", "kudos.html", "Kudos", "kudos.html", kudos=groups)
+
+
+def _handoffs(inp: SiteInput) -> list[HandoffWords]:
+    """The open handoffs, overdue first, with the owner and the caller by name."""
+    team = inp.ws.settings.team
+    return [handoff_view(team, h, inp.today) for h in handoff_list(inp.ws, inp.today)]
 
 
 def search_page(inp: SiteInput) -> Page:

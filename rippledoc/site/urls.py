@@ -33,3 +33,18 @@ def slug_of_path(path: str) -> str | None:
     """``clients/acme.md`` -> ``acme``; None for files that are not client files."""
     m = re.match(r"^clients/([^/]+)\.md$", path)
     return m[1] if m else None
+
+
+def story_anchor(client: str, story_id: str) -> str:
+    """The id of a success story's row on stories.html (its client's slug and the story's id)."""
+    return f"story-{file_name(client)}-{file_name(story_id)}"
+
+
+def kudos_anchor(person: str) -> str:
+    """The id of a team member's section on kudos.html."""
+    return f"kudos-{file_name(person)}"
+
+
+def topic_anchor(kind: str | None, topic: str | None) -> str:
+    """The id of a topic's row on intel.html; topics match without regard to case or spacing."""
+    return "topic-" + file_name("-".join([kind or "any", " ".join((topic or "none").lower().split())]))

@@ -12,6 +12,7 @@ from rippledoc.model import Client, Commitment, RitualEntry, RitualRecord, Sale,
 from rippledoc.views.research import tenure
 from rippledoc.views.scores import Series, score_series
 from rippledoc.views.terms import last_reached
+from rippledoc.views.timeline import LogLine, Produced, log_lines
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ class ClientView:
     last_reached: Touch | None
     last_reached_ago: str  # "3 days ago", "never"
     owner: TeamMember | None  # None: no owner, or one not in the team (``client.owner`` says who)
-    log: tuple[Touch, ...]  # newest first
+    log: tuple[LogLine, ...]  # newest first
     commitments: tuple[CommitmentRow, ...]  # latest due first
     sales: tuple[Sale, ...]  # newest first
     sales_total: float
@@ -82,7 +83,8 @@ class ClientView:
     entries: tuple[EntryRow, ...]  # newest record first
 
 
-def client_view(book: Book, client: Client, today: date) -> ClientView:
+def client_view(book: Book, client: Client, today: date, found: Produced | None = None) -> ClientView:
+    """``found``: ``timeline.produced(book)``, when the caller shows many clients (computed here otherwise)."""
     reached = last_reached(client, today)
     return ClientView(
         client=client,
@@ -91,7 +93,7 @@ def client_view(book: Book, client: Client, today: date) -> ClientView:
         last_reached=reached,
         last_reached_ago=days_ago(reached.date if reached else None, today),
         owner=book.settings.team.get(client.owner) if client.owner else None,
-        log=tuple(reversed(client.log)),
+        log=tuple(log_lines(book, ((client, t) for t in reversed(client.log)), today, found)),
         commitments=tuple(CommitmentRow(k, k.state(today))
                           for k in sorted(client.commitments, key=lambda k: k.due, reverse=True)),
         sales=tuple(sorted(client.sales, key=lambda s: s.date, reverse=True)),

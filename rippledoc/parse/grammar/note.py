@@ -89,6 +89,11 @@ class Mark:
         """Its words without the outcome syntax."""
         return _clean(self.segment)
 
+    @property
+    def rest(self) -> str:
+        """Its words without the outcome syntax and without its quote (what is said around the quote)."""
+        return _clean(_QUOTE.sub(" ", self.segment, count=1)) if self.quote is not None else self.words
+
 
 @dataclass(frozen=True, slots=True)
 class LineOutcomes:
@@ -101,6 +106,14 @@ class LineOutcomes:
     def plain(self) -> str:
         """The note's own words, without the outcome syntax (computed when asked: most lines never are)."""
         return _plain(self.note, list(self.spans))
+
+    @property
+    def own(self) -> str:
+        """The note's own words before its first mark, without the handoff clause and ``next:``; '' when a mark
+        comes first (``plain`` then falls back to the words of the marks)."""
+        found = marks_in(self.note) if self.marks else []
+        end = found[0].start() if found else len(self.note)
+        return _cut(self.note[:end], [(s, e) for s, e in self.spans if e <= end])
 
     def tagged(self, *tags: str) -> list[Mark]:
         return [m for m in self.marks if m.tag in tags]
@@ -212,17 +225,25 @@ def parse_line(touch: Touch) -> tuple[LineOutcomes, list[Diagnostic]]:
     return LineOutcomes(handoff, tuple(marks), note, tuple(spans)), diags
 
 
+def _cut(text: str, cuts: list[tuple[int, int]]) -> str:
+    for s, e in sorted(cuts, reverse=True):
+        text = text[:s] + " " + text[e:]
+    return _clean(text)
+
+
 def _plain(note: str, spans: list[tuple[int, int]]) -> str:
     """The note's own words: without the handoff clause and the marks' words (kudos quotes, intel notes…);
     when that leaves nothing (a line that is all marks), without the syntax alone."""
-    def cut(text: str, cuts: list[tuple[int, int]]) -> str:
-        for s, e in sorted(cuts, reverse=True):
-            text = text[:s] + " " + text[e:]
-        return _clean(text)
     marks = marks_in(note)
     if not marks:
-        return cut(note, spans)
-    return cut(note[:marks[0].start()], [(s, e) for s, e in spans if e <= marks[0].start()]) or cut(note, spans)
+        return _cut(note, spans)
+    return _cut(note[:marks[0].start()], [(s, e) for s, e in spans if e <= marks[0].start()]) or _cut(note, spans)
+
+
+def own_words(touch: Touch, line: LineOutcomes) -> str:
+    """What a person wrote in ``touch``'s note, for people to read: ``line.own`` (``line``: ``parse_line(touch)``),
+    and for a note without outcome syntax the note without its ``next:``."""
+    return line.own if line.note else _clean(touch.note)
 
 
 def intel_topic(ref: str) -> tuple[str | None, str]:
