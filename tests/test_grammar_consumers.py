@@ -217,19 +217,35 @@ def words(text: str) -> list[str]:
     return re.findall(r"\w+", text)
 
 
-def test_the_site_shows_the_parts_of_every_case_line(tmp_path: Path):
+TEAM = {"stan": "Stan Ortiz", "priya": "Priya Shah", "omar": "Omar Haddad", "lena": "Lena Berg"}
+
+
+def test_the_site_shows_every_case_line_in_words_with_its_people_by_name_and_no_syntax(tmp_path: Path):
+    """Every word a person wrote is on the client page (the outcome syntax read into words, @names as the team's
+    names), with the kind, the author's name and the dates; none of the syntax."""
     from rippledoc.site.build import build_site
     chosen = [c.values[0] for c in CLEAN]
     root = book(tmp_path / "book", {f"case-{i}": (f"Case {i}", c.input) for i, c in enumerate(chosen)})
     result = build_site(root, tmp_path / "out", TODAY)
     for i, case in enumerate(chosen):
         [page] = [p for p in result.rendered if p.startswith("clients/") and f"case-{i}." in p]
-        shown = words(html.unescape(re.sub(r"<[^>]+>", " ", (result.out / page).read_text(encoding="utf-8"))))
+        log = (result.out / page).read_text(encoding="utf-8").split('aria-labelledby="log-h"', 1)[1]
+        log = html.unescape(re.sub(r"<[^>]+>", " ", log.split("</section>", 1)[0]))
+        shown = words(log)
         for line in case.input:
             record = texts(read_case(Case(case.file, case.line, case.title, [line], None)))
-            wanted = words(record.get("note", "")) + [record["kind"]] + ([record["by"]] if "by" in record else [])
+            outcome = "handoff" in record or "marks" in record
+            said = record.get("plain", "") if outcome else re.sub(r"\bnext:\s*\S+", "", record.get("note", ""))
+            said = re.sub(r"@([A-Za-z][\w-]*)", lambda m: TEAM.get(m[1], m[0]), said)
+            dates = [record.get("next")] + [record.get("handoff", {}).get(k) for k in ("due", "done")]
+            wanted = words(said) + [record["kind"]] + words(TEAM.get(record.get("by", ""), "")) + \
+                [w for d in dates if d for w in words(d)]
             missing = [w for w in wanted if w not in shown]
             assert missing == [], (page, line)
+            syntax = [f"#{m['tag']}" for m in record.get("marks", ())] + ["handoff:"] * ("handoff" in record) + \
+                ["next:"] * ("next" in record) + ["done:"] * bool(record.get("handoff", {}).get("done"))
+            left = [x for x in syntax if re.search(re.escape(x) + r"(?![\w-])", log, re.IGNORECASE)]
+            assert left == [], (page, line)
 
 
 # ---------------------------------------------------------------- the editor's completion

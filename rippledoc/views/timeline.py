@@ -151,8 +151,9 @@ def log_line(book: Book, client: Client, t: Touch, today: date, found: Produced 
     step_marks = {STEP_TAGS[m.tag]: m for m in line.marks if m.tag in STEP_TAGS}
 
     def story(s: Story, step: StoryStep | None) -> StoryWords:
-        if step is None:
-            return StoryWords(s, None, with_names(s.mark.words, team))
+        if step is None:  # one story per line, however often it is tagged: the words of every '#success'
+            said = " ".join(m.words for m in line.tagged("success") if m.words) or s.mark.words
+            return StoryWords(s, None, with_names(said, team))
         mark = step_marks.get(step.step)
         return StoryWords(s, step.step, with_names(step.quote or "", team),
                           with_names(mark.rest, team) if mark is not None else "")

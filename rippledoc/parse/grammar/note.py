@@ -144,7 +144,9 @@ def note_offset(touch: Touch) -> int:
 
 
 def _clean(text: str) -> str:
-    text = _MARK.sub("", text)
+    """Words without the marks (as ``marks_in`` reads them: not the ``#success`` of ``R&#success``) and next:."""
+    text = _MARK.sub(lambda x: x[0] if x.start() and (text[x.start() - 1].isalnum() or text[x.start() - 1] in "_&/")
+                     else "", text)
     text = _NEXT.sub("", text)
     return " ".join(text.split()).strip(" .;,-") or ""
 
