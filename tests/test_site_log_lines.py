@@ -114,3 +114,13 @@ def test_a_log_line_joins_the_touch_to_what_the_link_stage_found(tmp_path):
                                                                           "Sent the slides")]
     assert [(k.words, k.more) for k in kudos.kudos] == [("Priya fixed it in ten minutes", "said Ana")]
     assert testimonial.by is not None and testimonial.by.name == "Priya Shah"
+
+
+def test_the_notes_before_a_call_recall_the_last_touches_in_words(tmp_path):
+    from conftest import REPO, TODAY as SAMPLE_DAY
+    build_site(REPO, tmp_path / "sample", SAMPLE_DAY)
+    page = (tmp_path / "sample" / "index.html").read_text()
+    notes = re.findall(r'<details class="research".*?</details>', page, re.S)
+    assert notes and all("Last touches" in n for n in notes)
+    for raw in ("next: 20", "handoff:", "#kudos", "#success", "#intel["):
+        assert not [n for n in notes if raw in n], raw

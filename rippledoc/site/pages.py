@@ -26,13 +26,13 @@ from rippledoc.views.followups import handoff_list, intel_topics, kudos_list, st
 from rippledoc.views.metrics import Metrics, compute_metrics
 from rippledoc.views.plan import daily_plan
 from rippledoc.views.records import record_view, records_by_ritual, twelve_days
-from rippledoc.views.research import research_notes
+from rippledoc.views.research import last_touches, research_notes, success_touches
 from rippledoc.views.rituals import ritual_status
 from rippledoc.views.scores import heatmaps
 from rippledoc.views.periods import reporting_span
 from rippledoc.views.terms import last_reached
-from rippledoc.views.timeline import (HandoffWords, KudosWords, Person, Produced, handoff_view, kudos_view, person,
-                                      produced, recent_touches, tagged)
+from rippledoc.views.timeline import (HandoffWords, KudosWords, Person, Produced, handoff_view, kudos_view, log_lines,
+                                      person, produced, recent_touches, tagged)
 
 NAV = (
     ("index.html", "Today"),
@@ -193,11 +193,16 @@ def dashboard(inp: SiteInput) -> Page:
     ws, today = inp.ws, inp.today
     plan = daily_plan(ws, today)
     research = {call.client.slug: research_notes(call.client, ws, today, at=call.start) for call in plan.calls}
+    said = {call.client.slug: {  # the notes' touches as log lines for people
+        "last": log_lines(ws, ((call.client, t) for t in last_touches(call.client)), today, inp.produced),
+        "stories": log_lines(ws, ((call.client, t) for t in success_touches(call.client)), today, inp.produced),
+    } for call in plan.calls}
     return _page(
         inp, "index.html", "index.html", "Today", "index.html",
         has_clients=bool(ws.clients),
         plan=plan,
         research=research,
+        research_log=said,
         due=due_items(ws, today, days=0),
         commitments=commitments_due(ws, today),
         rituals_due=ritual_status(ws, today),

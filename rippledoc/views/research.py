@@ -114,10 +114,19 @@ def _touch(t: Touch) -> TouchNote:
             "tags": list(t.tags)}
 
 
+def last_touches(client: Client) -> list[Touch]:
+    """The touches the notes recall, newest first."""
+    return list(client.log[-LAST_TOUCHES:])[::-1]
+
+
+def success_touches(client: Client) -> list[Touch]:
+    """The success stories the notes recall, newest first."""
+    return [t for t in client.log if "success" in t.tags][-STORIES:][::-1]
+
+
 def research_notes(client: Client, ws: Book, today: date, at: datetime | None = None) -> ResearchNotes:
     zone = client.timezone or None  # None: the file gives no zone, so their local hour is not known
     local = at.astimezone(ZoneInfo(zone)) if at is not None and zone else None
-    stories = [t for t in client.log if "success" in t.tags][-STORIES:]
     open_commitments = [c for c in client.commitments if c.done is None]
     return {
         "client": client.slug,
@@ -134,11 +143,11 @@ def research_notes(client: Client, ws: Book, today: date, at: datetime | None = 
         "timezone": zone,
         "hours": str(client.hours or ws.settings.client_hours),
         "their_time": local.strftime("%a %H:%M") if local else None,
-        "last_touches": [_touch(t) for t in client.log[-LAST_TOUCHES:]][::-1],
+        "last_touches": [_touch(t) for t in last_touches(client)],
         "open_commitments": [{"what": c.what, "due": c.due.isoformat(), "state": c.state(today)}
                              for c in sorted(open_commitments, key=lambda c: c.due)],
         "scores": latest_scores(client, ws),
-        "success_stories": [_touch(t) for t in stories][::-1],
+        "success_stories": [_touch(t) for t in success_touches(client)],
         "open_handoffs": _handoffs(client, ws, today),
         "path": client.path,
     }
