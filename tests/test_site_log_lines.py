@@ -117,8 +117,8 @@ def test_a_log_line_joins_the_touch_to_what_the_link_stage_found(tmp_path):
 
 
 def test_the_notes_before_a_call_recall_the_last_touches_in_words(tmp_path):
-    from conftest import REPO, TODAY as SAMPLE_DAY
-    build_site(REPO, tmp_path / "sample", SAMPLE_DAY)
+    from conftest import REPO
+    build_site(REPO, tmp_path / "sample", date(2026, 11, 23))  # a Monday: calls are planned
     page = (tmp_path / "sample" / "index.html").read_text()
     notes = re.findall(r'<details class="research".*?</details>', page, re.S)
     assert notes and all("Last touches" in n for n in notes)
