@@ -15,7 +15,7 @@ from typing import Iterable, Mapping
 
 from rippledoc.book.book import Book
 from rippledoc.model import Client, TeamMember, Touch
-from rippledoc.parse.grammar.note import MENTION, STEP_TAGS, Mark, own_words, parse_line
+from rippledoc.parse.grammar.note import MENTION, STEP_TAGS, Mark, may_carry, own_words, parse_line
 from rippledoc.parse.marks import Handoff, Intel, Kudos, Story, StoryStep
 
 RECENT_DAYS = 14
@@ -102,6 +102,11 @@ class LogLine:
     intel: tuple[IntelWords, ...]
     next: date | None
 
+    @property
+    def produced(self) -> bool:
+        """Whether the line produced anything: a handoff opened or closed, kudos, a story or its step, intel."""
+        return bool(self.handoff or self.closes or self.kudos or self.stories or self.intel)
+
 
 Key = tuple[str, int]  # (path, line) of a touch
 
@@ -146,6 +151,9 @@ def log_line(book: Book, client: Client, t: Touch, today: date, found: Produced 
     found = found if found is not None else produced(book)
     team = book.settings.team
     k = (t.source.path, t.source.line)
+    by = person(team, t.by) if t.by else None
+    if not may_carry(t):  # most lines: no outcome syntax, nothing produced
+        return LogLine(client, t, by, with_names(own_words(t), team), None, (), (), (), (), t.next)
     line, _ = parse_line(t)
     kudos_marks = line.tagged("kudos")
     step_marks = {STEP_TAGS[m.tag]: m for m in line.marks if m.tag in STEP_TAGS}
@@ -158,7 +166,7 @@ def log_line(book: Book, client: Client, t: Touch, today: date, found: Produced 
         return StoryWords(s, step.step, with_names(step.quote or "", team),
                           with_names(mark.rest, team) if mark is not None else "")
     return LogLine(
-        client, t, person(team, t.by) if t.by else None, with_names(own_words(t, line), team),
+        client, t, by, with_names(own_words(t, line), team),
         next((handoff_view(team, h, today) for h in found.handoffs.get(k, ())), None),
         tuple(handoff_view(team, h, today) for h in found.closed.get(k, ())),
         tuple(kudos_view(team, x, next((m for m in kudos_marks if x.person in m.people), None))

@@ -145,9 +145,11 @@ def note_offset(touch: Touch) -> int:
 
 def _clean(text: str) -> str:
     """Words without the marks (as ``marks_in`` reads them: not the ``#success`` of ``R&#success``) and next:."""
-    text = _MARK.sub(lambda x: x[0] if x.start() and (text[x.start() - 1].isalnum() or text[x.start() - 1] in "_&/")
-                     else "", text)
-    text = _NEXT.sub("", text)
+    if "#" in text:
+        text = _MARK.sub(lambda x: x[0] if x.start() and (text[x.start() - 1].isalnum() or text[x.start() - 1] in "_&/")
+                         else "", text)
+    if "next:" in text:
+        text = _NEXT.sub("", text)
     return " ".join(text.split()).strip(" .;,-") or ""
 
 
@@ -242,10 +244,10 @@ def _plain(note: str, spans: list[tuple[int, int]]) -> str:
     return _cut(note[:marks[0].start()], [(s, e) for s, e in spans if e <= marks[0].start()]) or _cut(note, spans)
 
 
-def own_words(touch: Touch, line: LineOutcomes) -> str:
+def own_words(touch: Touch, line: LineOutcomes | None = None) -> str:
     """What a person wrote in ``touch``'s note, for people to read: ``line.own`` (``line``: ``parse_line(touch)``),
-    and for a note without outcome syntax the note without its ``next:``."""
-    return line.own if line.note else _clean(touch.note)
+    and for a note without outcome syntax (``line`` None when ``may_carry`` says so) the note without ``next:``."""
+    return line.own if line is not None and line.note else _clean(touch.note)
 
 
 def intel_topic(ref: str) -> tuple[str | None, str]:
