@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import REPO, write
 from rippledoc.site.overrides import override_problems
-from rippledoc.site.render import shipped_templates, template_dirs
+from rippledoc.site.templates import shipped_templates, template_dirs
 
 
 def test_the_shipped_templates_are_the_repository_s_site_templates():

@@ -28,7 +28,8 @@ from rippledoc.exchange.ics import site_feed
 from rippledoc.read.parallel import render_pages
 from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
                                   search_files, site_pages)
-from rippledoc.site.render import TEMPLATE_DIR, make_env, template_dirs
+from rippledoc.site.render import make_env
+from rippledoc.site.templates import TEMPLATE_DIR, template_dirs
 
 MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
 ASSETS = "assets"

@@ -15,7 +15,7 @@ from jinja2 import nodes
 
 from rippledoc.diagnostics import Diagnostic, warning
 from rippledoc.parse.fields import did_you_mean
-from rippledoc.site.render import TEMPLATE_DIR, shipped_templates
+from rippledoc.site.templates import TEMPLATE_DIR, shipped_templates
 
 ASSETS = "assets"
 

@@ -22,7 +22,6 @@ commands, read or write files on a teammate's machine.
 """
 from __future__ import annotations
 
-import importlib.util
 import inspect
 import json
 import io
@@ -38,32 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from rippledoc.site import charts, csp
 from rippledoc.views.jsonable import to_json
 from rippledoc.site.markdown import render_markdown, safe_link
-
-TEMPLATE_DIR = "site_templates"
-
-
-SHIPPED = "rippledoc.site_templates"  # the shipped templates, installed as this package's data (pyproject.toml)
-
-
-def shipped_templates() -> Path:
-    """The folder of the shipped templates: ``site_templates/`` at the top of the repository, installed as
-    ``rippledoc/site_templates/`` by a wheel and mapped to the repository's folder by an editable install."""
-    try:
-        spec = importlib.util.find_spec(SHIPPED)
-    except ImportError:
-        spec = None
-    if spec is not None and spec.submodule_search_locations:
-        return Path(list(spec.submodule_search_locations)[0])
-    return Path(__file__).resolve().parents[2] / TEMPLATE_DIR  # a checkout imported without installing it
-
-
-def template_dirs(root: Path) -> list[Path]:
-    """Where templates are looked for, first match wins: the workspace's own, then the shipped ones (once, when
-    the workspace is the repository itself, whose site_templates/ are the shipped ones)."""
-    dirs = [root / TEMPLATE_DIR, shipped_templates()]
-    found = [d for d in dirs if d.is_dir()]
-    return found[1:] if len(found) == 2 and found[0].resolve() == found[1].resolve() else found
-
+from rippledoc.site.templates import shipped_templates, template_dirs
 
 def web_url(value: str) -> str:
     """A website a person typed, as a link target: http(s) only (``example.com`` gets https://); else ''."""

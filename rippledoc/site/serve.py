@@ -48,7 +48,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from rippledoc.clock import workspace_clock
 from rippledoc.site.build import BuildError, BuildResult, SiteBuilder
 from rippledoc.site import csp
-from rippledoc.site.render import TEMPLATE_DIR, shipped_page, template_dirs
+from rippledoc.site.render import shipped_page
+from rippledoc.site.templates import TEMPLATE_DIR, template_dirs
 from rippledoc.site.urls import slug_of_path
 
 DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
