@@ -6,8 +6,8 @@ import tomllib
 from pathlib import Path
 
 from conftest import REPO, write
-from rippledoc.site.overrides import override_problems
-from rippledoc.site.templates import shipped_templates, template_dirs
+from rippledoc.book.templates import override_problems
+from rippledoc.book.templates import shipped_templates, template_dirs
 
 
 def test_the_shipped_templates_are_the_repository_s_site_templates():

@@ -93,7 +93,7 @@ def test_schema_from_an_installed_wheel(venv):
 
 def test_the_site_templates_are_installed_and_build_a_site(venv, tmp_path):
     outside, env = venv
-    code = ("import json\nfrom rippledoc.site.templates import shipped_templates\n"
+    code = ("import json\nfrom rippledoc.book.templates import shipped_templates\n"
             "base = shipped_templates()\n"
             "print(json.dumps({'base': str(base), 'files': sorted(p.relative_to(base).as_posix()"
             " for p in base.rglob('*') if p.is_file())}))\n")

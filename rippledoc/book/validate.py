@@ -19,7 +19,7 @@ from rippledoc.model import Client, Settings
 from rippledoc.parse.marks import collect
 from rippledoc.parse.grammar.note import handoff_owner
 from rippledoc.parse.grammar.touch import read_touch
-from rippledoc.site.templates import TEMPLATE_DIR
+from rippledoc.book.templates import override_problems
 
 
 def unique_names(ws: Book) -> Iterable[Diagnostic]:
@@ -162,9 +162,6 @@ def merge_driver_setup(ws: Book) -> Iterable[Diagnostic]:
 
 def template_overrides(ws: Book) -> Iterable[Diagnostic]:
     """W500: a template of the workspace's site_templates/ that overrides nothing, or a block its parent lacks."""
-    if not (Path(ws.root) / TEMPLATE_DIR).is_dir():
-        return ()
-    from rippledoc.site.overrides import override_problems  # Jinja2 is imported for a book with templates only
     return override_problems(Path(ws.root))
 
 

@@ -29,7 +29,7 @@ from rippledoc.read.parallel import render_pages
 from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
                                   search_files, site_pages)
 from rippledoc.site.render import make_env
-from rippledoc.site.templates import TEMPLATE_DIR, template_dirs
+from rippledoc.book.templates import TEMPLATE_DIR, template_dirs
 
 MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
 ASSETS = "assets"

@@ -37,7 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from rippledoc.site import charts, csp
 from rippledoc.views.jsonable import to_json
 from rippledoc.site.markdown import render_markdown, safe_link
-from rippledoc.site.templates import shipped_templates, template_dirs
+from rippledoc.book.templates import shipped_templates, template_dirs
 
 def web_url(value: str) -> str:
     """A website a person typed, as a link target: http(s) only (``example.com`` gets https://); else ''."""

@@ -49,7 +49,7 @@ from rippledoc.clock import workspace_clock
 from rippledoc.site.build import BuildError, BuildResult, SiteBuilder
 from rippledoc.site import csp
 from rippledoc.site.render import shipped_page
-from rippledoc.site.templates import TEMPLATE_DIR, template_dirs
+from rippledoc.book.templates import TEMPLATE_DIR, template_dirs
 from rippledoc.site.urls import slug_of_path
 
 DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
