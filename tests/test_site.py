@@ -439,6 +439,27 @@ def test_update_renders_the_changed_client_and_the_aggregate_pages_only(tmp_path
     assert "clients/beta.html" not in (tmp_path / "out/rituals/weekly-connection-review/2026-W47.html").read_text()
 
 
+def test_update_writes_the_edited_client_s_page_before_the_summaries(tmp_path):
+    """serve reloads a tab as soon as its page is written: the edited client's page comes first."""
+    root = make(tmp_path, {"clients/acme.md": ACME, "clients/beta.md": BETA})
+    out = tmp_path / "out"
+    builder = SiteBuilder(root, out, lambda: TODAY)
+    builder.full()
+    (root / "clients/acme.md").write_text((root / "clients/acme.md").read_text().replace("fewer surprises", "calm"))
+    seen: list[tuple[list[str], list[str], bool, bool]] = []
+
+    def written(paths: list[str], removed: list[str]) -> None:
+        seen.append((paths, removed, "<strong>calm</strong>" in (out / "clients/acme.html").read_text(),
+                     "calm" in (out / "search.html").read_text() + "".join(
+                         f.read_text() for f in (out / "search").glob("*.js"))))
+
+    result = builder.update({"acme"}, written)
+    assert [s[0] for s in seen][0] == ["clients/acme.html"] and seen[0][1] == [] and seen[0][2]
+    assert not seen[0][3]  # the search index was not written yet when the page was
+    assert sorted(seen[1][0]) == sorted(p for p in result.rendered if p != "clients/acme.html") and seen[1][3]
+    assert len(seen) == 2
+
+
 def test_update_of_a_client_saved_with_broken_yaml_shows_the_problem_then_recovers(tmp_path):
     root = make(tmp_path, {"clients/acme.md": ACME})
     builder = SiteBuilder(root, tmp_path / "out", lambda: TODAY)

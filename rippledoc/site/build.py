@@ -4,7 +4,8 @@ A failed build (a template error, ``--strict`` with problems) raises
 ``BuildError`` before the output folder is touched, so there is never half a
 site. The swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux and two renames
 elsewhere. ``SiteBuilder.update`` is the incremental path ``serve`` uses: it
-re-renders the changed clients' pages and the aggregate pages only.
+re-renders the changed clients' pages, writes them, then the aggregate pages,
+the search index and the feed.
 """
 from __future__ import annotations
 
@@ -189,6 +190,7 @@ def write_file(out: Path, rel: str, data: bytes) -> None:
 
 
 Stage = Callable[[dict[str, bytes]], dict[str, bytes]]
+Written = Callable[[list[str], list[str]], None]  # pages written, pages removed
 
 
 def build_site(root: Path, out: Path, today: date, strict: bool = False, live: int = 0,
@@ -245,30 +247,44 @@ class SiteBuilder:
         self.client_pages = dict(result.client_pages)
         return result
 
-    def update(self, slugs: Iterable[str]) -> BuildResult:
+    def update(self, slugs: Iterable[str], written: Written | None = None) -> BuildResult:
         """Re-render the pages of these clients, the aggregate pages and the ritual records naming these
-        clients (they show the client's name and link to its page); remove pages of deleted clients."""
+        clients (they show the client's name and link to its page); remove pages of deleted clients.
+
+        The edited clients' own pages are written first, then the rest: ``written(paths, removed)`` is
+        called after each of the two, so ``serve`` can reload a tab as soon as its page is on disk.
+        """
         started = time.monotonic()
         inp = self._load()
         slugs = set(slugs)
-        pages = gather(aggregate_pages, inp) + gather(record_pages, inp, slugs)
+        own: list[Page] = []
         removed = []
         for slug in sorted(slugs):
             source = f"clients/{slug}.md"
             page = client_page_for(inp, slug)
             if page is not None:
-                pages.append(page)
+                own.append(page)
                 old = self.client_pages.get(source)
                 if old and old != page.path:
                     removed.append(old)
                 self.client_pages[source] = page.path
             elif source in self.client_pages:
                 removed.append(self.client_pages.pop(source))
-        files = render(self.env, pages)
+        self._write(render(self.env, own), removed)
+        if written is not None:
+            written([p.path for p in own], removed)
+        rest = gather(aggregate_pages, inp) + gather(record_pages, inp, slugs)
+        files = render(self.env, rest)
         files.update(search_files(inp))
         files.update(site_feed(inp.ws, inp.today))
+        self._write(files, [])
+        if written is not None:
+            written([p.path for p in rest], [])
+        pages = own + rest
+        return BuildResult(self.out, [p.path for p in pages], removed, inp.diags, time.monotonic() - started)
+
+    def _write(self, files: dict[str, bytes], removed: list[str]) -> None:
         for rel, data in files.items():
             write_file(self.out, rel, data)
         for rel in removed:
             (self.out / rel).unlink(missing_ok=True)
-        return BuildResult(self.out, [p.path for p in pages], removed, inp.diags, time.monotonic() - started)

@@ -187,8 +187,16 @@ class Rebuilder:
     def rebuild(self, paths: set[str] | None) -> None:
         slugs = affected_clients(paths) if paths else None
         stamp = self.builder.version = new_stamp()
+
+        def written(paths: list[str], removed: list[str]) -> None:  # these pages are on disk: their tabs may reload
+            with self.state.lock:
+                self.state.pages.update({p: stamp for p in paths})
+                for p in removed:
+                    self.state.pages.pop(p, None)
+                self.state.built.notify_all()
+
         try:
-            result = self.builder.full() if slugs is None else self.builder.update(slugs)
+            result = self.builder.full() if slugs is None else self.builder.update(slugs, written)
         except BuildError as exc:
             self._failed(str(exc))
             return
