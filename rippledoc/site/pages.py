@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.book.loader import excerpts
@@ -18,6 +18,8 @@ from rippledoc.model import GRADES, LEVELS
 from rippledoc.book.book import Book
 from rippledoc.site.urls import client_page, kudos_anchor, record_page, slug_of_path, story_anchor, topic_anchor
 from rippledoc.site.search import SearchPage, search_index
+from rippledoc.site import split
+from rippledoc.site.split import Links, Months, by_letter, by_month, clients_script, urgent
 from rippledoc.team import history
 from rippledoc.views.client import client_view
 from rippledoc.views.commitments import commitments_due
@@ -87,6 +89,47 @@ class SiteInput:
         return produced(self.ws)
 
     @cached_property
+    def stories(self) -> Months:
+        """The pipeline and the lines tagged #success or #story, by month when they are many (site/split.py)."""
+        return by_month("stories", {"pipeline": (story_list(self.ws, self.today), lambda v: v.story.date),
+                                    "lines": (tagged(self.ws, STORY_TAGS, self.today, self.produced),
+                                              lambda x: x.touch.date)})
+
+    @cached_property
+    def intel(self) -> Months:
+        return by_month("intel", {"lines": (tagged(self.ws, INTEL_TAGS, self.today, self.produced),
+                                            lambda x: x.touch.date)})
+
+    @cached_property
+    def kudos(self) -> Months:
+        """Every kudos, the team's order then the newest first, by month when they are many."""
+        team = self.ws.settings.team
+        words = [kudos_view(team, k) for items in kudos_list(self.ws).values() for k in items]
+        return by_month("kudos", {"kudos": (words, lambda kw: kw.kudos.touch.date)})
+
+    @cached_property
+    def links(self) -> Links:
+        """Where each story and kudos is, for the links of log lines on every page."""
+        return Links(split.story_homes(self.stories), split.kudos_homes(self.kudos))
+
+    @cached_property
+    def lists(self) -> dict[str, tuple[str, list[Any]]]:
+        """Today's long lists: name -> (title, every item, most urgent first)."""
+        ws, today = self.ws, self.today
+        team = ws.settings.team
+        return {
+            "due": ("Due and overdue", due_items(ws, today, days=0)),
+            "commitments": ("Commitments due", commitments_due(ws, today)),
+            "handoffs": ("Open handoffs", [handoff_view(team, h, today) for h in handoff_list(ws, today)]),
+            "recent": ("The last two weeks", recent_touches(ws, today, found=self.produced)),
+        }
+
+    @cached_property
+    def table(self) -> list[dict[str, Any]]:
+        """The rows of the clients table, by name."""
+        return _table_rows(self, due_items(self.ws, self.today, days=3650))
+
+    @cached_property
     def search(self) -> tuple[list[SearchPage], dict[str, bytes]]:
         """The search index (rippledoc/site/search.py): the pages results link to, and its files."""
         return search_index(self.ws, self.today)
@@ -126,6 +169,8 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
         "story_anchor": story_anchor,
         "kudos_anchor": kudos_anchor,
         "topic_anchor": topic_anchor,
+        "links": inp.links,
+        "limits": {"urgent": split.URGENT, "topic_clients": split.TOPIC_CLIENTS},
         "excerpts": inp.excerpts,
         **context,
     }
@@ -203,17 +248,27 @@ def dashboard(inp: SiteInput) -> Page:
         plan=plan,
         research=research,
         research_log=said,
-        due=due_items(ws, today, days=0),
-        commitments=commitments_due(ws, today),
         rituals_due=ritual_status(ws, today),
-        recent=recent_touches(ws, today, found=inp.produced),
-        handoffs=_handoffs(inp),
+        **{name: urgent(items, name) for name, (_, items) in inp.lists.items()},
+        open_handoffs=inp.lists["handoffs"][1],
     )
 
 
-def clients_table(inp: SiteInput) -> Page:
-    due = due_items(inp.ws, inp.today, days=3650)
-    rows = _table_rows(inp, due)
+def list_pages(inp: SiteInput) -> list[Page]:
+    """The whole of each list the dashboard shows the first items of: due.html, due-2.html, …"""
+    pages = []
+    for name, (title, items) in inp.lists.items():
+        if len(items) <= split.URGENT:
+            continue
+        for path, shown in split.paged(items, name, "page"):
+            pages.append(_page(inp, path, "list.html", title, "index.html", shown=shown, partial=f"_{name}.html",
+                               page_path=path, **{name: shown}))
+    return pages
+
+
+def clients_table(inp: SiteInput) -> list[Page]:
+    """clients.html: the whole table, or when it is long the letters, each a page (table/B.html) or a few."""
+    rows = inp.table
     values = {
         "level": [lv for lv in LEVELS if any(r["client"].level == lv for r in rows)],
         "grade": [g for g in GRADES if any(r["client"].grade == g for r in rows)],
@@ -222,8 +277,16 @@ def clients_table(inp: SiteInput) -> Page:
         "tag": sorted({t for r in rows for t in r["client"].tags}),
     }
     broken = [s for s in client_slugs(inp) if inp.ws.client(s) is None]
-    return _page(inp, "clients.html", "clients.html", "Clients", "clients.html", rows=rows, values=values,
-                 broken=broken)
+    letters = by_letter(rows)
+    parts = [part for part, _ in letters]
+    common = dict(values=values, broken=broken, total=len(rows), letters=parts,
+                  everyone=split.CLIENTS_SCRIPT if letters else "")
+    pages = [_page(inp, "clients.html", "clients.html", "Clients", "clients.html",
+                   rows=[] if letters else rows, part=None, **common)]
+    for part, here in letters:
+        pages.append(_page(inp, part.path, "clients.html", f"Clients: {part.label}", "clients.html",
+                           rows=here, part=part, **common))
+    return pages
 
 
 def rituals_page(inp: SiteInput) -> Page:
@@ -245,25 +308,43 @@ def metrics_page(inp: SiteInput) -> Page:
     return _page(inp, "metrics.html", "metrics.html", "Metrics", "metrics.html", metrics=inp.metrics)
 
 
-def tagged_page(inp: SiteInput, path: str, title: str, groups: list[tuple[str, tuple[str, ...]]],
-                **extra: Any) -> Page:
-    return _page(inp, path, "tagged.html", title, path,
-                 groups=[(heading, tags, tagged(inp.ws, tags, inp.today, inp.produced)) for heading, tags in groups], **extra)
+def month_pages(inp: SiteInput, months: Months, template: str, title: str,
+                page_context: Callable[[dict[str, Sequence[Any]]], dict[str, Any]], **extra: Any) -> list[Page]:
+    """The main page (the latest months and the list of every month) and one page per month or part of one."""
+    pages = [_page(inp, months.main, template, title, months.main, months=months, part=None,
+                   **page_context(dict(months.latest)), **extra)]
+    for mp in months.pages:
+        pages.append(_page(inp, mp.part.path, template, f"{title}: {mp.part.label}", months.main, months=months,
+                           part=mp.part, **page_context(dict(mp.lists))))
+    return pages
 
 
-def kudos_page(inp: SiteInput) -> Page:
+def stories_pages(inp: SiteInput) -> list[Page]:
+    heading = ("Every success story", STORY_TAGS)
+    return month_pages(inp, inp.stories, "tagged.html", "Success stories",
+                       lambda lists: {"pipeline": lists["pipeline"], "groups": [(*heading, lists["lines"])],
+                                      "story_ask_days": inp.ws.settings.story_ask_days})
+
+
+def intel_pages(inp: SiteInput) -> list[Page]:
+    heading = ("Every note", INTEL_TAGS)
+    return month_pages(inp, inp.intel, "tagged.html", "Market intelligence",
+                       lambda lists: {"groups": [(*heading, lists["lines"])]}, topics=intel_topics(inp.ws))
+
+
+def kudos_pages(inp: SiteInput) -> list[Page]:
     team = inp.ws.settings.team
-    groups: list[tuple[Person, str, list[KudosWords]]] = []
-    for key, items in kudos_list(inp.ws).items():
-        member = team.get(key)
-        groups.append((person(team, key), member.role if member else "", [kudos_view(team, k) for k in items]))
-    return _page(inp, "kudos.html", "kudos.html", "Kudos", "kudos.html", kudos=groups)
 
-
-def _handoffs(inp: SiteInput) -> list[HandoffWords]:
-    """The open handoffs, overdue first, with the owner and the caller by name."""
-    team = inp.ws.settings.team
-    return [handoff_view(team, h, inp.today) for h in handoff_list(inp.ws, inp.today)]
+    def groups(lists: dict[str, Sequence[Any]]) -> dict[str, Any]:
+        by_person: dict[str, list[KudosWords]] = {}
+        for kw in lists["kudos"]:
+            by_person.setdefault(kw.kudos.person, []).append(kw)
+        found: list[tuple[Person, str, list[KudosWords]]] = []
+        for key, items in by_person.items():
+            member = team.get(key)
+            found.append((person(team, key), member.role if member else "", items))
+        return {"kudos": found}
+    return month_pages(inp, inp.kudos, "kudos.html", "Kudos", groups)
 
 
 def search_page(inp: SiteInput) -> Page:
@@ -271,8 +352,12 @@ def search_page(inp: SiteInput) -> Page:
 
 
 def search_files(inp: SiteInput) -> dict[str, bytes]:
-    """The files of the search index, written beside the pages (search/*.js)."""
-    return inp.search[1]
+    """The files of the search index, written beside the pages (search/*.js), and the clients table's rows for
+    its filter when the table is split (search/clients.js)."""
+    files = dict(inp.search[1])
+    if by_letter(inp.table):
+        files[split.CLIENTS_SCRIPT] = clients_script(inp.table, client_page)
+    return files
 
 
 def problems_page(inp: SiteInput) -> Page:
@@ -296,16 +381,15 @@ def aggregate_pages(inp: SiteInput) -> list[Page]:
     """The pages that summarise many files: rebuilt on every change."""
     return [
         dashboard(inp),
-        clients_table(inp),
+        *clients_table(inp),
         rituals_page(inp),
         metrics_page(inp),
-        tagged_page(inp, "stories.html", "Success stories", [("Every success story", STORY_TAGS)],
-                    pipeline=story_list(inp.ws, inp.today), story_ask_days=inp.ws.settings.story_ask_days),
-        kudos_page(inp),
-        tagged_page(inp, "intel.html", "Market intelligence", [("Every note", INTEL_TAGS)],
-                    topics=intel_topics(inp.ws)),
+        *stories_pages(inp),
+        *kudos_pages(inp),
+        *intel_pages(inp),
         problems_page(inp),
         search_page(inp),
+        *list_pages(inp),
     ]
 
 
