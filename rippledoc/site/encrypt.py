@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import posixpath
 import re
 import secrets
@@ -355,7 +356,7 @@ def encrypt_site(files: dict[str, bytes], passphrase: str, iterations: int = MIN
             name, data = parse_script(files[path])
         except (ValueError, UnicodeDecodeError):
             raise EncryptError(f"cannot encrypt {path}: it is not a file of the search index") from None
-        nonce, ciphertext = seal(key, path, data)
+        nonce, ciphertext = seal(key, path, _renamed_links(data, names))
         out[path] = sealed_script(name, _b64(nonce), _b64(ciphertext))
     for page in pages:
         new = names[page]
@@ -367,6 +368,16 @@ def encrypt_site(files: dict[str, bytes], passphrase: str, iterations: int = MIN
         nonce, ciphertext = seal(key, new, plain)
         out[new] = shell(new, salt, iterations, nonce, ciphertext)
     return EncryptedSite(out, names, salt, iterations)
+
+
+def _renamed_links(data: bytes, names: dict[str, str]) -> bytes:
+    """An index file's data that names pages (``search/clients.js``'s "links", site/split.py) with the names the
+    pages have in the encrypted site."""
+    if not data.startswith(b'{"links":'):
+        return data
+    found = json.loads(data)
+    found["links"] = [names.get(p, p) for p in found["links"]]
+    return json.dumps(found, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def read_tree(folder: Path) -> dict[str, bytes]:

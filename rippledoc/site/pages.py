@@ -33,7 +33,7 @@ from rippledoc.views.rituals import ritual_status
 from rippledoc.views.scores import heatmaps
 from rippledoc.views.periods import reporting_span
 from rippledoc.views.terms import last_reached
-from rippledoc.views.timeline import (HandoffWords, KudosWords, Person, Produced, handoff_view, kudos_view, log_lines,
+from rippledoc.views.timeline import (KudosWords, Person, Produced, handoff_view, kudos_view, log_lines,
                                       person, produced, recent_touches, tagged)
 
 NAV = (
@@ -242,6 +242,7 @@ def dashboard(inp: SiteInput) -> Page:
         "last": log_lines(ws, ((call.client, t) for t in last_touches(call.client)), today, inp.produced),
         "stories": log_lines(ws, ((call.client, t) for t in success_touches(call.client)), today, inp.produced),
     } for call in plan.calls}
+    lists: dict[str, Any] = {name: urgent(items, name) for name, (_, items) in inp.lists.items()}
     return _page(
         inp, "index.html", "index.html", "Today", "index.html",
         has_clients=bool(ws.clients),
@@ -249,7 +250,7 @@ def dashboard(inp: SiteInput) -> Page:
         research=research,
         research_log=said,
         rituals_due=ritual_status(ws, today),
-        **{name: urgent(items, name) for name, (_, items) in inp.lists.items()},
+        **lists,
         open_handoffs=inp.lists["handoffs"][1],
     )
 
@@ -261,8 +262,9 @@ def list_pages(inp: SiteInput) -> list[Page]:
         if len(items) <= split.URGENT:
             continue
         for path, shown in split.paged(items, name, "page"):
+            named: dict[str, Any] = {name: shown}  # the partial reads the list by its name, as on the dashboard
             pages.append(_page(inp, path, "list.html", title, "index.html", shown=shown, partial=f"_{name}.html",
-                               page_path=path, **{name: shown}))
+                               page_path=path, **named))
     return pages
 
 
@@ -279,8 +281,8 @@ def clients_table(inp: SiteInput) -> list[Page]:
     broken = [s for s in client_slugs(inp) if inp.ws.client(s) is None]
     letters = by_letter(rows)
     parts = [part for part, _ in letters]
-    common = dict(values=values, broken=broken, total=len(rows), letters=parts,
-                  everyone=split.CLIENTS_SCRIPT if letters else "")
+    common: dict[str, Any] = dict(values=values, broken=broken, total=len(rows), letters=parts,
+                                  everyone=split.CLIENTS_SCRIPT if letters else "")
     pages = [_page(inp, "clients.html", "clients.html", "Clients", "clients.html",
                    rows=[] if letters else rows, part=None, **common)]
     for part, here in letters:
@@ -348,7 +350,7 @@ def kudos_pages(inp: SiteInput) -> list[Page]:
 
 
 def search_page(inp: SiteInput) -> Page:
-    return _page(inp, "search.html", "search.html", "Search", "search.html", search_pages=inp.search[0])
+    return _page(inp, "search.html", "search.html", "Search", "search.html")
 
 
 def search_files(inp: SiteInput) -> dict[str, bytes]:

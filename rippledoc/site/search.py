@@ -9,9 +9,11 @@ Scripts, not JSON, so they load from ``file://`` under the site's CSP
   order (UTF-16 code units, as JavaScript compares strings): which entries
   hold the word; a word in more than LIST_IDS entries keeps the first
   LIST_IDS only and is named in ``index.js``'s ``cut``;
+- ``search/pages.js``: ``{"links": [path…], "labels": [label…]}``, the pages
+  results link to (an encrypted build renames the links as it renames the
+  pages, site/encrypt.py), so the search page stays small however large the book;
 - ``search/tN.js``: a text part, ``[[page, line, kind, date, text(, at, end)], …]``:
-  the entries themselves, ``page`` an index into the search page's list of
-  links (so an encrypted build's renamed pages are linked right), ``at`` and
+  the entries themselves, ``page`` an index into ``pages.js``'s links, ``at`` and
   ``end`` the part of ``text`` that is searched when it is not all of it (a
   field's value, a log line's note: its date, kind and author are shown, not
   searched).
@@ -152,6 +154,7 @@ def search_index(ws: Book, today: date) -> tuple[list[SearchPage], dict[str, byt
     for w in cut:
         del postings[w][LIST_IDS:]
     firsts = _chunks(postings, files)
+    files[f"{FOLDER}pages.js"] = script("pages", {"links": [p.path for p in pages], "labels": [p.label for p in pages]})
     files[f"{FOLDER}index.js"] = script("index", {"format": FORMAT, "entries": len(rows), "parts": starts,
                                                   "kinds": list(KINDS), "chunks": firsts, "cut": cut})
     return pages, files

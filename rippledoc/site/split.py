@@ -9,7 +9,8 @@
   ``TABLE_ROWS`` rows); ``clients.html`` lists the letters, and the filter finds a client of any letter from
   ``search/clients.js`` (``clients_script``).
 
-The limits are module constants, read at each build, so a test can lower them.
+The limits are module constants, read at each build, so a test can lower them (tests/test_light_pages.py). With
+these, no page of a generated book of 10,000 clients reaches 1 MB (docs/performance.md, "Light pages").
 """
 from __future__ import annotations
 
@@ -24,7 +25,6 @@ from rippledoc.parse.marks import Kudos, Story
 from rippledoc.site.search import script
 from rippledoc.site.urls import kudos_anchor, story_anchor
 
-PAGE_BYTES = 1_000_000  # no page of a built site is larger (tests/test_light_pages.py)
 URGENT = 50  # items of a long list the dashboard shows
 LIST_ITEMS = 1000  # items on one page of a whole list (due.html, due-2.html, …)
 MONTH_ITEMS = 250  # items of a month on one page of stories, intelligence or kudos
@@ -43,10 +43,6 @@ class Shown(Generic[T]):
     href: str | None = None  # the first page of the whole list, when not every item is shown here
     pages: tuple["Part", ...] = ()  # every page of the whole list, when it has more than one
     start: int = 0  # the index of the first item shown, in the whole list
-
-    @property
-    def more(self) -> int:
-        return self.total - len(self.items)
 
 
 @dataclass(frozen=True, slots=True)

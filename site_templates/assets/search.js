@@ -223,11 +223,14 @@
     input = document.getElementById("search-q");
     status = document.getElementById("search-status");
     list = document.getElementById("search-results");
-    var links = document.querySelectorAll("#search-pages a");
     if (!form || !input || !status || !list || !base) return;
-    pages = Array.prototype.map.call(links, function (a) { return { href: a.getAttribute("href"), label: a.textContent }; });
+    var root = new URL("../", base).href, here = location.href.split(/[?#]/)[0];
+    // the links of pages.js are from the site's folder; a result links from this page's (an encrypted one is in p/)
+    var up = here.indexOf(root) === 0 ? "../".repeat((here.slice(root.length).match(/\//g) || []).length) : root;
     say("Loading the index…");
-    load("index").then(function (data) {
+    Promise.all([load("index"), load("pages")]).then(function (both) {
+      var data = both[0];
+      pages = both[1].links.map(function (link, i) { return { href: up + link, label: both[1].labels[i] }; });
       meta = data;
       cut = new Set(data.cut);
       form.hidden = false;
