@@ -208,3 +208,33 @@ def test_an_encrypted_site_s_filter_list_names_the_pages_by_their_encrypted_name
     assert links and all(link in enc.files and link == enc.names[page] for link, page in
                          zip(links, json.loads(parse_script(files[split.CLIENTS_SCRIPT])[1])["links"]))
     assert not any(link.startswith("clients/") for link in links)  # renamed, as every page but index.html
+
+
+@pytest.mark.browser
+def test_the_filter_of_a_letter_page_finds_clients_of_every_letter(built, browser):
+    root, site = built
+    book = load_book(root, TODAY)
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((site / "table" / "A.html").as_uri())
+    rows = page.locator("#client-table tbody tr:not([hidden])")
+    own = rows.count()
+    assert 0 < own <= LIMITS["TABLE_ROWS"]
+    other = next(c for c in book.clients if not c.name.startswith("A"))
+    page.fill("#f-text", other.name.lower())
+    page.wait_for_function("!document.getElementById('shown').textContent.startsWith('Reading')")
+    names = rows.locator("td:first-child a").all_inner_texts()
+    assert other.name in names  # found on the page of another letter
+    link = rows.locator("td:first-child a", has_text=other.name).first.get_attribute("href") or ""
+    assert link.endswith(client_page(other.slug))
+    page.fill("#f-text", "")
+    page.select_option("#f-level", "key")
+    keys = [c for c in book.clients if c.level == "key"]
+    assert page.inner_text("#shown") == f"{len(keys)} of {len(book.clients)} clients"
+    assert rows.count() == len(keys)
+    page.select_option("#f-level", "")
+    assert rows.count() == own  # back to this page's rows
+    assert errors == []
+    page.close()

@@ -15,7 +15,7 @@ these, no page of a generated book of 10,000 clients reaches 1 MB (docs/performa
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Generic, Mapping, Sequence, TypeVar
 
@@ -51,6 +51,7 @@ class Part:
     path: str
     label: str
     count: int
+    counts: Mapping[str, int] = field(default_factory=dict)  # of a month's page: list name -> its items here
 
 
 def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
@@ -132,7 +133,8 @@ def by_month(folder: str, lists: Mapping[str, tuple[Sequence[Any], Callable[[Any
         for n, path in enumerate(paths):
             here = {name: (c[n] if n < len(c) else []) for name, c in cut.items()}
             label = month_label(key) + (f", part {n + 1} of {n_parts}" if n_parts > 1 else "")
-            parts.append((Part(path, label, sum(len(v) for v in here.values())), here))
+            parts.append((Part(path, label, sum(len(v) for v in here.values()), {k: len(v) for k, v in here.items()}),
+                          here))
         month = Month(key, month_label(key), {name: len(v) for name, v in found.items()}, tuple(p for p, _ in parts))
         months.append(month)
         pages.extend(MonthPage(p, month, here) for p, here in parts)
@@ -214,7 +216,7 @@ def clients_script(rows: Sequence[dict[str, Any]], page_of: Callable[[str], str]
     """Every row of the clients table, for the filter of any of its pages (assets/site.js reads it).
 
     ``rippledocSearch("clients", {"links": [page…], "rows": [[link, name, level, grade, owner, status, tags,
-    last, due, why, problems, text], …]})``: a script, so it loads from file:// under the site's CSP; an
+    last, due, why, problems, contact, products], …]})``: a script, so it loads from file:// under the site's CSP; an
     encrypted build seals it and renames its links as it does the search index's (site/encrypt.py).
     """
     links, data = [], []
@@ -223,6 +225,5 @@ def clients_script(rows: Sequence[dict[str, Any]], page_of: Callable[[str], str]
         links.append(page_of(c.slug))
         data.append([n, c.name, c.level, c.grade or "-", c.owner or "", c.status, " ".join(c.tags),
                      r["last"].isoformat() if r["last"] else "", r["due"].isoformat() if r["due"] else "",
-                     r["why"], r["problems"],
-                     " ".join([c.name, c.contact or "", " ".join(c.tags), " ".join(c.products)]).lower()])
+                     r["why"], r["problems"], c.contact or "", " ".join(c.products)])
     return script("clients", {"links": links, "rows": data})

@@ -28,7 +28,8 @@
   // A row as clients.html renders one, from a row of search/clients.js.
   function makeRow(r, links, root) {
     var tr = document.createElement("tr");
-    var attrs = { level: r[2], grade: r[3], owner: r[4], status: r[5], tags: r[6], due: r[8], text: r[11] };
+    var text = [r[1], r[11], r[6], r[12]].join(" ").toLowerCase();  // as clients.html's data-text
+    var attrs = { level: r[2], grade: r[3], owner: r[4], status: r[5], tags: r[6], due: r[8], text: text };
     Object.keys(attrs).forEach(function (k) { tr.setAttribute("data-" + k, attrs[k]); });
     function cell(value, label) {
       var td = document.createElement("td");
