@@ -238,3 +238,21 @@ def test_the_filter_of_a_letter_page_finds_clients_of_every_letter(built, browse
     assert rows.count() == own  # back to this page's rows
     assert errors == []
     page.close()
+
+
+def test_serve_removes_the_split_pages_a_rebuild_no_longer_makes(tmp_path, monkeypatch):
+    from bench.generate import generate
+    from rippledoc.site.build import SiteBuilder
+    generate(tmp_path / "ws", 40)
+    for name, value in LIMITS.items():
+        monkeypatch.setattr(split, name, value)
+    builder = SiteBuilder(tmp_path / "ws", tmp_path / "site", lambda: TODAY, live=False)
+    builder.full()
+    before = split.split_pages_in(tmp_path / "site")
+    assert any(p.startswith("stories/") for p in before) and "due-2.html" in before
+    monkeypatch.setattr(split, "MAIN_ITEMS", 100_000)  # now every story fits stories.html
+    monkeypatch.setattr(split, "LIST_ITEMS", 100_000)
+    result = builder.update([])
+    after = split.split_pages_in(tmp_path / "site")
+    assert not any(p.startswith(("stories/", "intel/")) for p in after) and "due-2.html" not in after
+    assert set(result.removed) == before - after and "due.html" in after

@@ -30,6 +30,7 @@ from rippledoc.read.parallel import render_pages
 from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
                                   search_files, site_pages)
 from rippledoc.site.render import make_env
+from rippledoc.site.split import split_pages_in
 from rippledoc.book.templates import TEMPLATE_DIR, template_dirs
 
 MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
@@ -274,14 +275,15 @@ class SiteBuilder:
         if written is not None:
             written([p.path for p in own], removed)
         rest = gather(aggregate_pages, inp) + gather(record_pages, inp, slugs)
+        gone = sorted(split_pages_in(self.out) - {p.path for p in rest})  # a month or letter page no longer made
         files = render(self.env, rest)
         files.update(search_files(inp))
         files.update(site_feed(inp.ws, inp.today))
-        self._write(files, [])
+        self._write(files, gone)
         if written is not None:
-            written([p.path for p in rest], [])
+            written([p.path for p in rest], gone)
         pages = own + rest
-        return BuildResult(self.out, [p.path for p in pages], removed, inp.diags, time.monotonic() - started)
+        return BuildResult(self.out, [p.path for p in pages], removed + gone, inp.diags, time.monotonic() - started)
 
     def _write(self, files: dict[str, bytes], removed: list[str]) -> None:
         for rel, data in files.items():

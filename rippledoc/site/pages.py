@@ -117,12 +117,14 @@ class SiteInput:
         """Today's long lists: name -> (title, every item, most urgent first)."""
         ws, today = self.ws, self.today
         team = ws.settings.team
-        return {
+        found: dict[str, tuple[str, list[Any]]] = {
             "due": ("Due and overdue", due_items(ws, today, days=0)),
             "commitments": ("Commitments due", commitments_due(ws, today)),
             "handoffs": ("Open handoffs", [handoff_view(team, h, today) for h in handoff_list(ws, today)]),
             "recent": ("The last two weeks", recent_touches(ws, today, found=self.produced)),
         }
+        assert tuple(found) == split.LISTS
+        return found
 
     @cached_property
     def table(self) -> list[dict[str, Any]]:

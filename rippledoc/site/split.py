@@ -15,8 +15,10 @@ these, no page of a generated book of 10,000 clients reaches 1 MB (docs/performa
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, Callable, Generic, Mapping, Sequence, TypeVar
 
 from rippledoc.book.names import fold
@@ -147,6 +149,16 @@ def by_month(folder: str, lists: Mapping[str, tuple[Sequence[Any], Callable[[Any
             latest[name].extend(items)
         shown += page.part.count
     return Months(folder, f"{folder}.html", tuple(months), tuple(pages), latest, totals)
+
+
+LISTS = ("due", "commitments", "handoffs", "recent")  # the whole lists of the dashboard (site/pages.py)
+FOLDERS = ("stories", "intel", "kudos", "table")
+
+
+def split_pages_in(out: Path) -> set[str]:
+    """The split pages a built site holds (``serve`` removes those a rebuild no longer makes)."""
+    found = {p.relative_to(out).as_posix() for folder in FOLDERS for p in (out / folder).glob("*.html")}
+    return found | {p.name for p in out.glob("*.html") if re.fullmatch(rf"({'|'.join(LISTS)})(-\d+)?\.html", p.name)}
 
 
 # ---- where a story or a kudos is --------------------------------------------------------------------
