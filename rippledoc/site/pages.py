@@ -31,7 +31,7 @@ from rippledoc.views.records import record_view, records_by_ritual, twelve_days
 from rippledoc.views.research import last_touches, research_notes, success_touches
 from rippledoc.views.rituals import ritual_status
 from rippledoc.views.scores import heatmaps
-from rippledoc.views.periods import reporting_span
+from rippledoc.parse.periods import reporting_span
 from rippledoc.views.terms import last_reached
 from rippledoc.views.timeline import (KudosWords, Person, Produced, handoff_view, kudos_view, log_lines,
                                       person, produced, recent_touches, tagged)
