@@ -292,10 +292,10 @@ def test_after_a_new_version_the_whole_book_is_parsed_again_over_workers(tmp_pat
     assert calls == [240]  # every entry was stale: the workers parsed them, not this process alone
 
 
-# --- the pack: unchanged files known by their stat, git's racy-file rule ------------------------------
+# --- the index: unchanged files known by their stat, git's racy-file rule ------------------------------
 
 def pack(root: Path) -> Path:
-    return root / CACHE_DIR / "clients.pack"
+    return root / CACHE_DIR / "index.sqlite"
 
 
 def age(root: Path, seconds: int) -> None:
@@ -348,11 +348,11 @@ def test_a_racy_entry_is_rewritten_once_it_is_old_enough(book: Path, monkeypatch
     expected = load(book, TODAY)
     seen = reads(monkeypatch)
     assert load(book, TODAY) == expected and seen == ["clients/northwind-traders.md"]  # racy: hashed, unchanged
-    age(book, 10)  # the same file, now ten seconds older than the pack says it was written
-    from rippledoc.read.cache import read_pack
-    written, _ = read_pack(pack(book), loader._MEMORY[pack(book)][0])
+    age(book, 10)  # the same file, now ten seconds older than its row says it was written
+    import sqlite3
+    written = sqlite3.connect(pack(book)).execute("SELECT max(written_ns) FROM files").fetchone()[0]
     monkeypatch.setattr(loader, "time_ns", lambda: written + 30_000_000_000)
-    assert load(book, TODAY) == expected  # the stat changed (older mtime): read again and packed anew
+    assert load(book, TODAY) == expected  # the stat changed (older mtime): read again and its row written anew
     seen.clear()
     assert load(book, TODAY) == expected and seen == []
 
@@ -369,25 +369,38 @@ def test_a_changed_stat_reads_the_file_again(book: Path, monkeypatch: pytest.Mon
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "foreign key", "empty"])
 def test_a_damaged_or_foreign_pack_is_ignored(book: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    import sqlite3
     age(book, 3600)
     expected = load(book, TODAY)
+    db = sqlite3.connect(pack(book))
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
     data = pack(book).read_bytes()
     if damage == "truncate":
         data = data[: len(data) // 2]
     elif damage == "flip":
         data = data.replace(b"Northwind Traders", b"Southwind Traders")
+        assert b"Southwind Traders" in data
     elif damage == "foreign key":  # well-formed, sealed by another machine's key, with a forged name
-        key = data.split(b"\n")[1].decode()
-        _, found = cache_mod.read_pack(pack(book), key)
-        for entry in found.values():
-            entry.payload = entry.payload.replace(b"Northwind Traders", b"Forged Name")
         monkeypatch.setattr(cache_mod, "_SECRET", b"another machine's key, 32 bytes!")
-        cache_mod.write_pack(pack(book), key, found)
+        path = book / "clients/northwind-traders.md"
+        text = path.read_text()
+        path.write_text(text.replace("Northwind Traders", "Forged Name"))
+        age(book, 3600)
+        st = path.stat()
+        load(book, TODAY)  # the forged row, sealed under the other key
+        path.write_text(text)
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))  # the file as it was, with the stat the row names
         monkeypatch.setattr(cache_mod, "_SECRET", None)
+        db = sqlite3.connect(pack(book))
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
         data = pack(book).read_bytes()
         assert b"Forged Name" in data
     else:
         data = b""
+    for suffix in ("-wal", "-shm"):
+        pack(book).with_name(pack(book).name + suffix).unlink(missing_ok=True)
     pack(book).write_bytes(data)
     assert load(book, TODAY) == expected
     assert load(book, TODAY) == expected

@@ -10,16 +10,16 @@ import gc
 import hashlib
 import os
 import stat
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
 from time import time_ns
 from typing import Iterable
 
-from rippledoc.read.cache import (CACHE_DIR, RACY_NS, Cache, PackEntry, decode_diag, decode_entry, decode_payload, encode_diag,
-                    encode_entry, entry_key, fingerprint, fresh, pack_limit, read_pack, split_future, stat_key, valid_for,
-                    write_pack)
+from rippledoc.read.cache import (CACHE_DIR, RACY_NS, Cache, decode_diag, decode_entry, decode_payload, encode_diag,
+                                  encode_entry, entry_key, fingerprint, fresh, split_future, stat_key, valid_for)
+from rippledoc.read.index import Index, Row, body_sha
 from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.model import Client, Ritual, RitualRecord, Settings
@@ -27,8 +27,9 @@ from rippledoc.parse.ritual import parse_record, parse_ritual
 from rippledoc.parse.settings import SETTINGS_FILE, parse_settings
 from rippledoc.read.source import REFUSED, Text, iter_files, list_files, list_folders, read_regular, read_text, rel
 from rippledoc.book.book import Book
-from rippledoc.book.link import link
-from rippledoc.book.validate import validate
+from rippledoc.book.indexed import Part, joined
+from rippledoc.book.link import by_slug, entries_by_client
+from rippledoc.book.validate import validate_across
 
 
 def defaults_dir(name: str = "") -> Path:
@@ -93,12 +94,29 @@ def client_salt(settings: Settings) -> str:
     return f"client\0{schema(Client)}\0{settings!r}"
 
 
+def index_key(salt: str) -> str:
+    """The key of the derived index: the content cache's code and salt, and the code of what the heads hold
+    (the views' figures, the link stage and the per-file checks)."""
+    h = hashlib.sha256(f"{fingerprint()}\0{salt}".encode())
+    here = Path(__file__).parent.parent
+    for folder in ("views", "parse", "book", "read"):
+        for path in sorted((here / folder).rglob("*.py")):
+            try:
+                h.update(path.name.encode() + b"\0" + path.read_bytes())
+            except OSError:
+                h.update(path.name.encode())
+    return h.hexdigest()
+
+
 def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, paths: list[Path]) -> list[tuple]:
     """Read and parse files (through their cache entries); the results travel back as entry text.
 
     Each result is ("unread", diagnostics), ("again",) for a file that cannot be
-    cached, or ("entry", key, entry text, (size, mtime_ns, inode) before reading).
+    cached, or ("entry", key, entry text, (size, mtime_ns, inode) before reading,
+    its index row's head and further columns, or None without a cache).
     """
+    from rippledoc.book.indexed import encode_followups, encode_head, figures
+    from rippledoc.book.validate import checked
     cache = Cache(root, "clients", use_cache)
     parse = lambda s, t: parse_client(s, settings, t)  # noqa: E731
     out: list[tuple] = []
@@ -113,87 +131,124 @@ def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, pa
             continue
         key = entry_key(src.path, src.raw, salt)
         text = cache.get(key)
+        decoded: tuple | None = None
         if text is not None:
             try:
-                decode_entry(text, key, Client, src.path)
+                decoded = decode_entry(text, key, Client, src.path)
             except _DECODE_ERRORS:
                 text = None  # corrupt or foreign: parsed again and overwritten
-        if text is None:
-            record, always, latest = _parse_to_entry(src, parse, Client, key, cache) or (None, None, None)
-            if always is None:
+        if text is None or decoded is None:
+            decoded = _parse_to_entry(src, parse, Client, key, cache)
+            if decoded is None:
                 out.append(("again",))
                 continue
-            text = encode_entry(key, Client, record, always, latest, src.path)
-        out.append(("entry", key, text, st))
+            text = encode_entry(key, Client, decoded[0], decoded[1], decoded[2], src.path)
+        row = None
+        record, always, latest = decoded
+        if use_cache and cache.enabled:
+            followups, linked = checked(root, settings, (record,)) if record is not None else (None, [])
+            row = (encode_head(record, always, latest, linked, figures(record) if record else None, src.path),
+                   encode_followups(followups, src.path) if followups is not None else (b"[]",) * 4)
+        out.append(("entry", key, text, st, row))
     return out
 
 
-# The pack of the last load in this process, by its file: a long-running process (serve) reuses what it decoded.
-_MEMORY: dict[Path, tuple[str, int, dict[str, PackEntry]]] = {}
+# The index rows of the last load in this process and what they decoded to: a long-running process (serve)
+# reuses the clients it has already decoded.
+_MEMORY: dict[Path, tuple[str, dict[str, tuple[Row, tuple]]]] = {}
 
 
-def _pack(path: Path, key: str, files: int) -> tuple[int, dict[str, PackEntry]] | None:
-    known = _MEMORY.get(path)
-    if known is not None and known[0] == key:
-        return known[1], known[2]
-    return read_pack(path, key, pack_limit(files))
+def _filler(index: Index, row: Row, root: Path, path: Path, settings: Settings):
+    """How an indexed client gets its whole record: the row's body, else the file parsed again."""
+    def fill() -> Client:
+        body = index.body(row)
+        if body is not None:
+            try:
+                record, _, _ = decode_payload(body, Client, row.name)
+            except _DECODE_ERRORS:
+                record = None
+            if record is not None:
+                return record
+        record, _ = load_client(root, path, settings, None)
+        if record is None:
+            raise RuntimeError(f"{row.name} changed or went away while it was read")
+        return record
+    return fill
 
 
-def _from_pack(entry: PackEntry, name: str) -> tuple | None:
-    if entry.decoded is None:
-        try:
-            entry.decoded = decode_payload(entry.payload, Client, name)
-        except _DECODE_ERRORS:
-            return None
-    return entry.decoded
+@dataclass
+class Loaded:
+    """The clients of a load, with what the link stage and the per-file checks found in each file."""
+    clients: list[Client]
+    diagnostics: list[Diagnostic]  # the files' own, and their checks'
+    paths: list[str]
+    parts: list[Part]  # each client's followups, in the order of the clients
 
 
-def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True
-                 ) -> tuple[list[Client], list[Diagnostic], list[str]]:
-    """Every client file: unchanged files (by their stat) from the pack, the rest read and parsed.
+def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True) -> Loaded:
+    """Every client file: unchanged files (by their stat) from the index, the rest read and parsed.
 
-    The rest go through their content-keyed cache entries, over every core when they are many.
+    The rest go through their content-keyed cache entries, over every core when they are many, and their rows
+    of the index are written anew, one row each.
     """
     from functools import partial
 
+    from rippledoc.book.indexed import decode_head, head_links
+    from rippledoc.book.validate import checked
     from rippledoc.read.parallel import MIN_ITEMS, cpu_count, map_chunks
     folder = root / "clients"
     files, unlisted = list_files(root, folder)
     cache = Cache(root, "clients", use_cache)
     salt = client_salt(settings)
-    pack_path = root / CACHE_DIR / "clients.pack"
-    pack_key = hashlib.sha256(f"{fingerprint()}\0{salt}".encode()).hexdigest()
     # A file read by its stat alone must be what read_text would accept: a regular file (not a link) in a
     # clients folder that is itself inside the workspace.
-    packed = _pack(pack_path, pack_key, len(files)) if cache.enabled and not folder.is_symlink() else None
-    written_ns, old = packed or (0, {})
-    kept: dict[str, PackEntry] = {}
-    rewrite = packed is None and cache.enabled
-    results: list[Parsed | None] = [None] * len(files)
+    usable = cache.enabled and not folder.is_symlink()
+    key = index_key(salt) if usable else ""
+    index = Index(root / CACHE_DIR, key, usable)
+    rows = index.rows()
+    known = _MEMORY.get(index.path)
+    memory = known[1] if known is not None and known[0] == key else {}
+    results: list[tuple | None] = [None] * len(files)  # (record, diagnostics, link diagnostics, part)
     misses: list[int] = []
+    fresh_rows: list[Row] = []
+    kept: dict[str, tuple[Row, tuple]] = {}
     for i, path in enumerate(files):
         name = f"clients/{path.name}"
-        entry = old.get(name)
-        if entry is not None:
+        row = rows.get(name)
+        if row is None:
+            misses.append(i)
+            continue
+        try:
+            st = os.lstat(path)
+        except OSError:
+            st = None
+        if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > settings.max_file_bytes:
+            misses.append(i)
+            continue
+        ok = fresh(row, st, row.written_ns)  # type: ignore[arg-type]
+        if ok is None:  # racy: changed too close to the row's writing for the stat to tell
+            raw = read_regular(path, settings.max_file_bytes)
+            ok = raw is not None and entry_key(name, raw, salt) == row.digest
+            if ok and st.st_mtime_ns < time_ns() - RACY_NS:
+                fresh_rows.append(row)
+        if not ok:
+            misses.append(i)
+            continue
+        mine = memory.get(name)
+        if mine is not None and mine[0].digest == row.digest and mine[0].head == row.head:
+            hit = mine[1]
+        else:
             try:
-                st = os.lstat(path)
-            except OSError:
-                st = None
-            if st is not None and stat.S_ISREG(st.st_mode) and st.st_size <= settings.max_file_bytes:
-                ok = fresh(entry, st, written_ns)
-                if ok is None:  # racy: changed too close to the pack's writing for the stat to tell
-                    raw = read_regular(path, settings.max_file_bytes)
-                    ok = raw is not None and entry_key(name, raw, salt) == entry.digest
-                    rewrite = rewrite or (ok and st.st_mtime_ns < time_ns() - RACY_NS)
-                hit = _from_pack(entry, name) if ok else None
-                if hit is not None:
-                    cache.used.add(entry.digest)
-                    kept[name] = entry
-                    valid = valid_for(hit[2], today)
-                    results[i] = (hit[0], hit[1]) if valid else load_client(root, path, settings, today)
-                    continue
-        misses.append(i)
-    rewrite = rewrite or bool(misses) or len(kept) != len(old)
+                hit = decode_head(row.head, name, _filler(index, row, root, path, settings))
+            except _DECODE_ERRORS:
+                misses.append(i)
+                continue
+        cache.used.add(row.digest)
+        kept[name] = (row, hit)
+        client, always, latest, linked = hit
+        if not valid_for(latest, today):
+            client, always = load_client(root, path, settings, today)  # type: ignore[assignment]
+        results[i] = (client, always, linked, None if client is None else (client, row.extra))
     work = partial(_client_chunk, root, settings, salt, cache.enabled)
     chunks: Iterable[list[tuple]]
     if len(misses) < MIN_ITEMS or cpu_count() == 1:
@@ -201,41 +256,50 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     else:  # a cold cache, or a new version of rippledoc: every core
         chunks = map_chunks(work, [files[i] for i in misses])
     done = iter(misses)
+    written: list[tuple[Row, bytes]] = []
     for chunk in chunks:
         for item in chunk:
             i = next(done)
+            name = f"clients/{files[i].name}"
             if item[0] == "unread":
-                results[i] = (None, [decode_diag(d) for d in item[1]])
+                results[i] = (None, [decode_diag(d) for d in item[1]], [], None)
                 continue
             if item[0] == "entry":
-                _, key, text, st = item
+                _, key_, text, st, row_parts = item
                 try:
-                    record, always, latest = decoded = decode_entry(text, key, Client, f"clients/{files[i].name}")
+                    record, always, latest = decode_entry(text, key_, Client, name)
                 except _DECODE_ERRORS:
                     pass
                 else:
-                    if st is not None and cache.enabled:
-                        entry = PackEntry(st[0], st[1], st[2], key, text.split("\n", 2)[2])
-                        entry.decoded = decoded
-                        kept[f"clients/{files[i].name}"] = entry
-                    if valid_for(latest, today):
-                        results[i] = (record, always)
-                        continue
-            results[i] = load_client(root, files[i], settings, today)
-    if rewrite and cache.enabled:
-        written = write_pack(pack_path, pack_key, kept)
-        written_ns = written if written is not None else 0  # unwritten: every entry is racy, so checked
+                    if not valid_for(latest, today):
+                        record, always = load_client(root, files[i], settings, today)
+                    if row_parts is not None and st is not None and index.enabled:
+                        body = text.split("\n", 2)[2].encode("utf-8")
+                        row = Row(name, st[0], st[1], st[2], key_, 0, body_sha(body), row_parts[0], row_parts[1])
+                        written.append((row, body))
+                        results[i] = (record, always, head_links(row.head), None if record is None else (record, row.extra))
+                    else:
+                        part, linked = checked(root, settings, (record,)) if record is not None else (None, [])
+                        results[i] = (record, always, linked, part)
+                    continue
+            record, always = load_client(root, files[i], settings, today)
+            part, linked = checked(root, settings, (record,)) if record is not None else (None, [])
+            results[i] = (record, always, linked, part)
+    present = {f"clients/{p.name}" for p in files}
+    gone = [n for n in index.names if n not in present]
+    index.write(written, fresh_rows, gone)
     _MEMORY.clear()
-    if cache.enabled:
-        _MEMORY[pack_path] = (pack_key, written_ns, kept)
-    clients: list[Client] = []
-    diags: list[Diagnostic] = unlisted
-    for record, problems in results:  # type: ignore[misc]
-        diags += problems
+    if index.enabled:
+        _MEMORY[index.path] = (key, kept)
+    loaded = Loaded([], list(unlisted), [rel(root, p) for p in files], [])
+    for record, problems, linked, part in results:  # type: ignore[misc]
+        loaded.diagnostics += problems
+        loaded.diagnostics += linked
         if record is not None:
-            clients.append(record)  # type: ignore[arg-type]
+            loaded.clients.append(record)
+            loaded.parts.append(part)
     cache.prune()
-    return clients, diags, [rel(root, p) for p in files]
+    return loaded
 
 
 def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], list[Diagnostic]]:
@@ -313,20 +377,21 @@ def _load_book(root: Path, today: date | None) -> Book:
     """read -> parse (settings, clients, rituals, records) -> link -> validate."""
     settings, diags = load_settings(root)
     paths = [SETTINGS_FILE] if (root / SETTINGS_FILE).exists() else []
-    clients, problems, found = load_clients(root, settings, today)
-    diags += problems
-    paths += found
+    loaded = load_clients(root, settings, today)
+    clients = loaded.clients
+    diags += loaded.diagnostics
+    paths += loaded.paths
     rituals, problems = load_rituals(root, settings)
     diags += problems
     paths += [rel(root, p) for p in iter_files(root / "rituals")]
     records, problems, found = load_records(root, rituals, settings)
     diags += problems
     paths += found
-    slugs, followups, entries, problems = link(settings, tuple(clients), tuple(records))
-    diags += problems
-    book = Book(root, settings, tuple(clients), rituals, tuple(records), tuple(paths), (), slugs, followups,
-                entries, tuple(sorted({d.path for d in diags if d.code == "E007"})))
-    diags += validate(book)
+    # the link stage, from each file's part of it (``load_clients``), then the checks across files
+    book = Book(root, settings, tuple(clients), rituals, tuple(records), tuple(paths), (), by_slug(clients),
+                joined(loaded.parts), entries_by_client(records),
+                tuple(sorted({d.path for d in diags if d.code == "E007"})))
+    diags += validate_across(book)
     return replace(book, diagnostics=tuple(sorted(set(diags), key=Diagnostic.sort_key)))
 
 

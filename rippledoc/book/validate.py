@@ -16,7 +16,7 @@ from rippledoc.parse.fields import did_you_mean
 from rippledoc.book.book import Book
 from rippledoc.book.names import unique_slug
 from rippledoc.model import Client, Settings
-from rippledoc.parse.marks import collect
+from rippledoc.parse.marks import Followups, collect
 from rippledoc.parse.grammar.note import handoff_owner
 from rippledoc.parse.grammar.touch import read_touch
 from rippledoc.book.templates import override_problems
@@ -176,8 +176,19 @@ def validate(book: Book) -> list[Diagnostic]:
     return [d for check in CHECKS for d in check(book)]
 
 
-def client_checks(root: Path, settings: Settings, clients: tuple[Client, ...]) -> list[Diagnostic]:
-    """What the whole book's load says of these clients alone: the checks of ``EACH_CLIENT`` and the link
-    stage's checks of their logs (for an edit about to be written, or a buffer being typed)."""
+def validate_across(book: Book) -> list[Diagnostic]:
+    """The checks that need more than one client file at a time (the loader has each file's own: ``checked``)."""
+    return [d for check in ACROSS + REPOSITORY for d in check(book)]
+
+
+def checked(root: Path, settings: Settings, clients: tuple[Client, ...]) -> tuple[Followups, list[Diagnostic]]:
+    """What the whole book's load finds of these clients alone: their handoffs, kudos, stories and intelligence,
+    and the diagnostics of the checks of ``EACH_CLIENT`` and of the link stage's checks of their logs."""
     alone = Book(root, settings, clients, {}, ())
-    return [d for check in EACH_CLIENT for d in check(alone)] + collect(settings, clients)[1]
+    followups, linked = collect(settings, clients)
+    return followups, [d for check in EACH_CLIENT for d in check(alone)] + linked
+
+
+def client_checks(root: Path, settings: Settings, clients: tuple[Client, ...]) -> list[Diagnostic]:
+    """``checked``'s diagnostics (for an edit about to be written, or a buffer being typed)."""
+    return checked(root, settings, clients)[1]

@@ -14,10 +14,10 @@ under a secret kept outside the workspace (``~/.cache/rippledoc/cache-key``),
 so an entry that arrives from elsewhere (a committed cache, another machine,
 a hand edit) is never trusted, even one with a right-looking checksum.
 
-The clients' entries are also kept together in one pack (``clients.pack``),
-sealed as a whole, with each file's stat when it was read: a warm load reads
+The clients are also kept in the derived index (rippledoc/read/index.py),
+one sealed row per file with its stat when it was read: a warm load reads
 that one file and no client file whose size, mtime and inode are unchanged,
-except those changed within two seconds of the pack's writing (git's
+except those changed within two seconds of the row's writing (git's
 racy-file rule), which are checked against their bytes.
 """
 from __future__ import annotations
@@ -32,21 +32,17 @@ import types
 import typing
 import hmac
 from datetime import date, time
-from time import time_ns
 from pathlib import Path
 from typing import Any, Callable
 
 from rippledoc.diagnostics import Diagnostic, Severity
 from rippledoc.read.source import read_regular
-from rippledoc.model import Source
+from rippledoc.model import Client, Source
 
 CACHE_DIR = ".rippledoc-cache"
 MAX_ENTRY_BYTES = 64 << 20  # a cache entry larger than this is not read (the file is parsed instead)
 
 
-def pack_limit(files: int) -> int:
-    """The largest pack read for a book of ``files`` client files (about 10 KiB each is usual)."""
-    return (256 << 20) + files * (64 << 10)
 FORMAT = "rippledoc-cache 1"
 # Diagnostics that depend on `today`: parsed once against the earliest date,
 # kept with the date they name, and applied when that date is after `today`.
@@ -193,6 +189,11 @@ def _codec(tp: Any) -> tuple[Encoder, Decoder]:
         if enc is _ident and args[0] is str:
             return _seq_to_list, lambda v: tuple(map(_check(str), v)) if type(v) is list else _fail(v)
         return (lambda v: [enc(x) for x in v]), (lambda v: tuple(map(dec, v)) if type(v) is list else _fail(v))
+    if origin is tuple and args and Ellipsis not in args:  # a fixed-length tuple: (start, end)
+        parts = [_codec(a) for a in args]
+        n = len(parts)
+        return ((lambda v: [e(x) for (e, _), x in zip(parts, v)]),
+                lambda v: tuple(d(x) for (_, d), x in zip(parts, v)) if type(v) is list and len(v) == n else _fail(v))
     if origin in (typing.Mapping, dict) or (origin is not None and getattr(origin, "__name__", "") == "Mapping"):
         kenc, kdec = _codec(args[0])
         venc, vdec = _codec(args[1])
@@ -204,12 +205,15 @@ def _codec(tp: Any) -> tuple[Encoder, Decoder]:
                 lambda v: {kdec(k): vdec(x) for k, x in v.items()} if type(v) is dict else _fail(v))
     if tp is Source:  # most sources are in the entry's own file: only the line is stored
         return _source_enc, _source_dec
+    if tp is Client:  # a record inside a client's entry (a handoff, a story) names that client: not stored again
+        return (lambda v: None), (lambda v: _CLIENT[0])
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         return _dataclass_codec(tp)
     raise TypeError(f"cannot cache a field of type {tp}")
 
 
 _CONTEXT: list[str] = [""]  # the path of the entry being encoded or decoded
+_CLIENT: list[Any] = [None]  # the client whose records are being decoded
 
 
 def _source_enc(v: Source) -> Any:
@@ -479,102 +483,31 @@ def cached_markdown(env: Any, root: Path) -> Any:
     return env
 
 
-# --- the pack: every file's entry in one sealed file, found by the file's stat -------
+# --- the stat of a file when it was read, and git's racy-file rule -------------------------------
 
-PACK_FORMAT = "rippledoc-pack 1"
-RACY_NS = 2_000_000_000  # a file changed this close to the pack's writing may have changed unseen
+RACY_NS = 2_000_000_000  # a file changed this close to its entry's writing may have changed unseen
 
 
-class PackEntry:
-    """One file in a pack: its stat when it was read, the sha256 of its bytes, and its entry's payload."""
-
-    __slots__ = ("size", "mtime_ns", "ino", "digest", "payload", "decoded")
-
-    def __init__(self, size: int, mtime_ns: int, ino: int, digest: str, payload: str | bytes) -> None:
-        self.size, self.mtime_ns, self.ino, self.digest, self.payload = size, mtime_ns, ino, digest, payload
-        self.decoded: Any = None  # what the payload decodes to, once it has been
+class Stated(typing.Protocol):
+    size: int
+    mtime_ns: int
+    ino: int
 
 
 def stat_key(st: os.stat_result) -> tuple[int, int, int]:
     return st.st_size, st.st_mtime_ns, st.st_ino
 
 
-def fresh(entry: PackEntry, st: os.stat_result, written_ns: int) -> bool | None:
-    """Whether a file is unchanged since its entry was packed, by its stat alone; None: only its bytes can tell.
+def fresh(entry: Stated, st: os.stat_result, written_ns: int) -> bool | None:
+    """Whether a file is unchanged since its entry was written, by its stat alone; None: only its bytes can tell.
 
     Git's racy-file rule: a file whose mtime is within ``RACY_NS`` of the time
-    the pack was written may have been changed again within the same clock
+    the entry was written may have been changed again within the same clock
     tick (same size, same mtime), so its entry is checked against its bytes.
     """
     if (entry.size, entry.mtime_ns, entry.ino) != stat_key(st):
         return False
     return None if st.st_mtime_ns >= written_ns - RACY_NS else True
-
-
-def digest(raw: bytes) -> str:
-    return hashlib.sha256(raw).hexdigest()
-
-
-def read_pack(path: Path, key: str, max_bytes: int = 1 << 30) -> tuple[int, dict[str, PackEntry]] | None:
-    """(the time it was written, its entries by file name), or None when missing, foreign, corrupt, stale,
-    or not a regular file of at most ``max_bytes`` (the cache folder may have been committed by anyone)."""
-    data = read_regular(path, max_bytes)
-    if data is None:
-        return None
-    head = f"{PACK_FORMAT}\n{key}\n".encode()
-    if not data.startswith(head):
-        return None
-    end = data.find(b"\n", len(head))
-    if end < 0:
-        return None
-    body = memoryview(data)[end + 1:]  # 100 MB at 10,000 clients: not copied
-    h = hashlib.blake2b(head, key=secret(), digest_size=16)
-    h.update(body)
-    if not hmac.compare_digest(h.hexdigest().encode(), data[len(head):end]):
-        return None
-    del body
-    lines = data.split(b"\n")[3:]  # the payloads stay bytes (json reads them so) until a file asks for its own
-    del data
-    try:
-        written_ns = int(lines[0])
-        entries: dict[str, PackEntry] = {}
-        for i in range(1, len(lines) - 1, 2):
-            name, size, mtime_ns, ino, sha = lines[i].decode("utf-8").split("\t")
-            entries[name] = PackEntry(int(size), int(mtime_ns), int(ino), sha, lines[i + 1])
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return written_ns, entries
-
-
-def write_pack(path: Path, key: str, entries: dict[str, PackEntry]) -> int | None:
-    """Write a pack atomically; returns the time it is written at, or None when it cannot be."""
-    written_ns = time_ns()
-    parts = [str(written_ns).encode()]
-    for name, e in entries.items():
-        if "\n" in name or "\t" in name:
-            continue
-        parts.append(f"{name}\t{e.size}\t{e.mtime_ns}\t{e.ino}\t{e.digest}".encode("utf-8"))
-        parts.append(e.payload if isinstance(e.payload, bytes) else e.payload.encode("utf-8"))
-    parts.append(b"")
-    body = b"\n".join(parts)
-    head = f"{PACK_FORMAT}\n{key}\n".encode()
-    h = hashlib.blake2b(head, key=secret(), digest_size=16)
-    h.update(body)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(tmp, "wb") as fh:
-            fh.write(head)
-            fh.write(h.hexdigest().encode() + b"\n")
-            fh.write(body)
-        os.replace(tmp, path)
-    except OSError:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        return None
-    return written_ns
 
 
 def encode_payload(cls: type, record: Any, always: list[Diagnostic], latest: str | None, path: str) -> str:
@@ -593,3 +526,43 @@ def decode_payload(payload: str | bytes, cls: type, path: str) -> tuple[Any, lis
     _CONTEXT[0] = path
     record = None if row[0] is None else dec(row[0])
     return record, [decode_diag(d) for d in row[1]], row[2]
+
+
+def encode_rows(cls: type, records: Any, path: str) -> list[Any]:
+    """Records of ``cls`` as plain lists; their sources in ``path`` as lines, a client they name left out."""
+    enc, _ = _dataclass_codec(cls)
+    _CONTEXT[0] = path
+    return [enc(r) for r in records]
+
+
+def decode_rows(cls: type, rows: Any, path: str, client: Any = None) -> tuple[Any, ...]:
+    """``encode_rows`` undone; the client the records name is ``client``. Raises TypeError on a wrong shape."""
+    if type(rows) is not list:
+        raise TypeError("expected a list of records")
+    _, dec = _dataclass_codec(cls)
+    _CONTEXT[0], _CLIENT[0] = path, client
+    try:
+        return tuple(map(dec, rows))
+    finally:
+        _CLIENT[0] = None
+
+
+def fields_codec(cls: type, names: tuple[str, ...], target: type) -> tuple[Encoder, Decoder]:
+    """Some fields of a slotted dataclass ``cls`` as a list, and back into a new, bare ``target`` (a subclass
+    of ``cls``) whose other fields are left unset: the decoder sets the slots of ``names`` alone."""
+    hints = typing.get_type_hints(cls)
+    namespace: dict[str, Any] = {"_fromiso": date.fromisoformat, "_list": list, "_fail": _fail, "_int": int,
+                                 "_ctx": _CONTEXT, "Source": Source, "_source_dec": _source_dec,
+                                 "_new": object.__new__, "target": target}
+    enc_parts, sets = [], []
+    for i, name in enumerate(names):
+        enc, dec = _codec(hints[name])
+        namespace[f"_e{i}"], namespace[f"_d{i}"] = enc, dec
+        namespace[f"_s{i}"] = cls.__dict__[name].__set__
+        enc_parts.append(f"o.{name}" if enc is _ident else f"_e{i}(o.{name})")
+        sets.append(f"    _s{i}(o, {_fast_decode(hints[name], f'r[{i}]', i)})\n")
+    source = (f"def enc(o):\n    return [{', '.join(enc_parts)}]\n"
+              f"def dec(r):\n    if r.__class__ is not _list or len(r) != {len(names)}: _fail(r)\n"
+              "    o = _new(target)\n" + "".join(sets) + "    return o\n")
+    exec(compile(source, f"<rippledoc.read.cache codec for part of {cls.__name__}>", "exec"), namespace)
+    return namespace["enc"], namespace["dec"]

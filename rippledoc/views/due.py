@@ -46,6 +46,7 @@ from datetime import date, timedelta
 from rippledoc.views.cadence import Policy, policy as cadence_policy
 from rippledoc.model import Client, Commitment, Settings, Touch
 from rippledoc.book.book import Book
+from rippledoc.book.indexed import figures_of
 from rippledoc.parse.fields import cadence_text
 from rippledoc.views.terms import CALL_KINDS, TELL_EARLY_DAYS, last_reached, last_word, progress_noted
 
@@ -132,6 +133,8 @@ def urgency(w: float, due: date, today: date, overdue_base: float = 0.0) -> floa
 
 def open_callback(client: Client) -> Touch | None:
     """The newest promise ``next: DATE`` not yet followed by a call, meeting or visit."""
+    if (known := figures_of(client)) is not None:
+        return known.open_callback
     log = client.log
     for i in range(len(log) - 1, -1, -1):
         t = log[i]
@@ -259,6 +262,8 @@ def open_occasions(client: Client, today: date, settings: Settings) -> list[Occa
 def last_touch(client: Client) -> date | None:
     """The day of the client's latest touch that reached them or was sent (what settles a date that matters);
     the log is in date order."""
+    if (known := figures_of(client)) is not None:
+        return known.last_touch
     return next((t.date for t in reversed(client.log) if t.outcome in ("reached", "sent")), None)
 
 

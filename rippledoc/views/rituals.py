@@ -14,6 +14,7 @@ from typing import Any
 
 from rippledoc.model import LEVELS, Client, Commitment, Ritual, RitualEntry, RitualRecord
 from rippledoc.book.book import Book
+from rippledoc.book.indexed import figures_of
 from rippledoc.parse.periods import Period, cadence_days, cadence_kind, period_of
 from rippledoc.parse.ritual import PROFILE_FIELDS, sections
 from rippledoc.read.yamlscalar import scalar
@@ -92,14 +93,23 @@ def _season(ritual: Ritual, year: int) -> tuple[date, date] | None:
         return None
 
 
+def logged_calls(c: Client, today: date) -> tuple[date | None, int]:
+    """The day of the client's latest call on or before ``today``, and how many calls it has on ``today``."""
+    known = figures_of(c)
+    if known is not None and (known.last_call is None or known.last_call <= today):
+        return known.last_call, known.last_call_count if known.last_call == today else 0
+    calls = [t.date for t in c.log if t.kind == "call" and t.date <= today]
+    return max(calls, default=None), calls.count(today)
+
+
 def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
     covered = len(covered_clients(ws, ritual))
     status = partial(RitualStatus, ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered,
                      enabled=ritual.enabled)
     if ritual.settings.get("records") == "log":
-        calls = [t.date for c in ws.clients for t in c.log if t.kind == "call" and t.date <= today]
-        last_call = max(calls, default=None)
-        n = calls.count(today)
+        logged = [logged_calls(c, today) for c in ws.clients]
+        last_call = max((d for d, _ in logged if d is not None), default=None)
+        n = sum(k for _, k in logged)
         working = ws.settings.works_on(today)  # a holiday is not a working day
         due = ritual.enabled and working and n == 0 and covered > 0
         reason = (f"{n} call{'s' * (n != 1)} logged today" if n else "no client to call yet" if not covered else

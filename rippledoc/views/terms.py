@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from rippledoc.model import Client, Commitment, Touch
+from rippledoc.book.indexed import figures_of
 
 CALL_KINDS = ("call", "meeting", "visit")
 """A call: a conversation by phone or face to face. Emails and letters are touches, not calls."""
@@ -55,6 +56,8 @@ def on_book_during(c: Client, start: date, end: date) -> bool:
 
 def last_reached(c: Client, asof: date | None = None) -> Touch | None:
     """The client's latest touch that reached them, on or before ``asof`` (any date when None)."""
+    if asof is None and (known := figures_of(c)) is not None:
+        return known.last_reached
     for t in reversed(c.log):
         if t.reached and (asof is None or t.date <= asof):
             return t
@@ -81,6 +84,11 @@ def last_word(k: Commitment) -> date | None:
 def progress_noted(c: Client, k: Commitment) -> bool:
     """A touch that reached or was sent to the client (not a no-answer) is logged after ``last_word``: the
     file shows they heard from you since. A commitment without ``made`` or a move told: any such touch."""
+    known = figures_of(c)
+    if known is not None:
+        for i, x in enumerate(c.commitments):
+            if x is k:
+                return known.progress[i]
     since = last_word(k)
     return any(t.outcome != "no-answer" and (since is None or t.date > since) for t in c.log)
 
