@@ -82,19 +82,20 @@ def test_check_prints_refused_files_without_reading_them_again(tmp_path):
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
 def test_a_committed_cache_folder_cannot_hang_or_flood_a_load(tmp_path):
-    """The cache lives in the workspace: a pack or an entry that is a FIFO or a link to /dev/zero is a miss."""
+    """The cache lives in the workspace: an index or an entry that is a FIFO or a link to /dev/zero is a miss."""
     write(tmp_path, {"clients/good.md": GOOD})
-    assert run(tmp_path, "check").returncode == 0  # writes the pack and the entry
+    assert run(tmp_path, "check").returncode == 0  # writes the index and the entry
     cache = tmp_path / ".rippledoc-cache"
-    (cache / "clients.pack").unlink()
-    os.mkfifo(cache / "clients.pack")
+    for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+        (cache / name).unlink(missing_ok=True)
+    os.mkfifo(cache / "index.sqlite")
     entry = next((cache / "clients").glob("*.entry"))
     entry.unlink()
     entry.symlink_to("/dev/zero")
     result = run(tmp_path, "due")
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
-    (cache / "clients.pack").unlink()
-    (cache / "clients.pack").symlink_to("/dev/zero")
+    (cache / "index.sqlite").unlink()
+    (cache / "index.sqlite").symlink_to("/dev/zero")
     entry.unlink()
     os.mkfifo(entry)
     result = run(tmp_path, "check")

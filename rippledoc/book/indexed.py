@@ -140,11 +140,6 @@ def decode_head(head: bytes, path: str, fill: Callable[[], Client]
     return c, [decode_diag(d) for d in row[1]], row[2], [decode_diag(d) for d in row[3]]
 
 
-def head_links(head: bytes) -> list[Diagnostic]:
-    """The link diagnostics a head holds (of a head this process has just written)."""
-    return [decode_diag(d) for d in json.loads(head)[3]]
-
-
 def encode_followups(f: Followups, path: str) -> tuple[bytes, ...]:
     return tuple(json.dumps(encode_rows(cls, getattr(f, kind), path), ensure_ascii=False,
                             separators=(",", ":")).encode("utf-8") if getattr(f, kind) else b"[]"

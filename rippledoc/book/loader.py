@@ -176,6 +176,12 @@ def _filler(index: Index, row: Row, root: Path, path: Path, settings: Settings):
     return fill
 
 
+def _from_body(body: bytes, name: str) -> Client:
+    record, _, _ = decode_payload(body, Client, name)
+    assert record is not None, "a file that parses to no client has no client to fill"
+    return record  # type: ignore[no-any-return]
+
+
 @dataclass
 class Loaded:
     """The clients of a load, with what the link stage and the per-file checks found in each file."""
@@ -193,7 +199,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     """
     from functools import partial
 
-    from rippledoc.book.indexed import decode_head, head_links
+    from rippledoc.book.indexed import decode_head
     from rippledoc.book.validate import checked
     from rippledoc.read.parallel import MIN_ITEMS, cpu_count, map_chunks
     folder = root / "clients"
@@ -225,11 +231,14 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > settings.max_file_bytes:
             misses.append(i)
             continue
-        ok = fresh(row, st, row.written_ns)  # type: ignore[arg-type]
-        if ok is None:  # racy: changed too close to the row's writing for the stat to tell
+        stated = fresh(row, st, row.written_ns)
+        ok = bool(stated)
+        if stated is None or (stated is False and row.size == st.st_size):
+            # racy (changed too close to the row's writing for the stat to tell), or touched (a checkout): its bytes
             raw = read_regular(path, settings.max_file_bytes)
             ok = raw is not None and entry_key(name, raw, salt) == row.digest
-            if ok and st.st_mtime_ns < time_ns() - RACY_NS:
+            if ok and (stated is False or st.st_mtime_ns < time_ns() - RACY_NS):
+                row.size, row.mtime_ns, row.ino = stat_key(st)  # the same bytes (a checkout): the row kept
                 fresh_rows.append(row)
         if not ok:
             misses.append(i)
@@ -266,6 +275,21 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                 continue
             if item[0] == "entry":
                 _, key_, text, st, row_parts = item
+                if row_parts is not None and st is not None and index.enabled:
+                    body = text.split("\n", 2)[2].encode("utf-8")
+                    row = Row(name, st[0], st[1], st[2], key_, 0, body_sha(body), row_parts[0], row_parts[1])
+                    try:  # the client as a warm load makes it: whole once a view asks, from the body in hand
+                        hit = decode_head(row.head, name, partial(_from_body, body, name))
+                    except _DECODE_ERRORS:
+                        pass
+                    else:
+                        written.append((row, body))
+                        kept[name] = (row, hit)
+                        client, always, latest, linked = hit
+                        if not valid_for(latest, today):
+                            client, always = load_client(root, files[i], settings, today)  # type: ignore[assignment]
+                        results[i] = (client, always, linked, None if client is None else (client, row.extra))
+                        continue
                 try:
                     record, always, latest = decode_entry(text, key_, Client, name)
                 except _DECODE_ERRORS:
@@ -273,14 +297,8 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                 else:
                     if not valid_for(latest, today):
                         record, always = load_client(root, files[i], settings, today)
-                    if row_parts is not None and st is not None and index.enabled:
-                        body = text.split("\n", 2)[2].encode("utf-8")
-                        row = Row(name, st[0], st[1], st[2], key_, 0, body_sha(body), row_parts[0], row_parts[1])
-                        written.append((row, body))
-                        results[i] = (record, always, head_links(row.head), None if record is None else (record, row.extra))
-                    else:
-                        part, linked = checked(root, settings, (record,)) if record is not None else (None, [])
-                        results[i] = (record, always, linked, part)
+                    part, linked = checked(root, settings, (record,)) if record is not None else (None, [])
+                    results[i] = (record, always, linked, part)
                     continue
             record, always = load_client(root, files[i], settings, today)
             part, linked = checked(root, settings, (record,)) if record is not None else (None, [])

@@ -83,10 +83,8 @@ class Index:
             db.executescript(_SCHEMA)
             found = db.execute("SELECT v FROM meta WHERE k = 'key'").fetchone()
             if found is None or found[0] != f"{INDEX_FORMAT}\0{self.key}":
-                db.execute("BEGIN IMMEDIATE")
-                db.execute("DELETE FROM files")
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('key', ?)", (f"{INDEX_FORMAT}\0{self.key}",))
-                db.execute("COMMIT")
+                db.close()  # written by another version, or for other settings: begun again (faster than emptied)
+                return self._recreate()
             return db
         except (sqlite3.Error, OSError, ValueError):
             return self._recreate()
@@ -142,8 +140,8 @@ class Index:
         return found[0]
 
     def write(self, rows: list[tuple[Row, bytes]], fresh: list[Row], gone: list[str]) -> None:
-        """Store new rows (with their bodies), re-seal rows found unchanged by their bytes under a new time,
-        and drop the rows of files that are gone: one transaction."""
+        """Store new rows (with their bodies), re-seal rows found unchanged by their bytes under a new time (and
+        the stat they have now), and drop the rows of files that are gone: one transaction."""
         if self.db is None or not (rows or fresh or gone):
             return
         now = time_ns()
@@ -156,8 +154,8 @@ class Index:
                                  row.body_sha, _seal(self.key, row), row.head, *row.extra, body))
             for row in fresh:
                 row.written_ns = now
-                self.db.execute("UPDATE files SET written_ns = ?, seal = ? WHERE name = ?",
-                                (now, _seal(self.key, row), row.name))
+                self.db.execute("UPDATE files SET size = ?, mtime_ns = ?, ino = ?, written_ns = ?, seal = ? "
+                                "WHERE name = ?", (row.size, row.mtime_ns, row.ino, now, _seal(self.key, row), row.name))
             self.db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
             self.db.execute("COMMIT")
         except sqlite3.Error:

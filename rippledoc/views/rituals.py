@@ -103,7 +103,7 @@ def logged_calls(c: Client, today: date) -> tuple[date | None, int]:
 
 
 def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
-    covered = len(covered_clients(ws, ritual))
+    covered = sum(covers(ritual, c) for c in ws.clients)  # how many: no need to sort them
     status = partial(RitualStatus, ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered,
                      enabled=ritual.enabled)
     if ritual.settings.get("records") == "log":
