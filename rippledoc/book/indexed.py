@@ -25,7 +25,7 @@ from rippledoc.model import Client, Touch
 from rippledoc.parse.marks import Followups, Handoff, Intel, Kudos, Story
 from rippledoc.read.cache import decode_diag, decode_rows, encode_diag, encode_rows, fields_codec
 
-LAZY = ("log", "notes", "sales")
+LAZY = ("log", "notes", "sales", "custom", "extra", "field_lines")
 CORE = tuple(f.name for f in fields(Client) if f.name not in LAZY)
 KINDS: tuple[tuple[str, type], ...] = (("handoffs", Handoff), ("kudos", Kudos), ("stories", Story), ("intel", Intel))
 

@@ -309,7 +309,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     _MEMORY.clear()
     if index.enabled:
         _MEMORY[index.path] = (key, kept)
-    loaded = Loaded([], list(unlisted), [rel(root, p) for p in files], [])
+    loaded = Loaded([], list(unlisted), [f"clients/{p.name}" for p in files], [])  # rel(root, p), faster
     for record, problems, linked, part in results:  # type: ignore[misc]
         loaded.diagnostics += problems
         loaded.diagnostics += linked

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +45,6 @@ class Row:
     body_sha: str
     head: bytes
     extra: tuple[bytes, ...]  # one per EXTRA
-
-    def stat(self) -> tuple[int, int, int]:
-        return self.size, self.mtime_ns, self.ino
 
 
 def _seal(key: str, row: Row) -> str:
@@ -167,7 +163,3 @@ class Index:
 
 def body_sha(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
-
-
-def stat_of(st: os.stat_result) -> tuple[int, int, int]:
-    return st.st_size, st.st_mtime_ns, st.st_ino
