@@ -94,6 +94,11 @@ def test_a_foreign_or_broken_index_is_ignored(generated: Path, monkeypatch: pyte
     db.commit()
     db.close()
     assert answers(generated, monkeypatch) == plain  # the rows fail their seals: parsed again
+    db = sqlite3.connect(generated / CACHE_DIR / "index.sqlite")
+    db.execute("UPDATE files SET stories = CAST('[]' AS BLOB)")  # a column no longer the one its row was sealed with
+    db.commit()
+    db.close()
+    assert answers(generated, monkeypatch) == plain  # each client's stories made anew from its log
     (generated / CACHE_DIR / "index.sqlite").write_bytes(b"not a database at all" * 100)
     for suffix in ("-wal", "-shm"):
         (generated / CACHE_DIR / f"index.sqlite{suffix}").unlink(missing_ok=True)

@@ -15,6 +15,7 @@ each kind decoded when a view first asks for it (``IndexedFollowups``).
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass, fields
 from datetime import date
@@ -24,6 +25,7 @@ from rippledoc.diagnostics import Diagnostic
 from rippledoc.model import Client, Touch
 from rippledoc.parse.marks import Followups, Handoff, Intel, Kudos, Story
 from rippledoc.read.cache import decode_diag, decode_rows, encode_diag, encode_rows, fields_codec
+from rippledoc.read.index import Index, Row
 
 LAZY = ("log", "notes", "sales", "custom", "extra", "field_lines")
 CORE = tuple(f.name for f in fields(Client) if f.name not in LAZY)
@@ -148,14 +150,15 @@ def encode_followups(f: Followups, path: str) -> tuple[bytes, ...]:
 
 # --- the link stage's results, by file ------------------------------------------------
 
-Part = Followups | tuple[Client, tuple[bytes, ...]]  # decoded, or (the client, its encoded kinds)
+Part = Followups | tuple[Client, Row, Index]  # decoded, or (the client, its row, the index that holds the row)
 
 
 class IndexedFollowups(Followups):
     """The book's followups, each kind put together from the files' parts when first asked for."""
 
-    __slots__ = ("_parts",)
+    __slots__ = ("_parts", "_again")
     _parts: list[Part]
+    _again: Callable[[Client], Followups]  # a client's followups made anew (its row's column is not as sealed)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Followups):
@@ -166,14 +169,24 @@ class IndexedFollowups(Followups):
 
     def _kind(self, kind: str) -> tuple[Any, ...]:
         cls = dict(KINDS)[kind]
+        at = [k for k, _ in KINDS].index(kind)
+        columns: dict[int, dict[str, bytes]] = {}
         out: list[Any] = []
         for part in self._parts:
             if isinstance(part, Followups):
                 out += getattr(part, kind)
                 continue
-            client, encoded = part
-            raw = encoded[[k for k, _ in KINDS].index(kind)]
-            if raw != b"[]":
+            client, row, index = part
+            raw = row.extra[at] if row.extra is not None else None
+            if raw is None:
+                if id(index) not in columns:
+                    columns[id(index)] = index.column(kind)  # one query for the whole book
+                raw = columns[id(index)].get(row.name)
+                if raw is not None and hashlib.sha256(raw).hexdigest() != row.extra_digest(kind):
+                    raw = None
+            if raw is None:
+                out += getattr(self._again(client), kind)
+            elif raw != b"[]":
                 out += decode_rows(cls, json.loads(raw), client.path, client)
         return tuple(out)
 
@@ -201,10 +214,12 @@ for _kind, _ in KINDS:
     setattr(IndexedFollowups, _kind, _LazyKind(_kind))
 
 
-def joined(parts: list[Part]) -> Followups:
-    """The followups of every file, from their parts (in the order of the files)."""
+def joined(parts: list[Part], again: Callable[[Client], Followups]) -> Followups:
+    """The followups of every file, from their parts (in the order of the files); ``again`` makes a client's
+    anew when its row no longer holds them."""
     if all(isinstance(p, Followups) for p in parts):
         return Followups(*(tuple(x for p in parts for x in getattr(p, kind)) for kind, _ in KINDS))
     out = object.__new__(IndexedFollowups)
     object.__setattr__(out, "_parts", parts)
+    object.__setattr__(out, "_again", again)
     return out

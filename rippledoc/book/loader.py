@@ -19,7 +19,7 @@ from typing import Iterable
 
 from rippledoc.read.cache import (CACHE_DIR, RACY_NS, Cache, decode_diag, decode_entry, decode_payload, encode_diag,
                                   encode_entry, entry_key, fingerprint, fresh, split_future, stat_key, valid_for)
-from rippledoc.read.index import Index, Row, body_sha
+from rippledoc.read.index import Index, Row, body_sha, extra_sha
 from rippledoc.parse.client import parse_client
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.model import Client, Ritual, RitualRecord, Settings
@@ -30,6 +30,7 @@ from rippledoc.book.book import Book
 from rippledoc.book.indexed import Part, joined
 from rippledoc.book.link import by_slug, entries_by_client
 from rippledoc.book.validate import validate_across
+from rippledoc.parse.marks import collect
 
 
 def defaults_dir(name: str = "") -> Path:
@@ -257,7 +258,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         client, always, latest, linked = hit
         if not valid_for(latest, today):
             client, always = load_client(root, path, settings, today)  # type: ignore[assignment]
-        results[i] = (client, always, linked, None if client is None else (client, row.extra))
+        results[i] = (client, always, linked, None if client is None else (client, row, index))
     work = partial(_client_chunk, root, settings, salt, cache.enabled)
     chunks: Iterable[list[tuple]]
     if len(misses) < MIN_ITEMS or cpu_count() == 1:
@@ -277,7 +278,8 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                 _, key_, text, st, row_parts = item
                 if row_parts is not None and st is not None and index.enabled:
                     body = text.split("\n", 2)[2].encode("utf-8")
-                    row = Row(name, st[0], st[1], st[2], key_, 0, body_sha(body), row_parts[0], row_parts[1])
+                    row = Row(name, st[0], st[1], st[2], key_, 0, body_sha(body), row_parts[0],
+                              extra_sha(row_parts[1]), row_parts[1])
                     try:  # the client as a warm load makes it: whole once a view asks, from the body in hand
                         hit = decode_head(row.head, name, partial(_from_body, body, name))
                     except _DECODE_ERRORS:
@@ -288,7 +290,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                         client, always, latest, linked = hit
                         if not valid_for(latest, today):
                             client, always = load_client(root, files[i], settings, today)  # type: ignore[assignment]
-                        results[i] = (client, always, linked, None if client is None else (client, row.extra))
+                        results[i] = (client, always, linked, None if client is None else (client, row, index))
                         continue
                 try:
                     record, always, latest = decode_entry(text, key_, Client, name)
@@ -407,7 +409,7 @@ def _load_book(root: Path, today: date | None) -> Book:
     paths += found
     # the link stage, from each file's part of it (``load_clients``), then the checks across files
     book = Book(root, settings, tuple(clients), rituals, tuple(records), tuple(paths), (), by_slug(clients),
-                joined(loaded.parts), entries_by_client(records),
+                joined(loaded.parts, lambda c: collect(settings, (c,))[0]), entries_by_client(records),
                 tuple(sorted({d.path for d in diags if d.code == "E007"})))
     diags += validate_across(book)
     return replace(book, diagnostics=tuple(sorted(set(diags), key=Diagnostic.sort_key)))

@@ -8,8 +8,8 @@ payload), read only when a view asks for more than the head holds.
 
 The trust model is the content cache's (rippledoc/read/cache.py): each row is
 sealed with a keyed BLAKE2b under this user's secret over its name, stat,
-key, time, head, its other columns and the sha256 of its body (checked when
-the body is read). A row that fails its seal, a file that is not a SQLite
+key, time, head and the sha256 of its body and of each further column (each
+checked when that column is read: only a view that asks for it reads it). A row that fails its seal, a file that is not a SQLite
 database, or one written for another version, code or settings is ignored
 (and replaced); the index is safe to delete at any time, and one that cannot
 be written only makes rippledoc slower.
@@ -25,13 +25,13 @@ from time import time_ns
 
 from rippledoc.read.cache import secret
 
-INDEX_FORMAT = "rippledoc-index 1"
+INDEX_FORMAT = "rippledoc-index 2"
 INDEX_FILE = "index.sqlite"
 EXTRA = ("handoffs", "kudos", "stories", "intel")  # further JSON columns, each read when a view asks for its kind
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);"
            "CREATE TABLE IF NOT EXISTS files (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ino INTEGER,"
-           " digest TEXT, written_ns INTEGER, body_sha TEXT, seal TEXT, head BLOB, handoffs BLOB, kudos BLOB,"
-           " stories BLOB, intel BLOB, body BLOB);")
+           " digest TEXT, written_ns INTEGER, body_sha TEXT, extra_sha TEXT, seal TEXT, head BLOB, handoffs BLOB,"
+           " kudos BLOB, stories BLOB, intel BLOB, body BLOB);")
 
 
 @dataclass(slots=True)
@@ -44,17 +44,22 @@ class Row:
     written_ns: int
     body_sha: str
     head: bytes
-    extra: tuple[bytes, ...]  # one per EXTRA
+    extra_sha: str  # the sha256 of each EXTRA column, joined by spaces
+    extra: tuple[bytes, ...] | None = None  # one per EXTRA, when in hand (a row just written)
+
+    def extra_digest(self, kind: str) -> str:
+        return self.extra_sha.split(" ")[EXTRA.index(kind)]
 
 
 def _seal(key: str, row: Row) -> str:
     h = hashlib.blake2b(f"{INDEX_FORMAT}\0{key}\0{row.name}\0{row.size}\0{row.mtime_ns}\0{row.ino}\0{row.digest}\0"
-                        f"{row.written_ns}\0{row.body_sha}\0".encode(), key=secret(), digest_size=16)
+                        f"{row.written_ns}\0{row.body_sha}\0{row.extra_sha}\0".encode(), key=secret(), digest_size=16)
     h.update(row.head)
-    for part in row.extra:
-        h.update(b"\0%d\0" % len(part))
-        h.update(part)
     return h.hexdigest()
+
+
+def extra_sha(extra: tuple[bytes, ...]) -> str:
+    return " ".join(hashlib.sha256(part).hexdigest() for part in extra)
 
 
 class Index:
@@ -110,13 +115,13 @@ class Index:
             return {}
         out: dict[str, Row] = {}
         try:
-            cursor = self.db.execute("SELECT name, size, mtime_ns, ino, digest, written_ns, body_sha, seal, head, "
-                                     + ", ".join(EXTRA) + " FROM files")
+            cursor = self.db.execute("SELECT name, size, mtime_ns, ino, digest, written_ns, body_sha, extra_sha, seal,"
+                                     " head FROM files")
             for r in cursor:
                 self.names.append(r[0])
-                row = Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[8], tuple(r[9:]))
-                if (type(r[7]) is str and all(type(x) is bytes for x in (row.head, *row.extra))
-                        and hmac.compare_digest(_seal(self.key, row), r[7])):
+                row = Row(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[9], r[7])
+                if (type(r[8]) is str and type(row.head) is bytes and type(row.extra_sha) is str
+                        and hmac.compare_digest(_seal(self.key, row), r[8])):
                     out[row.name] = row
         except (sqlite3.Error, TypeError, ValueError):
             self.db = self._recreate()
@@ -135,6 +140,16 @@ class Index:
             return None
         return found[0]
 
+    def column(self, kind: str) -> dict[str, bytes]:
+        """One of the EXTRA columns of every row, by file name (each checked by the caller against its row)."""
+        if self.db is None or kind not in EXTRA:
+            return {}
+        try:
+            return {name: value for name, value in self.db.execute(f"SELECT name, {kind} FROM files")
+                    if type(value) is bytes}
+        except sqlite3.Error:
+            return {}
+
     def write(self, rows: list[tuple[Row, bytes]], fresh: list[Row], gone: list[str]) -> None:
         """Store new rows (with their bodies), re-seal rows found unchanged by their bytes under a new time (and
         the stat they have now), and drop the rows of files that are gone: one transaction."""
@@ -145,9 +160,10 @@ class Index:
             self.db.execute("BEGIN IMMEDIATE")
             for row, body in rows:
                 row.written_ns = now
-                self.db.execute("INSERT OR REPLACE INTO files VALUES (" + ", ".join("?" * (10 + len(EXTRA))) + ")",
+                assert row.extra is not None, "a new row has its columns in hand"
+                self.db.execute("INSERT OR REPLACE INTO files VALUES (" + ", ".join("?" * (11 + len(EXTRA))) + ")",
                                 (row.name, row.size, row.mtime_ns, row.ino, row.digest, row.written_ns,
-                                 row.body_sha, _seal(self.key, row), row.head, *row.extra, body))
+                                 row.body_sha, row.extra_sha, _seal(self.key, row), row.head, *row.extra, body))
             for row in fresh:
                 row.written_ns = now
                 self.db.execute("UPDATE files SET size = ?, mtime_ns = ?, ino = ?, written_ns = ?, seal = ? "

@@ -61,9 +61,23 @@ def _value(c: Client, key: str) -> tuple[str, ...]:
 def covers(ritual: Ritual, c: Client) -> bool:
     """Every key of ``covers`` must match (a list field matches when any item does);
     without a ``status`` key only active clients are covered."""
+    return _matches(_rules(ritual), c)
+
+
+def _rules(ritual: Ritual) -> list[tuple[str, frozenset[str]]]:
     rules = dict(ritual.covers)
     rules.setdefault("status", ("active",))
-    return all(set(_value(c, key)) & set(allowed) for key, allowed in rules.items())
+    return [(key, frozenset(allowed)) for key, allowed in rules.items()]
+
+
+def _matches(rules: list[tuple[str, frozenset[str]]], c: Client) -> bool:
+    return all(not allowed.isdisjoint(_value(c, key)) for key, allowed in rules)
+
+
+def covered_count(ws: Book, ritual: Ritual) -> int:
+    """How many clients the ritual covers (``covers``), without sorting them."""
+    rules = _rules(ritual)
+    return sum(_matches(rules, c) for c in ws.clients)
 
 
 def covered_clients(ws: Book, ritual: Ritual) -> list[Client]:
@@ -103,7 +117,7 @@ def logged_calls(c: Client, today: date) -> tuple[date | None, int]:
 
 
 def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:
-    covered = sum(covers(ritual, c) for c in ws.clients)  # how many: no need to sort them
+    covered = covered_count(ws, ritual)
     status = partial(RitualStatus, ritual=ritual.key, name=ritual.name, cadence=ritual.cadence, covers=covered,
                      enabled=ritual.enabled)
     if ritual.settings.get("records") == "log":
