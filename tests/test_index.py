@@ -104,3 +104,27 @@ def test_a_foreign_or_broken_index_is_ignored(generated: Path, monkeypatch: pyte
         (generated / CACHE_DIR / f"index.sqlite{suffix}").unlink(missing_ok=True)
     assert answers(generated, monkeypatch) == plain
     assert answers(generated, monkeypatch) == plain
+
+
+_FORKED: list[object] = []  # what a forked worker inherits, not sent to it
+
+
+def _log_length(i: int) -> int:
+    return len(_FORKED[0].clients[i].log)  # type: ignore[attr-defined]
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_worker_reads_what_the_index_left_for_later(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The site renders in forked workers: a client's log first read there comes through a connection of its own."""
+    import multiprocessing
+    from rippledoc.book.indexed import IndexedClient
+    from rippledoc.book.loader import load_book
+    answers(generated, monkeypatch)
+    loader._MEMORY.clear()
+    ws = load_book(generated)
+    assert type(ws.clients[7]) is IndexedClient
+    _FORKED[:] = [ws]
+    with multiprocessing.get_context("fork").Pool(1) as pool:
+        there = pool.apply(_log_length, (7,))
+    _FORKED.clear()
+    assert there == len(ws.clients[7].log) > 0  # and the parent's connection still serves it

@@ -64,7 +64,7 @@ def sequence(client: Client, today: date) -> int:
     since it: never smaller tomorrow, larger after each attempt."""
     last = last_reached(client)
     anchor = last.date if last else client.since or EPOCH
-    attempts = sum(1 for t in client.log if t.date >= anchor and t is not last)
+    attempts = sum(1 for t in client.log if t.date >= anchor and t != last)  # equal: it may come from the index
     return max(0, (today - anchor).days) + attempts
 
 

@@ -8,16 +8,18 @@ payload), read only when a view asks for more than the head holds.
 
 The trust model is the content cache's (rippledoc/read/cache.py): each row is
 sealed with a keyed BLAKE2b under this user's secret over its name, stat,
-key, time, head and the sha256 of its body and of each further column (each
-checked when that column is read: only a view that asks for it reads it). A row that fails its seal, a file that is not a SQLite
-database, or one written for another version, code or settings is ignored
-(and replaced); the index is safe to delete at any time, and one that cannot
-be written only makes rippledoc slower.
+key, time, head and the sha256 of its body and of each further column (the
+handoffs, kudos, stories and intelligence of the file, each checked when it is
+read: only a view that asks for a kind reads it). A row that fails its seal, a
+file that is not a SQLite database, or one written for another version, code
+or settings is ignored (and replaced); the index is safe to delete at any
+time, and one that cannot be written only makes rippledoc slower.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +64,9 @@ def extra_sha(extra: tuple[bytes, ...]) -> str:
     return " ".join(hashlib.sha256(part).hexdigest() for part in extra)
 
 
+_INHERITED: list[sqlite3.Connection] = []
+
+
 class Index:
     """One workspace's index for one key (rippledoc's code and the settings). Every failure is a miss."""
 
@@ -70,6 +75,7 @@ class Index:
         self.key = key
         self.db: sqlite3.Connection | None = None
         self.names: list[str] = []  # every row's file name, sealed or not (the rows of files gone are dropped)
+        self.pid = os.getpid()
         if enabled:
             self.db = self._open()
 
@@ -128,12 +134,24 @@ class Index:
             return {}
         return out
 
+    def _here(self) -> sqlite3.Connection | None:
+        """The connection, opened again in a forked process (a SQLite connection must not cross a fork)."""
+        if self.db is not None and os.getpid() != self.pid:
+            _INHERITED.append(self.db)  # never closed here: closing it could disturb the parent's locks
+            try:
+                self.db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+            except sqlite3.Error:
+                self.db = None
+            self.pid = os.getpid()
+        return self.db
+
     def body(self, row: Row) -> bytes | None:
         """The row's body, when it is still the one its seal names."""
-        if self.db is None:
+        db = self._here()
+        if db is None:
             return None
         try:
-            found = self.db.execute("SELECT body FROM files WHERE name = ?", (row.name,)).fetchone()
+            found = db.execute("SELECT body FROM files WHERE name = ?", (row.name,)).fetchone()
         except sqlite3.Error:
             return None
         if found is None or type(found[0]) is not bytes or hashlib.sha256(found[0]).hexdigest() != row.body_sha:
@@ -142,10 +160,11 @@ class Index:
 
     def column(self, kind: str) -> dict[str, bytes]:
         """One of the EXTRA columns of every row, by file name (each checked by the caller against its row)."""
-        if self.db is None or kind not in EXTRA:
+        db = self._here()
+        if db is None or kind not in EXTRA:
             return {}
         try:
-            return {name: value for name, value in self.db.execute(f"SELECT name, {kind} FROM files")
+            return {name: value for name, value in db.execute(f"SELECT name, {kind} FROM files")
                     if type(value) is bytes}
         except sqlite3.Error:
             return {}
@@ -167,7 +186,8 @@ class Index:
             for row in fresh:
                 row.written_ns = now
                 self.db.execute("UPDATE files SET size = ?, mtime_ns = ?, ino = ?, written_ns = ?, seal = ? "
-                                "WHERE name = ?", (row.size, row.mtime_ns, row.ino, now, _seal(self.key, row), row.name))
+                                "WHERE name = ?",
+                                (row.size, row.mtime_ns, row.ino, now, _seal(self.key, row), row.name))
             self.db.executemany("DELETE FROM files WHERE name = ?", [(n,) for n in gone])
             self.db.execute("COMMIT")
         except sqlite3.Error:
