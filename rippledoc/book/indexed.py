@@ -1,10 +1,9 @@
 """Clients from the derived index (rippledoc/read/index.py): the head of each file now, the rest when asked.
 
-A warm load builds each client from its row's head: every field but the
-large ones of ``LAZY`` (the log, the notes, the sales), and ``Figures``, the
-few answers about the log that ``today``, ``due`` and ``check`` ask of every
-client, computed when the row was written by the very functions that answer
-them (``last_reached``, ``open_callback``, ...), which look here first.
+A warm load builds each client from its row's head: every field but those of
+``LAZY`` (the log, the notes, the sales, the custom fields, unknown keys and
+field lines), and its ``Figures`` (rippledoc/book/figures.py), the few answers
+about the log that ``today``, ``due`` and ``check`` ask of every client.
 The first read of a lazy field decodes the whole file from the row's body
 (or, failing that, parses the file again): an ``IndexedClient`` is a
 ``Client`` whatever is asked of it, equal to the one a cold load parses.
@@ -17,12 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, fields
-from datetime import date
+from dataclasses import fields
 from typing import Any, Callable
 
 from rippledoc.diagnostics import Diagnostic
-from rippledoc.model import Client, Touch
+from rippledoc.book.figures import Figures
+from rippledoc.model import Client
 from rippledoc.parse.marks import Followups, Handoff, Intel, Kudos, Story
 from rippledoc.read.cache import decode_diag, decode_rows, encode_diag, encode_rows, fields_codec
 from rippledoc.read.index import Index, Row
@@ -30,27 +29,6 @@ from rippledoc.read.index import Index, Row
 LAZY = ("log", "notes", "sales", "custom", "extra", "field_lines")
 CORE = tuple(f.name for f in fields(Client) if f.name not in LAZY)
 KINDS: tuple[tuple[str, type], ...] = (("handoffs", Handoff), ("kudos", Kudos), ("stories", Story), ("intel", Intel))
-
-
-@dataclass(frozen=True, slots=True)
-class Figures:
-    """What the views ask of every client's log, answered once per file (each by its own function)."""
-    last_reached: Touch | None  # views/terms.py: last_reached
-    open_callback: Touch | None  # views/due.py: open_callback
-    last_touch: date | None  # views/due.py: last_touch
-    progress: tuple[bool, ...]  # views/terms.py: progress_noted, for each commitment in order
-    last_call: date | None  # views/rituals.py: logged_calls, ever
-    last_call_count: int  # how many calls were logged on that day
-
-
-def figures(c: Client) -> Figures:
-    """The figures of a client, computed from its log."""
-    from rippledoc.views.due import last_touch, open_callback
-    from rippledoc.views.rituals import logged_calls
-    from rippledoc.views.terms import last_reached, progress_noted
-    last, _ = logged_calls(c, date.max)
-    return Figures(last_reached(c), open_callback(c), last_touch(c), tuple(progress_noted(c, k) for k in c.commitments),
-                   last, logged_calls(c, last)[1] if last else 0)
 
 
 class IndexedClient(Client):
@@ -102,16 +80,6 @@ for _name in LAZY:
 
 _HEAD_ENC, _HEAD_DEC = fields_codec(Client, CORE, IndexedClient)
 _FIG_ENC, _FIG_DEC = fields_codec(Figures, tuple(f.name for f in fields(Figures)), Figures)
-
-
-def figures_of(c: Client) -> Figures | None:
-    """The client's figures when the index knows them (a client made otherwise, or changed since: None)."""
-    if c.__class__ is IndexedClient:
-        try:
-            return c.figures  # type: ignore[attr-defined, no-any-return]
-        except AttributeError:
-            return None
-    return None
 
 
 # --- heads -----------------------------------------------------------------------

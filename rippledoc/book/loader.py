@@ -97,7 +97,7 @@ def client_salt(settings: Settings) -> str:
 
 def index_key(salt: str) -> str:
     """The key of the derived index: the content cache's code and salt, and the code of what the heads hold
-    (the views' figures, the link stage and the per-file checks)."""
+    (the figures, the link stage and the per-file checks)."""
     h = hashlib.sha256(f"{fingerprint()}\0{salt}".encode())
     here = Path(__file__).parent.parent
     for folder in ("views", "parse", "book", "read"):
@@ -116,7 +116,8 @@ def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, pa
     cached, or ("entry", key, entry text, (size, mtime_ns, inode) before reading,
     its index row's head and further columns, or None without a cache).
     """
-    from rippledoc.book.indexed import encode_followups, encode_head, figures
+    from rippledoc.book.figures import figures
+    from rippledoc.book.indexed import encode_followups, encode_head
     from rippledoc.book.validate import checked
     cache = Cache(root, "clients", use_cache)
     parse = lambda s, t: parse_client(s, settings, t)  # noqa: E731
@@ -180,7 +181,7 @@ def _filler(index: Index, row: Row, root: Path, path: Path, settings: Settings):
 def _from_body(body: bytes, name: str) -> Client:
     record, _, _ = decode_payload(body, Client, name)
     assert record is not None, "a file that parses to no client has no client to fill"
-    return record  # type: ignore[no-any-return]
+    return record
 
 
 @dataclass
@@ -257,7 +258,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
         kept[name] = (row, hit)
         client, always, latest, linked = hit
         if not valid_for(latest, today):
-            client, always = load_client(root, path, settings, today)  # type: ignore[assignment]
+            client, always = load_client(root, path, settings, today)
         results[i] = (client, always, linked, None if client is None else (client, row, index))
     work = partial(_client_chunk, root, settings, salt, cache.enabled)
     chunks: Iterable[list[tuple]]
@@ -289,7 +290,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                         kept[name] = (row, hit)
                         client, always, latest, linked = hit
                         if not valid_for(latest, today):
-                            client, always = load_client(root, files[i], settings, today)  # type: ignore[assignment]
+                            client, always = load_client(root, files[i], settings, today)
                         results[i] = (client, always, linked, None if client is None else (client, row, index))
                         continue
                 try:

@@ -46,9 +46,9 @@ from datetime import date, timedelta
 from rippledoc.views.cadence import Policy, policy as cadence_policy
 from rippledoc.model import Client, Commitment, Settings, Touch
 from rippledoc.book.book import Book
-from rippledoc.book.indexed import figures_of
+from rippledoc.book.figures import last_touch, open_callback
 from rippledoc.parse.fields import cadence_text
-from rippledoc.views.terms import CALL_KINDS, TELL_EARLY_DAYS, last_reached, last_word, progress_noted
+from rippledoc.views.terms import TELL_EARLY_DAYS, last_reached, last_word, progress_noted
 
 LEVEL_WEIGHT = {"for-life": 3.0, "key": 2.0, "base": 1.0}
 GRADE_WEIGHT = {"top": 1.5, "two": 1.0, "three": 0.7, None: 1.0}
@@ -129,20 +129,6 @@ def urgency(w: float, due: date, today: date, overdue_base: float = 0.0) -> floa
     if due <= today:
         return overdue_base + w * (1 + (today - due).days)
     return w / (1 + (due - today).days)
-
-
-def open_callback(client: Client) -> Touch | None:
-    """The newest promise ``next: DATE`` not yet followed by a call, meeting or visit."""
-    if (known := figures_of(client)) is not None:
-        return known.open_callback
-    log = client.log
-    for i in range(len(log) - 1, -1, -1):
-        t = log[i]
-        if t.next is not None:
-            return t
-        if t.kind in CALL_KINDS:
-            return None  # a later attempt settles older promises
-    return None
 
 
 def who(client: Client) -> str:
@@ -257,14 +243,6 @@ def open_occasions(client: Client, today: date, settings: Settings) -> list[Occa
             n = found[0].year - since.year
             out.append(Occasion("anniversary", *found, f"client for {n} year{'s' * (n != 1)}"))
     return out
-
-
-def last_touch(client: Client) -> date | None:
-    """The day of the client's latest touch that reached them or was sent (what settles a date that matters);
-    the log is in date order."""
-    if (known := figures_of(client)) is not None:
-        return known.last_touch
-    return next((t.date for t in reversed(client.log) if t.outcome in ("reached", "sent")), None)
 
 
 def _open_occasion(today: date, settings: Settings, settled: date | None, month: int, day_of_month: int,

@@ -14,7 +14,7 @@ from typing import Any
 
 from rippledoc.model import LEVELS, Client, Commitment, Ritual, RitualEntry, RitualRecord
 from rippledoc.book.book import Book
-from rippledoc.book.indexed import figures_of
+from rippledoc.book.figures import logged_calls
 from rippledoc.parse.periods import Period, cadence_days, cadence_kind, period_of
 from rippledoc.parse.ritual import PROFILE_FIELDS, sections
 from rippledoc.read.yamlscalar import scalar
@@ -105,15 +105,6 @@ def _season(ritual: Ritual, year: int) -> tuple[date, date] | None:
         return date(year, int(a[:2]), int(a[3:])), date(year, int(b[:2]), int(b[3:]))
     except ValueError:
         return None
-
-
-def logged_calls(c: Client, today: date) -> tuple[date | None, int]:
-    """The day of the client's latest call on or before ``today``, and how many calls it has on ``today``."""
-    known = figures_of(c)
-    if known is not None and (known.last_call is None or known.last_call <= today):
-        return known.last_call, known.last_call_count if known.last_call == today else 0
-    calls = [t.date for t in c.log if t.kind == "call" and t.date <= today]
-    return max(calls, default=None), calls.count(today)
 
 
 def status_of(ws: Book, ritual: Ritual, today: date) -> RitualStatus:

@@ -11,11 +11,8 @@ from datetime import date, timedelta
 from typing import Iterable
 
 from rippledoc.model import Client, Commitment, Touch
-from rippledoc.book.indexed import figures_of
-
-CALL_KINDS = ("call", "meeting", "visit")
-"""A call: a conversation by phone or face to face. Emails and letters are touches, not calls."""
-
+# what the log says of a client, defined with its figures kept in the index (imported from here by the views)
+from rippledoc.book.figures import CALL_KINDS, last_reached, last_word, progress_noted  # noqa: F401
 
 def is_call(t: Touch) -> bool:
     return t.kind in CALL_KINDS
@@ -54,16 +51,6 @@ def on_book_during(c: Client, start: date, end: date) -> bool:
     return True
 
 
-def last_reached(c: Client, asof: date | None = None) -> Touch | None:
-    """The client's latest touch that reached them, on or before ``asof`` (any date when None)."""
-    if asof is None and (known := figures_of(c)) is not None:
-        return known.last_reached
-    for t in reversed(c.log):
-        if t.reached and (asof is None or t.date <= asof):
-            return t
-    return None
-
-
 def working_days(start: date, end: date, weekdays: Iterable[int]) -> int:
     """How many days from ``start`` to ``end`` (both included) fall on one of ``weekdays`` (Monday = 0)."""
     allowed = set(weekdays)
@@ -72,25 +59,6 @@ def working_days(start: date, end: date, weekdays: Iterable[int]) -> int:
 
 TELL_EARLY_DAYS = 7
 """Open commitments due within this many days with no progress noted are "tell them early" items."""
-
-
-def last_word(k: Commitment) -> date | None:
-    """The day the client last heard of this commitment from its own entry: the latest move's ``told``, else
-    the day it was ``made``."""
-    told = [m.told for m in k.moves if m.told is not None]
-    return max(told) if told else k.made
-
-
-def progress_noted(c: Client, k: Commitment) -> bool:
-    """A touch that reached or was sent to the client (not a no-answer) is logged after ``last_word``: the
-    file shows they heard from you since. A commitment without ``made`` or a move told: any such touch."""
-    known = figures_of(c)
-    if known is not None:
-        for i, x in enumerate(c.commitments):
-            if x is k:
-                return known.progress[i]
-    since = last_word(k)
-    return any(t.outcome != "no-answer" and (since is None or t.date > since) for t in c.log)
 
 
 def tell_them_early(clients: Iterable[Client], today: date, days: int = TELL_EARLY_DAYS
