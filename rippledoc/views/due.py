@@ -199,11 +199,16 @@ def _items(client: Client, today: date, horizon: date, pol: Policy, calls_only: 
     items += [_occasion_item(client, o, today, w, ideal, most, last) for o in occasions if o.call <= until]
     if calls_only:
         return items
+    return items + commitment_items(client, today, horizon, pol)
+
+
+def commitment_items(client: Client, today: date, horizon: date, pol: Policy) -> list[DueItem]:
+    """The due items of an active client's open commitments, up to ``max(horizon, today + SOON)``."""
+    if client.status != "active":
+        return []
     soon = max(horizon, today + timedelta(days=SOON))
-    for c in client.commitments:
-        if c.done is None and c.due <= soon:
-            items.append(commitment_item(client, c, today, w, ideal))
-    return items
+    w, ideal = weight(client), pol.span(client)[0]
+    return [commitment_item(client, c, today, w, ideal) for c in client.commitments if c.done is None and c.due <= soon]
 
 
 def _along(occasions: list[Occasion], day: date, today: date) -> str:

@@ -40,7 +40,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from rippledoc.views.cadence import Policy, policy as cadence_policy
-from rippledoc.views.due import OCCASIONS, DueItem, client_items, next_due, sort_key
+from rippledoc.views.due import OCCASIONS, DueItem, client_items, commitment_items, next_due, sort_key
 from rippledoc.model import Client, Settings, Source, TimeRange, Touch, Windows
 from rippledoc.book.book import Book
 
@@ -440,7 +440,7 @@ def _plan_day(ws: Book, clients: list[Client], day: date, pol: Policy, owner: st
     if commitments:
         # due_items' commitments, without its handoffs and stories (which the plan does not show)
         commits = tuple(sorted((i for c in ws.clients if owner is None or c.owner == owner
-                                for i in client_items(c, day, day, pol) if i.kind == "commitment"),
+                                for i in commitment_items(c, day, day, pol)),
                                key=lambda i: (i.date, i.client.slug, i.what)))
     items, outside = [], []
     memo: dict[tuple[str, TimeRange], Reach] = {}
