@@ -81,13 +81,15 @@ def parse_cached(src: Text, parse, cls: type, salt: str, cache: Cache, today: da
 
 
 def _parse_to_entry(src: Text, parse, cls: type, key: str, cache: Cache, dated: bool = True):
-    """Parse against the earliest date, so every date-dependent check names its date; store the entry."""
+    """Parse against the earliest date, so every date-dependent check names its date; store the entry.
+    Returns (record, diagnostics that hold always, the latest date the others name, the entry's text)."""
     record, diags = parse(src, date.min)
     split = split_future(diags) if dated else (diags, None)
     if split is None:
         return None
-    cache.put(key, encode_entry(key, cls, record, split[0], split[1], src.path))
-    return record, split[0], split[1]
+    text = encode_entry(key, cls, record, split[0], split[1], src.path)
+    cache.put(key, text)
+    return record, split[0], split[1], text
 
 
 def client_salt(settings: Settings) -> str:
@@ -140,11 +142,11 @@ def _client_chunk(root: Path, settings: Settings, salt: str, use_cache: bool, pa
             except _DECODE_ERRORS:
                 text = None  # corrupt or foreign: parsed again and overwritten
         if text is None or decoded is None:
-            decoded = _parse_to_entry(src, parse, Client, key, cache)
-            if decoded is None:
+            parsed = _parse_to_entry(src, parse, Client, key, cache)
+            if parsed is None:
                 out.append(("again",))
                 continue
-            text = encode_entry(key, Client, decoded[0], decoded[1], decoded[2], src.path)
+            decoded, text = parsed[:3], parsed[3]
         row = None
         record, always, latest = decoded
         if use_cache and cache.enabled:
