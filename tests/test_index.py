@@ -128,3 +128,19 @@ def test_a_forked_worker_reads_what_the_index_left_for_later(generated: Path, mo
         there = pool.apply(_log_length, (7,))
     _FORKED.clear()
     assert there == len(ws.clients[7].log) > 0  # and the parent's connection still serves it
+
+
+def test_a_touched_file_keeps_its_row_without_a_parse(generated: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkout or a touch changes a file's mtime, not its bytes: they are hashed, not parsed again."""
+    answers(generated, monkeypatch)
+    path = sorted((generated / "clients").iterdir())[9]
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 3_600_000_000_000))
+    parsed: list[str] = []
+    real = loader.parse_client
+    monkeypatch.setattr(loader, "parse_client", lambda src, *a: parsed.append(src.path) or real(src, *a))
+    before = rows(generated)[f"clients/{path.name}"]
+    cached = answers(generated, monkeypatch)
+    assert parsed == []  # hashed, found the same, not parsed
+    assert rows(generated)[f"clients/{path.name}"] > before  # its row, sealed anew under its new stat
+    assert cached == answers(generated, monkeypatch, cache=False)

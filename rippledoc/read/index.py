@@ -81,8 +81,10 @@ class Index:
 
     def _open(self) -> sqlite3.Connection | None:
         try:
-            if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
-                return None  # the cache folder may have been committed by anyone: a regular file or nothing
+            for p in (self.path, self.path.with_name(self.path.name + "-wal"),
+                      self.path.with_name(self.path.name + "-shm")):
+                if p.is_symlink() or (p.exists() and not p.is_file()):
+                    return None  # the cache folder may have been committed by anyone: a regular file or nothing
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
             db.execute("PRAGMA journal_mode=WAL")
