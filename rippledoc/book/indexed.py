@@ -14,6 +14,7 @@ each kind decoded when a view first asks for it (``IndexedFollowups``).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from dataclasses import fields
@@ -46,10 +47,19 @@ class IndexedClient(Client):
     __hash__ = Client.__hash__
 
     def _load(self) -> None:
-        fill: Callable[[], Client] = self._fill
-        full = fill()
-        for name in LAZY:
-            _SLOTS[name].__set__(self, getattr(full, name))
+        # As in load_book: the record's many small objects hold no cycles, so the cyclic collector is kept from
+        # running over them now, and they are frozen out of its later passes (a view that reads every log
+        # would otherwise spend more time in the collector than in decoding).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            full = self._fill()
+            for name in LAZY:
+                _SLOTS[name].__set__(self, getattr(full, name))
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
 
 
 _NAMES = tuple(f.name for f in fields(Client))
@@ -124,9 +134,10 @@ Part = Followups | tuple[Client, Row, Index]  # decoded, or (the client, its row
 class IndexedFollowups(Followups):
     """The book's followups, each kind put together from the files' parts when first asked for."""
 
-    __slots__ = ("_parts", "_again")
+    __slots__ = ("_parts", "_again", "_made")
     _parts: list[Part]
-    _again: Callable[[Client], Followups]  # a client's followups made anew (its row's column is not as sealed)
+    _again: Callable[[Client], Followups]  # a client's followups made anew from its log
+    _made: dict[str, Followups]  # those made anew, by file
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Followups):
@@ -145,7 +156,10 @@ class IndexedFollowups(Followups):
                 out += getattr(part, kind)
                 continue
             client, row, index = part
-            raw = row.extra[at] if row.extra is not None else None
+            if _has_log(client):  # decoded already: made from it again is faster than decoded, and shares its touches
+                raw = None
+            else:
+                raw = row.extra[at] if row.extra is not None else None
             if raw is None:
                 if id(index) not in columns:
                     columns[id(index)] = index.column(kind)  # one query for the whole book
@@ -153,10 +167,20 @@ class IndexedFollowups(Followups):
                 if raw is not None and hashlib.sha256(raw).hexdigest() != row.extra_digest(kind):
                     raw = None
             if raw is None:
-                out += getattr(self._again(client), kind)
+                if client.path not in self._made:
+                    self._made[client.path] = self._again(client)
+                out += getattr(self._made[client.path], kind)
             elif raw != b"[]":
                 out += decode_rows(cls, json.loads(raw), client.path, client)
         return tuple(out)
+
+
+def _has_log(c: Client) -> bool:
+    try:
+        _SLOTS["log"].__get__(c, type(c))
+    except AttributeError:
+        return False
+    return True
 
 
 class _LazyKind:
@@ -190,4 +214,5 @@ def joined(parts: list[Part], again: Callable[[Client], Followups]) -> Followups
     out = object.__new__(IndexedFollowups)
     object.__setattr__(out, "_parts", parts)
     object.__setattr__(out, "_again", again)
+    object.__setattr__(out, "_made", {})
     return out
