@@ -193,7 +193,7 @@ def test_an_edit_shows_up_in_the_open_page_after_the_live_reload(browser, tmp_pa
         text = path.read_text()
         path.write_text(text.replace("Underlying interest:", "Underlying interest, checked live:", 1))
         page.locator(".notes", has_text="checked live").wait_for(timeout=15000)  # no reload by hand: the page did it
-        st = served.status()
+        st = served.wait_version(version)  # the page reloads once it is written, before the summaries are
         assert st["version"] == version + 1
         assert [p for p in st["rendered"] if p.startswith("clients/")] == ["clients/aurora-dental-group.html"]
         records = [p for p in st["rendered"] if p.startswith("rituals/")]
