@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -32,6 +33,21 @@ def hypothesis_profile(environ: dict[str, str] | os._Environ[str]) -> str:
 
 
 settings.load_profile(hypothesis_profile(os.environ))
+
+
+SAMPLE = ("rippledoc.yaml", "clients", "rituals", "site_templates", ".gitignore")  # the sample workspace's files
+
+
+def copy_sample(root: Path, names: tuple[str, ...] = SAMPLE) -> Path:
+    """A copy of the repository's sample workspace (these of its files) in ``root``, made if missing."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".rippledoc-cache"))
+        elif src.exists():
+            shutil.copy2(src, root / name)
+    return root
 
 
 def write(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -14,12 +14,11 @@ RIPPLEDOC_REQUIRE_BROWSER=1 (CI sets it), which turns the skip into a failure.
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, TODAY
+from conftest import TODAY, copy_sample
 from rippledoc.site.build import build_site
 from test_site import ACME, EVIL, make
 from test_site_serve import Served
@@ -55,13 +54,7 @@ class Watch:
 
 def sample_workspace(tmp_path: Path) -> Path:
     """A copy of the repository's sample workspace, so that edits and _site stay out of the repository."""
-    root = tmp_path / "sample"
-    root.mkdir()
-    shutil.copy(REPO / "rippledoc.yaml", root / "rippledoc.yaml")
-    shutil.copytree(REPO / "clients", root / "clients")
-    if (REPO / "rituals").is_dir():
-        shutil.copytree(REPO / "rituals", root / "rituals")
-    return root
+    return copy_sample(tmp_path / "sample", ("rippledoc.yaml", "clients", "rituals"))
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,12 @@ summary of what was written.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import copy_sample
 from rippledoc.cli.app import main
 
 SAMPLE = ("rippledoc.yaml", "clients", "rituals")
@@ -21,15 +20,7 @@ DAY = "2026-12-01"
 
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
-    root = tmp_path / "book"
-    root.mkdir()
-    for name in SAMPLE:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".rippledoc-cache"))
-        else:
-            shutil.copy2(src, root / name)
-    return root
+    return copy_sample(tmp_path / "book", SAMPLE)
 
 
 def files(root: Path) -> dict[str, bytes]:

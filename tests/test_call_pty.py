@@ -12,7 +12,6 @@ from __future__ import annotations
 import fcntl
 import os
 import select
-import shutil
 import signal
 import struct
 import subprocess
@@ -23,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import copy_sample
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 
@@ -141,14 +140,7 @@ def git(root: Path, *args: str) -> str:
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """A copy of the sample book in a git repository of its own."""
-    root = tmp_path / "book"
-    root.mkdir()
-    for name in SAMPLE:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".rippledoc-cache"))
-        elif src.exists():
-            shutil.copy2(src, root / name)
+    root = copy_sample(tmp_path / "book", SAMPLE)
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "sample")

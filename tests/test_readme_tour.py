@@ -10,7 +10,6 @@ port 8000 on a shared machine.
 from __future__ import annotations
 
 import shlex
-import shutil
 import signal
 import subprocess
 from datetime import date
@@ -19,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, copy_sample
 from rippledoc import clock
 from rippledoc.cli.app import main
 from rippledoc.site import serve
@@ -56,14 +55,7 @@ def test_the_tour_block_is_found_with_its_commands():
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch) -> Path:
     """A copy of the sample workspace in a git repository of its own, as the current folder."""
-    root = tmp_path / "book"
-    root.mkdir()
-    for name in SAMPLE:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns(".rippledoc-cache"))
-        elif src.exists():
-            shutil.copy2(src, root / name)
+    root = copy_sample(tmp_path / "book", SAMPLE)
     git = ["git", "-c", "user.name=Tour", "-c", "user.email=tour@example.org", "-c", "commit.gpgsign=false"]
     subprocess.run([*git, "init", "-q"], cwd=root, check=True)
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
