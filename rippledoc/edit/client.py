@@ -263,13 +263,7 @@ def replace_touch(root: str | Path, client_path: str | Path, old: str, new: str,
         found = [i for i in range(first, last) if doc.lines[i].rstrip("\r\n") == old]
         if line - 1 in found:
             found = [line - 1]
-        if not found:
-            raise FileChanged(f"{rel}: the log line is no longer in the file (it changed since it was written): "
-                              f"{old!r}; nothing was written")
-        if len(found) > 1:
-            raise EditError(f"{rel}: the log line appears {len(found)} times (lines "
-                            f"{', '.join(str(i + 1) for i in found)}): {old!r}; nothing was written")
-        i = found[0]
+        i = _the_line(found, rel, "log line", old, "written", FileChanged, "nothing was written")
         if old == new:
             return EditResult(rel, False, i + 1, new, f"{rel}:{i + 1} already reads so")
         text = doc.lines[i]
@@ -290,6 +284,18 @@ def _parse_front(doc: _Doc, rel: str) -> yamltree.Mapping:
 
 
 T = TypeVar("T")
+
+
+def _the_line(found: list[int], rel: str, what: str, text: str, since: str, missing: type[EditError],
+              several: str) -> int:
+    """The one index in ``found``; refused when the line is gone (``missing``) or appears more than once."""
+    if not found:
+        raise missing(f"{rel}: the {what} is no longer in the file (it changed since it was {since}): "
+                      f"{text!r}; nothing was written")
+    if len(found) > 1:
+        raise EditError(f"{rel}: the {what} appears {len(found)} times (lines "
+                        f"{', '.join(str(i + 1) for i in found)}): {text!r}; {several}")
+    return found[0]
 
 
 def find_commitment(items: list[tuple[str, T]], what: str) -> list[T]:
@@ -513,13 +519,7 @@ def close_handoff(root: str | Path, client_path: str | Path, text: str, when: da
 
     def change(doc: _Doc, rel: str) -> EditResult:
         found = [i for i, l in enumerate(doc.lines) if l.rstrip("\r\n") == wanted]
-        if not found:
-            raise EditError(f"{rel}: the handoff line is no longer in the file (it changed since it was read): "
-                            f"{wanted!r}; nothing was written")
-        if len(found) > 1:
-            raise EditError(f"{rel}: the handoff line appears {len(found)} times (lines "
-                            f"{', '.join(str(i + 1) for i in found)}): {wanted!r}; close the right one by hand")
-        i = found[0]
+        i = _the_line(found, rel, "handoff line", wanted, "read", EditError, "close the right one by hand")
         line = doc.lines[i]
         body = line.rstrip("\r\n")
         try:
