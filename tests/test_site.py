@@ -512,6 +512,8 @@ def test_a_view_that_raises_fails_the_build_with_exit_1_and_leaves_the_site_alon
     def broken(*args, **kwargs):
         raise KeyError("due")
     monkeypatch.setattr("rippledoc.site.pages.compute_metrics", broken)
+    with open(root / "clients/acme.md", "a", encoding="utf-8") as fh:  # a change, so the pages are made again
+        fh.write("- 2026-11-21 email sent by stan: the new price list\n")
     result = CliRunner().invoke(main, ["-C", str(root), "build", "--today", "2026-11-22"])
     assert result.exit_code == 1
     assert "KeyError" in result.output and "Traceback" not in result.output

@@ -32,6 +32,9 @@ class Book:
     followups: Followups = Followups((), (), (), ())  # handoffs, kudos, stories, intelligence, linked to their clients
     entries: Mapping[str, Entries] = field(default_factory=dict)  # slug -> its ritual entries, records by date
     unlisted: tuple[str, ...] = ()  # folders that exist but could not be listed (E007): their files are unknown
+    # file -> the key of the bytes it was loaded from (what a page made of the file is keyed by, site/cache.py);
+    # not part of a book's value: the same records are the same book, whichever code keyed them
+    digests: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def client(self, slug: str) -> Client | None:
         return self.by_slug.get(slug)

@@ -10,7 +10,7 @@ import gc
 import hashlib
 import os
 import stat
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -38,11 +38,18 @@ def defaults_dir(name: str = "") -> Path:
     return Path(str(resources.files("rippledoc") / "defaults")) / name
 
 
-def load_settings(root: Path) -> tuple[Settings, list[Diagnostic]]:
+def digest(src: Text) -> str:
+    """The key of a file's bytes, as a book records it (``Book.digests``): what a derived page is keyed by."""
+    return hashlib.sha256(src.path.encode() + b"\0" + src.raw).hexdigest()
+
+
+def load_settings(root: Path, digests: dict[str, str] | None = None) -> tuple[Settings, list[Diagnostic]]:
     path = root / SETTINGS_FILE
     if not path.exists():
         return Settings(), []
     src, diags = read_text(root, path)
+    if src is not None and digests is not None:
+        digests[src.path] = digest(src)
     settings, more = parse_settings(src)
     return settings, diags + more
 
@@ -193,6 +200,7 @@ class Loaded:
     diagnostics: list[Diagnostic]  # the files' own, and their checks'
     paths: list[str]
     parts: list[Part]  # each client's followups, in the order of the clients
+    digests: dict[str, str] = field(default_factory=dict)  # file -> the key of its bytes (its index row's)
 
 
 def load_clients(root: Path, settings: Settings, today: date | None, use_cache: bool = True) -> Loaded:
@@ -222,6 +230,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     misses: list[int] = []
     fresh_rows: list[Row] = []
     kept: dict[str, tuple[Row, tuple]] = {}
+    digests: dict[str, str] = {}
     for i, path in enumerate(files):
         name = f"clients/{path.name}"
         row = rows.get(name)
@@ -257,6 +266,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                 misses.append(i)
                 continue
         cache.used.add(row.digest)
+        digests[name] = row.digest
         kept[name] = (row, hit)
         client, always, latest, linked = hit
         if not valid_for(latest, today):
@@ -279,6 +289,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
                 continue
             if item[0] == "entry":
                 _, key_, text, st, row_parts = item
+                digests[name] = key_
                 if row_parts is not None and st is not None and index.enabled:
                     body = text.split("\n", 2)[2].encode("utf-8")
                     row = Row(name, st[0], st[1], st[2], key_, 0, body_sha(body), row_parts[0],
@@ -314,7 +325,7 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     _MEMORY.clear()
     if index.enabled:
         _MEMORY[index.path] = (key, kept)
-    loaded = Loaded([], list(unlisted), [f"clients/{p.name}" for p in files], [])  # rel(root, p), faster
+    loaded = Loaded([], list(unlisted), [f"clients/{p.name}" for p in files], [], digests)  # rel(root, p), faster
     for record, problems, linked, part in results:  # type: ignore[misc]
         loaded.diagnostics += problems
         loaded.diagnostics += linked
@@ -325,7 +336,8 @@ def load_clients(root: Path, settings: Settings, today: date | None, use_cache: 
     return loaded
 
 
-def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], list[Diagnostic]]:
+def load_rituals(root: Path, settings: Settings, digests: dict[str, str] | None = None
+                 ) -> tuple[dict[str, Ritual], list[Diagnostic]]:
     """Built-in definitions, each replaced by a workspace file of the same name (``rituals/NAME.md``)."""
     files = {p.name: p for p in iter_files(defaults_dir("rituals"))}
     own, diags = list_files(root, root / "rituals")
@@ -338,6 +350,8 @@ def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], lis
         diags += problems
         if src is None:
             continue
+        if digests is not None and path.is_relative_to(root):  # the shipped ones go with the code
+            digests[src.path] = digest(src)
         ritual, problems = parse_ritual(src)
         diags += problems
         if ritual is not None:
@@ -345,7 +359,7 @@ def load_rituals(root: Path, settings: Settings) -> tuple[dict[str, Ritual], lis
     return rituals, diags
 
 
-def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings
+def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings, digests: dict[str, str] | None = None
                  ) -> tuple[list[RitualRecord], list[Diagnostic], list[str]]:
     """Every record of every ritual: ``rituals/NAME/PERIOD.md`` and the sheets of ``rituals/NAME/PERIOD/``;
     and the path of each file found."""
@@ -372,6 +386,8 @@ def load_records(root: Path, rituals: dict[str, Ritual], settings: Settings
             diags += problems
             if src is None:
                 continue
+            if digests is not None:
+                digests[src.path] = digest(src)
             record, problems = parse_cached(src, parse, RitualRecord, salt, cache, None, dated=False)
             diags += problems
             if record is not None:
@@ -398,22 +414,24 @@ def load_book(root: str | Path, today: date | None = None) -> Book:
 
 def _load_book(root: Path, today: date | None) -> Book:
     """read -> parse (settings, clients, rituals, records) -> link -> validate."""
-    settings, diags = load_settings(root)
+    digests: dict[str, str] = {}
+    settings, diags = load_settings(root, digests)
     paths = [SETTINGS_FILE] if (root / SETTINGS_FILE).exists() else []
     loaded = load_clients(root, settings, today)
     clients = loaded.clients
     diags += loaded.diagnostics
     paths += loaded.paths
-    rituals, problems = load_rituals(root, settings)
+    digests.update(loaded.digests)
+    rituals, problems = load_rituals(root, settings, digests)
     diags += problems
     paths += [rel(root, p) for p in iter_files(root / "rituals")]
-    records, problems, found = load_records(root, rituals, settings)
+    records, problems, found = load_records(root, rituals, settings, digests)
     diags += problems
     paths += found
     # the link stage, from each file's part of it (``load_clients``), then the checks across files
     book = Book(root, settings, tuple(clients), rituals, tuple(records), tuple(paths), (), by_slug(clients),
                 joined(loaded.parts, lambda c: collect(settings, (c,))[0]), entries_by_client(records),
-                tuple(sorted({d.path for d in diags if d.code == "E007"})))
+                tuple(sorted({d.path for d in diags if d.code == "E007"})), digests)
     diags += validate_across(book)
     return replace(book, diagnostics=tuple(sorted(set(diags), key=Diagnostic.sort_key)))
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from rippledoc.cli.common import EXIT_ERRORS, fail, parse_today, root_from, today_option, unread_folders, workspace_today
 from rippledoc.cli.encryption import encrypt_options, encryption_stage
 from rippledoc.cli.output import RETURN
+
+if TYPE_CHECKING:
+    from rippledoc.site.build import BuildResult
 
 
 class ProgressLine:
@@ -86,7 +90,7 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
         click.echo(f"rippledoc: {result.errors} error{'s' * (result.errors != 1)} in the workspace; "
                    "see the Problems page or run 'rippledoc check'", err=True)
     if not quiet:
-        click.echo(f"built {len(result.rendered)} pages in {result.seconds:.2f}s")
+        click.echo(built_line(result))
         if encrypt:
             click.echo(f"left out: {FEED}, the calendar feed (a calendar cannot ask for a passphrase; "
                        "'rippledoc export ics -o FILE' writes one where only you can read it)")
@@ -96,6 +100,16 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
         if encrypt:
             click.echo("encrypted: open it and type the passphrase; client pages have new names in every "
                        "encrypted build, so bookmarks to them do not survive a rebuild")
+
+
+def built_line(result: BuildResult) -> str:
+    """What a build did: the pages it made, and those it kept because nothing they show had changed."""
+    made, kept = len(result.rendered), result.kept
+    if not made:
+        return f"the site is up to date: nothing it shows has changed ({kept} files kept, {result.seconds:.2f}s)"
+    if kept:
+        return f"built {made} page{'s' * (made != 1)} in {result.seconds:.2f}s; kept {kept} unchanged from the last build"
+    return f"built {made} pages in {result.seconds:.2f}s"
 
 
 @click.command()

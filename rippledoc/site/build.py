@@ -18,30 +18,25 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterable
 
-import jinja2
-from jinja2.exceptions import SecurityError
+from typing import TYPE_CHECKING
 
 from rippledoc.edit.atomic import exchange, new_file_mode, new_folder_mode
 from rippledoc.diagnostics import Diagnostic, promote_warnings
-from rippledoc.read.cache import cached_markdown
-from rippledoc.book.loader import load_book
-from rippledoc.exchange.ics import site_feed
-from rippledoc.read.parallel import render_pages
-from rippledoc.site.pages import (Page, SiteInput, aggregate_pages, client_page_for, make_input, record_pages,
-                                  search_files, site_pages)
-from rippledoc.site.render import make_env
-from rippledoc.site.split import split_pages_in
+from rippledoc.read.cache import decode_diag
+from rippledoc.site.cache import MARKER, PageCache, Stat, walk
+from rippledoc.site.make import BuildError
 from rippledoc.book.templates import TEMPLATE_DIR, template_dirs
 
-MARKER = ".rippledoc-site"  # written into every built site: only such a folder is ever replaced
+if TYPE_CHECKING:
+    import jinja2
+
+    from rippledoc.site.pages import SiteInput
+
 ASSETS = "assets"
 ASSET_SUFFIXES = (".css", ".js", ".svg", ".png", ".ico", ".txt")
 
 Progress = Callable[[int, int], None]
-
-
-class BuildError(Exception):
-    """The site could not be built; the message says why and where. Nothing was written."""
+__all__ = ["BuildError", "BuildResult", "SiteBuilder", "build_site", "write_file", "write_site"]
 
 
 @dataclass
@@ -52,6 +47,7 @@ class BuildResult:
     diags: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
     client_pages: dict[str, str] = field(default_factory=dict)  # client file -> its page, of a whole build
+    kept: int = 0  # files of the last build kept as they were: their inputs did not change
 
     @property
     def index(self) -> Path:
@@ -77,57 +73,6 @@ def check_output(root: Path, out: Path) -> None:
                          "(remove it or choose another folder with -o)")
 
 
-def render(env: jinja2.Environment, pages: Iterable[Page], progress: Progress | None = None,
-           total: int = 0) -> dict[str, bytes]:
-    out: dict[str, bytes] = {}
-    for i, page in enumerate(pages, 1):
-        try:
-            html = env.get_template(page.template).render(**page.context)
-        except jinja2.TemplateSyntaxError as exc:
-            where = _shorter(exc.filename or exc.name or "?", Path(page.workspace))
-            raise BuildError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from None
-        except jinja2.TemplateNotFound as exc:
-            raise BuildError(f"template '{exc.name}' not found in {', '.join(map(str, template_dirs(Path(page.workspace))))}") from None
-        except SecurityError as exc:  # the sandbox refused: name the template file and line that tried
-            where = _template_position(exc, Path(page.workspace)) or page.template
-            raise BuildError(f"{where}: unsafe template code refused ({str(exc).rstrip('.')}); a template may use the data it is "
-                             "given and the site's helpers, nothing else (see docs/site.md)") from None
-        except Exception as exc:  # a template's runtime error: say which page and template, never a traceback
-            raise BuildError(f"rendering {page.path} with template {page.template}: {type(exc).__name__}: {exc}") from None
-        out[page.path] = html.encode("utf-8")
-        if progress:
-            progress(i, total)
-    return out
-
-
-def gather(make: Callable[..., list[Page]], *args: object) -> list[Page]:
-    """The pages' contexts, every view computed; a view that raises is a bug, reported as a failed build."""
-    try:
-        return make(*args)
-    except Exception as exc:  # a view's bug: one line, exit 1, nothing written
-        raise BuildError(f"computing the pages failed: {type(exc).__name__}: {exc} "
-                         "(a bug in rippledoc; the site was not built)") from exc
-
-
-def _template_position(exc: BaseException, root: Path) -> str | None:
-    """``site_templates/index.html:3``: the innermost template line in the traceback Jinja2 rewrote."""
-    where = None
-    tb = exc.__traceback__
-    while tb is not None:
-        if "__jinja_exception__" in tb.tb_frame.f_globals:  # a frame Jinja2 made to stand for a template line
-            where = f"{_shorter(tb.tb_frame.f_code.co_filename, root)}:{tb.tb_lineno}"
-        tb = tb.tb_next
-    return where
-
-
-def _shorter(filename: str, root: Path) -> str:
-    """A template's path as a person knows it: relative to the workspace when it is one of theirs."""
-    try:
-        return Path(filename).resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return filename
-
-
 def assets(root: Path) -> dict[str, bytes]:
     """The static files: the package's ``site_templates/assets``, each overridable by the workspace's."""
     files: dict[str, bytes] = {}
@@ -141,11 +86,18 @@ def assets(root: Path) -> dict[str, bytes]:
     return files
 
 
-def _write_tree(folder: Path, files: dict[str, bytes]) -> None:
+def _write_tree(folder: Path, files: dict[str, bytes], kept: Iterable[str] = (), old: Path | None = None) -> None:
     for rel, data in files.items():
         target = folder / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
+    for rel in kept:  # a page of the last build whose inputs did not change: the same file, linked
+        target, source = folder / rel, (old or folder) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:  # no hard links here: a copy
+            shutil.copyfile(source, target)
     (folder / MARKER).write_text("built by rippledoc; this folder is replaced by every build\n")
 
 
@@ -163,13 +115,18 @@ def swap_in(tmp: Path, out: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def write_site(files: dict[str, bytes], out: Path) -> None:
+def write_site(files: dict[str, bytes], out: Path, kept: Iterable[str] = ()) -> dict[str, Stat]:
+    """Write a new site beside ``out`` and swap it in; ``kept``: files of the old ``out`` taken over as they are.
+    Returns the stat of each file written (taken before the swap: a build swapping in after this one cannot
+    pass its files off as these)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        _write_tree(tmp, files)
+        _write_tree(tmp, files, kept, out)
         os.chmod(tmp, new_folder_mode())  # mkdtemp's 0700 -> what mkdir would give
+        written = dict(walk(tmp))
         swap_in(tmp, out)
+        return written
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -203,10 +160,24 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
     ``stage``: a last step over the rendered files (path -> bytes) before they are written, e.g. encryption.
     ``env``: the template environment to render with (``serve`` keeps it for its incremental updates).
     """
-    started = time.monotonic()
+    started, started_ns = time.monotonic(), time.time_ns()
     root = Path(root).resolve()
     out = Path(out).resolve()
     check_output(root, out)
+    cache = PageCache(root, out, today, live, enabled=stage is None)  # an encrypted build is made whole every time
+    if cache.unchanged() and cache.last is not None and not (strict and cache.last.diags):
+        last = cache.last  # not a file it is made from has changed: nothing to load, nothing to write
+        return BuildResult(out, [], [], [decode_diag(d) for d in last.diags], time.monotonic() - started,
+                           dict(last.sources), cache.files)
+    # not up to date: what loads, gathers and renders (imported here, so the answer above needs none of it)
+    from rippledoc.book.loader import load_book
+    from rippledoc.exchange.ics import site_feed
+    from rippledoc.read.cache import cached_markdown
+    from rippledoc.read.parallel import render_pages
+    from rippledoc.site.make import gather, render
+    from rippledoc.site.pages import aggregate_pages, client_pages, client_slugs, make_input, record_pages, search_files
+    from rippledoc.site.render import make_env
+    from rippledoc.site.urls import client_page
     ws = load_book(root, today)
     diags = list(ws.diagnostics)
     if strict:
@@ -215,34 +186,59 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
             raise BuildError(f"--strict: {len(diags)} problem{'s' * (len(diags) != 1)} in the workspace "
                              "(run 'rippledoc check' to see them); the site was not built")
     inp = make_input(ws, diags, today, live)
-    pages = gather(site_pages, inp)
+    cache.bind(inp)
+    book = cache.book_key()
+    slugs = client_slugs(inp)
+    sources = {f"clients/{slug}.md": client_page(slug) for slug in slugs}
+    if cache.up_to_date(book):  # nothing the site shows has changed, and the folder is as it was written
+        cache.save(book, cache.keys(), sources, diags, started_ns, cache.stats())
+        return BuildResult(out, [], [], diags, time.monotonic() - started, sources, cache.files)
+    pages = gather(aggregate_pages, inp) + gather(record_pages, inp)
+    keys: dict[str, str] = {}  # client pages' keys; every other file is keyed by the book
+    kept: list[str] = []
+    changed: list[str] = []
+    for slug in slugs:
+        rel, key = client_page(slug), cache.client_key(slug)
+        if cache.reusable(rel, key):
+            kept.append(rel)
+        else:
+            changed.append(slug)
+        if key is not None:
+            keys[rel] = key
+    pages += gather(client_pages, inp, changed)
     files = render_pages(render, env or cached_markdown(make_env(root), root), pages, progress)
     files.update(assets(root))
     files.update(search_files(inp))
     files.update(site_feed(ws, today))  # calls.ics, to subscribe to
     if stage is not None:
         files = stage(files)
-    write_site(files, out)
-    sources = {p.source: p.path for p in pages if p.source and p.source.startswith("clients/")}
-    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started, sources)
+    written = write_site(files, out, kept)
+    cache.save(book, keys, sources, diags, started_ns, written)
+    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started, sources, len(kept))
 
 
 class SiteBuilder:
     """Keeps what ``serve`` needs between rebuilds: which client pages exist, so deleted ones go."""
 
     def __init__(self, root: Path, out: Path, today: Callable[[], date], live: bool = True) -> None:
+        from rippledoc.read.cache import cached_markdown
+        from rippledoc.site.render import make_env
         self.root, self.out, self.today, self.live = Path(root).resolve(), Path(out).resolve(), today, live
         self.version = 0  # serve: the number of the next build, written into its pages for the reload script
         self.client_pages: dict[str, str] = {}  # source file -> page path
         self.env = cached_markdown(make_env(self.root), self.root)
 
     def _load(self) -> SiteInput:
+        from rippledoc.book.loader import load_book
+        from rippledoc.site.pages import make_input
         ws = load_book(self.root, self.today())
         diags = list(ws.diagnostics)
         return make_input(ws, diags, self.today(), self.version if self.live else 0)
 
     def full(self) -> BuildResult:
         """``build_site``, with the live version stamped into the pages."""
+        from rippledoc.read.cache import cached_markdown
+        from rippledoc.site.render import make_env
         self.env = cached_markdown(make_env(self.root), self.root)  # a full rebuild may follow a change of the templates
         result = build_site(self.root, self.out, self.today(), live=self.version if self.live else 0, env=self.env)
         self.client_pages = dict(result.client_pages)
@@ -255,6 +251,10 @@ class SiteBuilder:
         The edited clients' own pages are written first, then the rest: ``written(paths, removed)`` is
         called after each of the two, so ``serve`` can reload a tab as soon as its page is on disk.
         """
+        from rippledoc.exchange.ics import site_feed
+        from rippledoc.site.make import gather, render
+        from rippledoc.site.pages import Page, aggregate_pages, client_page_for, record_pages, search_files
+        from rippledoc.site.split import split_pages_in
         started = time.monotonic()
         inp = self._load()
         slugs = set(slugs)

@@ -35,10 +35,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterable
 
-from rippledoc.book.loader import defaults_dir
 from rippledoc.site import csp
-from rippledoc.site.render import shipped_page
-from rippledoc.site.search import is_index_file, parse_script, sealed_script
 
 FORMAT = "rippledoc-encrypted-page/1"
 MIN_ITERATIONS = 600_000
@@ -315,12 +312,14 @@ def _b64(data: bytes) -> str:
 
 def shell(path: str, salt: bytes, iterations: int, nonce: bytes, ciphertext: bytes) -> bytes:
     """The locked page written at ``path``: a passphrase form and the ciphertext, no plaintext."""
+    from rippledoc.site.render import shipped_page  # Jinja2: imported when a site is encrypted, not for --help
     return shipped_page("locked.html", csp=csp.LOCKED, up="../" * path.count("/"), style=STYLE, script=SCRIPT,
                         format=FORMAT, iterations=iterations, salt=_b64(salt), nonce=_b64(nonce), path=path,
                         ciphertext=_b64(ciphertext)).encode("utf-8")
 
 
 def own_assets() -> dict[str, bytes]:
+    from rippledoc.book.loader import defaults_dir
     folder = defaults_dir("encrypted_site")
     return {SCRIPT: (folder / "decrypt.js").read_bytes(), STYLE: (folder / "locked.css").read_bytes()}
 
@@ -334,6 +333,7 @@ def is_page(path: str) -> bool:
 def encrypt_site(files: dict[str, bytes], passphrase: str, iterations: int = MIN_ITERATIONS,
                  keep: Iterable[str] = ("index.html",)) -> EncryptedSite:
     """The encrypted site for ``files`` (a whole site, relative path -> bytes). Raises ``EncryptError``."""
+    from rippledoc.site.search import is_index_file, parse_script, sealed_script
     check_iterations(iterations)
     if not passphrase:
         raise EncryptError("the passphrase is empty")

@@ -1,7 +1,9 @@
 """Gather: the model -> one context per page, before anything is rendered or written.
 
-``site_pages`` returns every page; ``client_pages`` and ``aggregate_pages``
-are the two halves ``serve`` uses to rebuild only what a change affects.
+``aggregate_pages`` and ``record_pages`` are the pages made from many files,
+``client_pages`` one page per client file: a build makes the first two
+whenever anything changed and a client's page when its inputs did
+(rippledoc/site/cache.py); ``serve`` makes the edited client's page first.
 """
 from __future__ import annotations
 
@@ -113,6 +115,15 @@ class SiteInput:
         return Links(split.story_homes(self.stories), split.kudos_homes(self.kudos))
 
     @cached_property
+    def client_links(self) -> dict[str, Links]:
+        """``links`` cut by client: what a client's page links to is all it is given of them."""
+        return split.links_by_client(self.links)
+
+    def excerpts_of(self, problems: Iterable[Diagnostic]) -> dict[tuple[str, int], str]:
+        """The lines these problems point at: ``excerpts`` cut to them."""
+        return {k: self.excerpts[k] for k in ((d.path, d.line) for d in problems) if k in self.excerpts}
+
+    @cached_property
     def lists(self) -> dict[str, tuple[str, list[Any]]]:
         """Today's long lists: name -> (title, every item, most urgent first)."""
         ws, today = self.ws, self.today
@@ -187,16 +198,20 @@ def client_page_for(inp: SiteInput, slug: str) -> Page | None:
     """The page of one client file: the client, or the problems that kept it from loading."""
     path = f"clients/{slug}.md"
     c = inp.ws.client(slug)
+    # Of what the whole book links to, a client's page is given its own part only (links, excerpts): its
+    # context is what its key covers (site/cache.py: PageCache.client_key), whatever a template reads.
+    links = inp.client_links.get(slug, split.NO_LINKS)
     if c is not None:
+        problems = inp.by_path.get(c.path, [])
         return _page(inp, client_page(slug), "client.html", c.name, "clients.html", path,
                      client=c, view=client_view(inp.ws, c, inp.today, inp.produced), ritual_defs=inp.ws.rituals,
                      history=inp.history.of(c.path) if inp.history is not None else None,
                      uncommitted=inp.history is not None and c.path in inp.history.uncommitted,
-                     problems=inp.by_path.get(c.path, []))
+                     problems=problems, links=links, excerpts=inp.excerpts_of(problems))
     problems = inp.by_path.get(path, [])
     if problems:
         return _page(inp, client_page(slug), "broken.html", f"{slug}: cannot be read", "clients.html", path,
-                     file=path, problems=problems)
+                     file=path, problems=problems, links=links, excerpts=inp.excerpts_of(problems))
     return None
 
 
@@ -396,6 +411,3 @@ def aggregate_pages(inp: SiteInput) -> list[Page]:
         *list_pages(inp),
     ]
 
-
-def site_pages(inp: SiteInput) -> list[Page]:
-    return aggregate_pages(inp) + client_pages(inp) + record_pages(inp)

@@ -25,7 +25,7 @@ from rippledoc.book.names import fold
 from rippledoc.model import Client
 from rippledoc.parse.marks import Kudos, Story
 from rippledoc.site.search import script
-from rippledoc.site.urls import kudos_anchor, story_anchor
+from rippledoc.site.urls import kudos_anchor, slug_of_path, story_anchor
 
 URGENT = 50  # items of a long list the dashboard shows
 LIST_ITEMS = 1000  # items on one page of a whole list (due.html, due-2.html, …)
@@ -176,6 +176,20 @@ class Links:
     def kudos_of(self, k: Kudos) -> str:
         page = self.kudos.get((k.touch.source.path, k.touch.source.line, k.person), "kudos.html")
         return f"{page}#{kudos_anchor(k.person)}"
+
+
+NO_LINKS = Links({}, {})
+
+
+def links_by_client(links: Links) -> dict[str, Links]:
+    """The book's ``Links`` cut by client: slug -> where that client's stories and kudos are listed."""
+    stories: dict[str, dict[tuple[str, str], str]] = {}
+    kudos: dict[str, dict[tuple[str, int, str], str]] = {}
+    for key, page in links.stories.items():
+        stories.setdefault(key[0], {})[key] = page
+    for k, page in links.kudos.items():
+        kudos.setdefault(slug_of_path(k[0]) or k[0], {})[k] = page
+    return {slug: Links(stories.get(slug, {}), kudos.get(slug, {})) for slug in stories.keys() | kudos.keys()}
 
 
 def story_homes(months: Months) -> dict[tuple[str, str], str]:

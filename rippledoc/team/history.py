@@ -7,6 +7,7 @@ without git installed, there is no history and no error: pages say so.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,6 +74,22 @@ def parse_log(text: str, prefix: str = "") -> dict[str, list[Commit]]:
                 now = current_name.get(fields[1], fields[1])
                 commits.setdefault(now, []).append(commit)
     return {p[len(prefix):] if p.startswith(prefix) else p: cs for p, cs in commits.items()}
+
+
+def state(root: Path) -> str | None:
+    """What the history and the uncommitted files depend on beside the files themselves: the commit checked
+    out and git's index (its stat). '' outside a repository; None when git cannot tell (no commit yet)."""
+    if not in_repository(root):
+        return ""
+    out = _git(root, "rev-parse", "HEAD", "--git-path", "index")
+    if out is None:
+        return None
+    head, _, index = out.strip().partition("\n")
+    try:
+        st = os.stat(Path(root) / index)
+    except OSError:
+        return None
+    return f"{head} {st.st_size} {st.st_mtime_ns} {st.st_ino}"
 
 
 def load_history(root: Path, folders: tuple[str, ...] = ("clients", "rituals")) -> History | None:
