@@ -244,3 +244,48 @@ def test_a_story_that_moves_others_to_another_part_of_their_month_reaches_their_
     moved = [p for p in result.rendered if p.startswith("clients/") and p != first.client_pages[f"clients/{edited.name}"]]
     assert moved, "no other client's page was made again, though its stories moved"
     same(fresh_build(root, tmp_path / "fresh", monkeypatch), tree(root / "_site"))
+
+
+def test_serve_makes_the_edited_page_from_that_client_alone_and_it_is_the_page_a_full_build_makes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rippledoc.site import pages
+    root = sample(tmp_path)
+    builder = SiteBuilder(root, tmp_path / "served", lambda: TODAY, live=False)
+    builder.full()
+    edited = _client(root, 4)
+    _append(edited, "- 2026-11-21 call reached by stan: they liked the new brochure")
+    calls: list[bool] = []
+    real = pages.client_page_for
+    monkeypatch.setattr(pages, "client_page_for", lambda inp, slug, own=None: calls.append(own is not None)
+                        or real(inp, slug, own))
+    builder.update([edited.stem])
+    assert calls == [True]  # made before the book's own links and followups were computed
+    same(fresh_build(root, tmp_path / "fresh", monkeypatch), tree(tmp_path / "served"))
+
+
+def test_an_edited_page_made_early_is_made_again_when_other_edits_moved_its_stories(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.generate import generate
+    from rippledoc.site import split
+    from test_light_pages import LIMITS
+    root = tmp_path / "ws"
+    generate(root, 40)
+    for name, value in LIMITS.items():
+        monkeypatch.setattr(split, name, value)
+    builder = SiteBuilder(root, tmp_path / "served", lambda: TODAY, live=False)
+    builder.full()
+    assert builder.last is not None
+    book, links, _ = builder.last
+    # a client with a story listed on a month page, and another client whose new stories (newer, so listed
+    # before it) push it to the next part of its month
+    slug, (key, home) = next((s, next(iter(lk.stories.items()))) for s, lk in sorted(links.items()) if lk.stories)
+    story = next(s for s in book.followups.stories if (s.client.slug, s.id) == key[:2])
+    other = next(c for c in book.clients if c.slug != slug)
+    _append(root / "clients" / f"{slug}.md", "- 2026-11-21 call reached by stan: a plain line")
+    for n in range(LIMITS["MONTH_ITEMS"] * 2):
+        day = story.touch.date.replace(day=max(story.touch.date.day, 28))
+        _append(root / other.path, f"- {day.isoformat()} call reached by stan: #success a newer story, number {n}")
+    builder.update([slug, other.slug])
+    after = builder.last[1]
+    assert after.get(slug) != links.get(slug), "the new stories did not move the story; the test proves nothing"
+    same(fresh_build(root, tmp_path / "fresh", monkeypatch), tree(tmp_path / "served"))

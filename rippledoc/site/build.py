@@ -30,7 +30,10 @@ from rippledoc.book.templates import TEMPLATE_DIR, template_dirs
 if TYPE_CHECKING:
     import jinja2
 
-    from rippledoc.site.pages import SiteInput
+    from rippledoc.book.book import Book
+    from rippledoc.parse.marks import Followups
+    from rippledoc.site.pages import Own, SiteInput
+    from rippledoc.site.split import Links
 
 ASSETS = "assets"
 ASSET_SUFFIXES = (".css", ".js", ".svg", ".png", ".ico", ".txt")
@@ -48,6 +51,7 @@ class BuildResult:
     seconds: float = 0.0
     client_pages: dict[str, str] = field(default_factory=dict)  # client file -> its page, of a whole build
     kept: int = 0  # files of the last build kept as they were: their inputs did not change
+    made_from: SiteInput | None = field(default=None, repr=False, compare=False)  # the book and views it made
 
     @property
     def index(self) -> Path:
@@ -214,7 +218,13 @@ def build_site(root: Path, out: Path, today: date, strict: bool = False, live: i
         files = stage(files)
     written = write_site(files, out, kept)
     cache.save(book, keys, sources, diags, started_ns, written)
-    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started, sources, len(kept))
+    return BuildResult(out, [p.path for p in pages], [], diags, time.monotonic() - started, sources, len(kept), inp)
+
+
+def _listed(f: Followups) -> tuple[list[tuple[str, str, str]], list[tuple[str, int, str]]]:
+    """What of a client's followups decides where its page links to: its stories and its kudos."""
+    return ([(s.client.slug, s.id, s.touch.date.isoformat()) for s in f.stories],
+            [(k.touch.source.path, k.touch.source.line, k.person) for k in f.kudos])
 
 
 class SiteBuilder:
@@ -226,6 +236,8 @@ class SiteBuilder:
         self.root, self.out, self.today, self.live = Path(root).resolve(), Path(out).resolve(), today, live
         self.version = 0  # serve: the number of the next build, written into its pages for the reload script
         self.client_pages: dict[str, str] = {}  # source file -> page path
+        # the last build's book, its links by client and its counts of (errors, problems)
+        self.last: tuple[Book, dict[str, Links], tuple[int, int]] | None = None
         self.env = cached_markdown(make_env(self.root), self.root)
 
     def _load(self) -> SiteInput:
@@ -242,6 +254,12 @@ class SiteBuilder:
         self.env = cached_markdown(make_env(self.root), self.root)  # a full rebuild may follow a change of the templates
         result = build_site(self.root, self.out, self.today(), live=self.version if self.live else 0, env=self.env)
         self.client_pages = dict(result.client_pages)
+        made = result.made_from
+        try:  # the pages were rendered in workers: compile the client page here, before the first edit needs it
+            self.env.get_template("client.html")
+        except Exception:  # noqa: BLE001 - a broken template is reported when a page is made with it
+            pass
+        self.last = None if made is None else (made.ws, made.client_links, (made.errors, len(made.diags)))
         return result
 
     def update(self, slugs: Iterable[str], written: Written | None = None) -> BuildResult:
@@ -253,16 +271,21 @@ class SiteBuilder:
         """
         from rippledoc.exchange.ics import site_feed
         from rippledoc.site.make import gather, render
-        from rippledoc.site.pages import Page, aggregate_pages, client_page_for, record_pages, search_files
-        from rippledoc.site.split import split_pages_in
+        from rippledoc.site.pages import (Page, aggregate_pages, client_page_for, client_slugs, record_pages,
+                                          search_files)
+        from rippledoc.site.split import NO_LINKS, split_pages_in
         started = time.monotonic()
         inp = self._load()
         slugs = set(slugs)
         own: list[Page] = []
+        early: dict[str, Links] = {}  # the links an edited page was first made with, from the last build
         removed = []
         for slug in sorted(slugs):
             source = f"clients/{slug}.md"
-            page = client_page_for(inp, slug)
+            alone = self._own(inp, slug)
+            if alone is not None:
+                early[slug] = alone.links
+            page = client_page_for(inp, slug, alone)
             if page is not None:
                 own.append(page)
                 old = self.client_pages.get(source)
@@ -274,7 +297,18 @@ class SiteBuilder:
         self._write(render(self.env, own), removed)
         if written is not None:
             written([p.path for p in own], removed)
-        rest = gather(aggregate_pages, inp) + gather(record_pages, inp, slugs)
+        counted = self.last is not None and self.last[2] == (inp.errors, len(inp.diags))  # the navigation's counts
+        rest = gather(aggregate_pages, inp) + gather(record_pages, inp, slugs if counted else None)
+        # the pages of clients whose stories or kudos the edit moved to another page (a month in parts), and an
+        # edited page made early with the last build's links when its own moved
+        # (every page, when the counts of problems in the navigation changed)
+        now = inp.client_links
+        before = self.last[1] if self.last is not None else {}
+        moved = {slug for slug in before.keys() | now.keys() if slug not in slugs and before.get(slug) != now.get(slug)}
+        moved |= {slug for slug, links in early.items() if links != now.get(slug, NO_LINKS)}
+        if not counted:
+            moved |= {slug for slug in client_slugs(inp) if slug not in slugs}
+        rest += [p for slug in sorted(moved) for p in [client_page_for(inp, slug)] if p is not None]
         gone = sorted(split_pages_in(self.out) - {p.path for p in rest})  # a month or letter page no longer made
         files = render(self.env, rest)
         files.update(search_files(inp))
@@ -282,8 +316,29 @@ class SiteBuilder:
         self._write(files, gone)
         if written is not None:
             written([p.path for p in rest], gone)
+        self.last = (inp.ws, inp.client_links, (inp.errors, len(inp.diags)))
         pages = own + rest
         return BuildResult(self.out, [p.path for p in pages], removed + gone, inp.diags, time.monotonic() - started)
+
+    def _own(self, inp: SiteInput, slug: str) -> Own | None:
+        """The edited client's part of the book, from that client alone, when its stories and kudos are the
+        ones the last build listed (so are their places, unless other stories moved them: checked after)."""
+        from rippledoc.parse.marks import collect
+        from rippledoc.site.pages import Own
+        from rippledoc.site.split import NO_LINKS
+        from rippledoc.views.timeline import produced_by
+        c = inp.ws.client(slug)
+        if self.last is None or c is None:
+            return None
+        book, links, _ = self.last
+        before = book.client(slug)
+        if before is None:
+            return None
+        mine = collect(inp.ws.settings, (c,))[0]
+        then = collect(book.settings, (before,))[0]
+        if _listed(mine) != _listed(then):
+            return None
+        return Own(produced_by(mine), links.get(slug, NO_LINKS))
 
     def _write(self, files: dict[str, bytes], removed: list[str]) -> None:
         for rel, data in files.items():

@@ -182,11 +182,13 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
         "story_anchor": story_anchor,
         "kudos_anchor": kudos_anchor,
         "topic_anchor": topic_anchor,
-        "links": inp.links,
         "limits": {"urgent": split.URGENT, "topic_clients": split.TOPIC_CLIENTS},
-        "excerpts": inp.excerpts,
         **context,
     }
+    if "links" not in ctx:  # a client's page is given its own (and made before the book's are computed)
+        ctx["links"] = inp.links
+    if "excerpts" not in ctx:
+        ctx["excerpts"] = inp.excerpts
     return Page(path, template, title, ctx, source, str(inp.root))
 
 
@@ -194,17 +196,30 @@ def _page(inp: SiteInput, path: str, template: str, title: str, nav: str, source
 
 
 
-def client_page_for(inp: SiteInput, slug: str) -> Page | None:
-    """The page of one client file: the client, or the problems that kept it from loading."""
+@dataclass(frozen=True)
+class Own:
+    """What a client's page needs of the whole book, made from that client alone: what its lines produced
+    (``marks.collect`` of the client) and where its stories and kudos are listed (as the last build found)."""
+    produced: Produced
+    links: Links
+
+
+def client_page_for(inp: SiteInput, slug: str, own: Own | None = None) -> Page | None:
+    """The page of one client file: the client, or the problems that kept it from loading.
+
+    ``own``: the client's part of the book's followups and links, given so that its page can be made before
+    the whole book's are (``serve`` writes the edited page first); the same page, when they are the same.
+    """
     path = f"clients/{slug}.md"
     c = inp.ws.client(slug)
     # Of what the whole book links to, a client's page is given its own part only (links, excerpts): its
     # context is what its key covers (site/cache.py: PageCache.client_key), whatever a template reads.
-    links = inp.client_links.get(slug, split.NO_LINKS)
+    links = own.links if own is not None else inp.client_links.get(slug, split.NO_LINKS)
     if c is not None:
         problems = inp.by_path.get(c.path, [])
+        found = own.produced if own is not None else inp.produced
         return _page(inp, client_page(slug), "client.html", c.name, "clients.html", path,
-                     client=c, view=client_view(inp.ws, c, inp.today, inp.produced), ritual_defs=inp.ws.rituals,
+                     client=c, view=client_view(inp.ws, c, inp.today, found), ritual_defs=inp.ws.rituals,
                      history=inp.history.of(c.path) if inp.history is not None else None,
                      uncommitted=inp.history is not None and c.path in inp.history.uncommitted,
                      problems=problems, links=links, excerpts=inp.excerpts_of(problems))

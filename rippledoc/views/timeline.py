@@ -16,7 +16,7 @@ from typing import Iterable, Mapping
 from rippledoc.book.book import Book
 from rippledoc.model import Client, TeamMember, Touch
 from rippledoc.parse.grammar.note import MENTION, STEP_TAGS, Mark, may_carry, own_words, parse_line
-from rippledoc.parse.marks import Handoff, Intel, Kudos, Story, StoryStep
+from rippledoc.parse.marks import Followups, Handoff, Intel, Kudos, Story, StoryStep
 
 RECENT_DAYS = 14
 STEP_WORDS = {"asked": "asked for a testimonial", "testimonial": "testimonial", "published": "published",
@@ -122,9 +122,13 @@ class Produced:
 
 
 def produced(book: Book) -> Produced:
+    return produced_by(book.followups)
+
+
+def produced_by(f: Followups) -> Produced:
+    """``produced`` of these followups (a book's, or one client's: ``marks.collect`` of that client alone)."""
     def key(t: Touch) -> Key:
         return (t.source.path, t.source.line)
-    f = book.followups
     hand: dict[Key, list[Handoff]] = {}
     closed: dict[Key, list[Handoff]] = {}
     for h in f.handoffs:
