@@ -53,8 +53,12 @@ def build(ctx: click.Context, output: str | None, strict: bool, quiet: bool, enc
           kdf_iterations: int | None, today: str | None) -> None:
     """Build the private site into _site/ (or -o DIR).
 
-    Renders every page into a temporary folder and swaps it in, so a failed
-    build never leaves half a site. A client file with errors gets a page
+    Renders the pages into a temporary folder and swaps it in, so a failed
+    build never leaves half a site. A build makes again only what may have
+    changed: with nothing changed it writes nothing ('the site is up to
+    date'); after an edit, the summary pages and the pages of the clients
+    whose files changed (docs/site.md, "What a build makes again";
+    RIPPLEDOC_NO_CACHE=1 makes it whole). A client file with errors gets a page
     showing its problems; the rest builds. Open the printed index.html in a
     browser: the site works from disk and never fetches anything. The site
     also holds calls.ics, the next two weeks' calls, for a calendar to

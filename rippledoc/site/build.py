@@ -255,10 +255,11 @@ class SiteBuilder:
         result = build_site(self.root, self.out, self.today(), live=self.version if self.live else 0, env=self.env)
         self.client_pages = dict(result.client_pages)
         made = result.made_from
-        try:  # the pages were rendered in workers: compile the client page here, before the first edit needs it
-            self.env.get_template("client.html")
-        except Exception:  # noqa: BLE001 - a broken template is reported when a page is made with it
-            pass
+        for name in self.env.list_templates(extensions=["html"]):  # rendered in workers: compile them here,
+            try:                                                       # before the first edit needs them
+                self.env.get_template(name)
+            except Exception:  # noqa: BLE001 - a broken template is reported when a page is made with it
+                pass
         self.last = None if made is None else (made.ws, made.client_links, (made.errors, len(made.diags)))
         return result
 

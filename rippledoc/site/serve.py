@@ -52,7 +52,7 @@ from rippledoc.site.render import shipped_page
 from rippledoc.book.templates import TEMPLATE_DIR, template_dirs
 from rippledoc.site.urls import slug_of_path
 
-DEBOUNCE = 0.25  # seconds without a change before a rebuild starts
+DEBOUNCE = 0.1  # seconds without a change before a rebuild starts (an editor's save is a burst of a few ms)
 WATCHED_TOP = ("clients", "rituals", TEMPLATE_DIR)
 WATCHED_FILES = ("rippledoc.yaml",)
 IGNORED_TOP = (".git", ".rippledoc-cache", "_site", ".venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache")
