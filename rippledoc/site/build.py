@@ -16,9 +16,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from rippledoc.edit.atomic import exchange, new_file_mode, new_folder_mode
 from rippledoc.diagnostics import Diagnostic, promote_warnings

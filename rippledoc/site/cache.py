@@ -158,8 +158,8 @@ class PageCache:
             if self.last is not None and self.last.out != str(out):
                 self.last = None
         git = history.state(root)
-        self.state = "" if git is None else _h(code_digest(), templates_digest(root), today, live, git,
-                                               driver_problem(root))
+        self.templates = templates_digest(root)
+        self.state = "" if git is None else _h(code_digest(), self.templates, today, live, git, driver_problem(root))
         self.inputs: dict[str, list[int]] | None = None
         self.facets = ""
         self.inp: SiteInput | None = None
@@ -189,7 +189,7 @@ class PageCache:
         self.inp = inp
         ws = inp.ws
         others = sorted((p, d) for p, d in ws.digests.items() if not p.startswith("clients/"))
-        self.facets = _h(code_digest(), templates_digest(inp.root), inp.today, inp.live,
+        self.facets = _h(code_digest(), self.templates, inp.today, inp.live,
                          inp.errors, len(inp.diags) - inp.errors, others)
 
     def book_key(self) -> str:
