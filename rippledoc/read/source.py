@@ -202,6 +202,11 @@ def split_front_matter(src: Text) -> tuple[FrontMatter | None, list[Diagnostic]]
                         "add a line '---' after the last field")]
 
 
+def skipped(name: str) -> bool:
+    """A name the loader never reads: hidden files and editors' leftovers (``.x.swp``, ``~x``, ``#x#``, ``x~``)."""
+    return name.startswith((".", "~", "#")) or name.endswith("~")
+
+
 def list_files(root: Path, folder: Path, suffix: str = ".md") -> tuple[list[Path], list[Diagnostic]]:
     """Files of a folder, sorted, skipping hidden files and editor leftovers; or why the folder cannot be read.
 
@@ -212,7 +217,7 @@ def list_files(root: Path, folder: Path, suffix: str = ".md") -> tuple[list[Path
     out = []
     for entry in entries:
         name = entry.name
-        if name.startswith((".", "~", "#")) or name.endswith("~") or not name.endswith(suffix):
+        if skipped(name) or not name.endswith(suffix):
             continue
         try:
             wanted = entry.is_symlink() or entry.is_file()

@@ -12,10 +12,11 @@ A page's *key* is a digest of everything its context is made from:
 - every other page (the summaries, the records, the search index, the feed) and the site as a whole:
   the *book key*, all of the above for every file.
 
-The manifest ``.rippledoc-cache/site-HASH.json`` (one per output folder) holds the book key and
-each file's key with the stat it was written with (size, mtime, inode). A build whose book key equals
-the manifest's, over an output folder that holds exactly those files with those stats, writes nothing:
-the site is up to date. Otherwise every summary page is made again, and a client page whose key and
+The manifest ``.rippledoc-cache/site-HASH.json`` (one per output folder) holds the book key,
+each file's key with the stat it was written with (size, mtime, inode), and the stat of every file the
+book was loaded from. A build whose date, code, templates, git state and input stats are the manifest's
+(``PageCache.unchanged``, before the book is loaded), or whose book key is the manifest's, over an
+output folder that holds exactly those files with those stats, writes nothing: the site is up to date. Otherwise every summary page is made again, and a client page whose key and
 file are unchanged is linked (or copied) from the old folder into the new one instead of being made.
 A file changed or added by hand in the output folder fails its stat and is made again. The manifest
 is sealed like the content cache (rippledoc/read/cache.py: ``secret``); one that fails its seal or was
@@ -36,7 +37,8 @@ from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from rippledoc.diagnostics import Diagnostic
 from rippledoc.parse.settings import SETTINGS_FILE
-from rippledoc.read.cache import CACHE_DIR, RACY_NS, encode_diag, secret
+from rippledoc.read.cache import CACHE_DIR, RACY_NS, encode_diag, secret, stat_key
+from rippledoc.read.source import skipped
 from rippledoc.read.gitsetup import driver_problem
 from rippledoc.team import history
 from rippledoc.book.templates import template_dirs
@@ -97,10 +99,9 @@ def templates_digest(root: Path) -> str:
 
 def _stat(path: Path) -> Stat | None:
     try:
-        st = os.lstat(path)
+        return stat_key(os.lstat(path))
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ino)
 
 
 @dataclass
@@ -108,7 +109,7 @@ class Manifest:
     out: str
     book: str
     files: dict[str, tuple[str, Stat]] = field(default_factory=dict)  # path in the site -> (key, stat)
-    state: str = ""  # the date, the code, the templates, git's state (``before_loading``)
+    state: str = ""  # the date, the code, the templates, git's state (``PageCache.unchanged``)
     inputs: dict[str, list[int]] = field(default_factory=dict)  # the workspace's files -> their stat
     written_ns: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # client file -> its page
@@ -297,8 +298,8 @@ def _scan_into(folder: Path, prefix: str, found: dict[str, list[int]], deep: boo
     except OSError:
         return False
     for e in entries:
-        if e.name.startswith((".", "~", "#")) or e.name.endswith("~"):
-            continue  # what the loader skips (rippledoc/read/source.py: list_files)
+        if skipped(e.name):
+            continue
         try:
             st = e.stat(follow_symlinks=False)
         except OSError:
@@ -331,5 +332,4 @@ def walk(out: Path) -> Iterator[tuple[str, Stat]]:
             if e.is_dir(follow_symlinks=False):
                 stack.append((f"{rel}/", Path(e.path)))
             elif rel != MARKER:
-                st = e.stat(follow_symlinks=False)
-                yield rel, (st.st_size, st.st_mtime_ns, st.st_ino)
+                yield rel, stat_key(e.stat(follow_symlinks=False))
